@@ -1,0 +1,101 @@
+package io.gale.api;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a running task sees of its DAG run. XCom values are JSON: pushing converts the value with
+ * Jackson, pulling converts the stored JSON to the type asked for.
+ */
+public interface TaskContext {
+
+    /** The XCom key under which a task's return value is stored. */
+    String RETURN_VALUE = "return_value";
+
+    String dagId();
+
+    String runId();
+
+    String taskId();
+
+    /** 1 for the first try, 2 for the first retry, and so on. */
+    int tryNumber();
+
+    /** The most tries this task gets: retries + 1. */
+    int maxTries();
+
+    /** The DAG's timezone. */
+    ZoneId timezone();
+
+    /** The run's logical date: for a scheduled run, the start of its data interval. */
+    Instant logicalDate();
+
+    Instant dataIntervalStart();
+
+    /** The (exclusive) end of the data interval. */
+    Instant dataIntervalEnd();
+
+    default ZonedDateTime logicalDateLocal() {
+        return logicalDate().atZone(timezone());
+    }
+
+    default ZonedDateTime dataIntervalStartLocal() {
+        return dataIntervalStart().atZone(timezone());
+    }
+
+    default ZonedDateTime dataIntervalEndLocal() {
+        return dataIntervalEnd().atZone(timezone());
+    }
+
+    /** The DAG's params with their defaults, overridden by the run's conf. */
+    Map<String, Object> params();
+
+    /** A param converted to {@code type}, or {@code null} when it is not set. */
+    <T> T param(String name, Class<T> type);
+
+    /** The conf the run was triggered with ({@code -c JSON}); empty when none. */
+    Map<String, Object> conf();
+
+    /** Stores {@code value} (as JSON) under {@code key} for this task instance. */
+    void xcomPush(String key, Object value);
+
+    /** The {@code return_value} of {@code taskId} in this run, or {@code null}. */
+    default <T> T xcomPull(String taskId, Class<T> type) {
+        return xcomPull(taskId, RETURN_VALUE, type);
+    }
+
+    /** The value {@code taskId} pushed under {@code key} in this run, or {@code null}. */
+    <T> T xcomPull(String taskId, String key, Class<T> type);
+
+    /**
+     * The {@code return_value} of several tasks, in the order of {@code taskIds}; a task that
+     * pushed nothing gives a {@code null} at its position (as Airflow 3 does).
+     */
+    default <T> List<T> xcomPull(List<String> taskIds, Class<T> type) {
+        return xcomPull(taskIds, RETURN_VALUE, type);
+    }
+
+    <T> List<T> xcomPull(List<String> taskIds, String key, Class<T> type);
+
+    /** This try's log. */
+    TaskLog log();
+
+    /** A working directory for this task instance, created on first use and kept between tries. */
+    Path workDir();
+
+    /** A connection by id: the environment ({@code GALE_CONN_<ID>}) first, then the database. */
+    Optional<Connection> connection(String connId);
+
+    /** A variable: the environment ({@code GALE_VAR_<KEY>}) first, then the database. */
+    Optional<String> variable(String key);
+
+    /** True once the try has been asked to stop (timeout or shutdown); long loops should check it. */
+    default boolean cancelled() {
+        return Thread.currentThread().isInterrupted();
+    }
+}

@@ -1,0 +1,2 @@
+/** Gale's settings, read from {@code GALE_*} environment variables. */
+package io.gale.config;

@@ -1,0 +1,14 @@
+package io.gale.core;
+
+import java.time.Instant;
+
+/** One task of one DAG run, with its current (or last) try. */
+public record TaskInstance(String dagId, String runId, String taskId, TaskState state, int tryNumber,
+                           int maxTries, String operator, Instant startDate, Instant endDate, Double duration,
+                           String hostname, Integer pid, Instant queuedAt, Instant nextRetryAt,
+                           Instant heartbeatAt) {
+
+    public TaskKey key() {
+        return new TaskKey(dagId, runId, taskId);
+    }
+}

@@ -1,0 +1,124 @@
+package io.gale.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.gale.config.GaleConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+
+/**
+ * The connection to Gale's PostgreSQL metadata database: the embedded server under
+ * {@code $GALE_HOME/postgres} by default, or the server {@code GALE_DATABASE_URL} names. Opening
+ * it applies pending migrations.
+ */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+    private final DSLContext dsl;
+    private final String description;
+    private final EmbeddedServer embedded;
+
+    private Database(HikariDataSource dataSource, String description, EmbeddedServer embedded) {
+        this.dataSource = dataSource;
+        this.description = description;
+        this.embedded = embedded;
+        this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES,
+                new Settings().withExecuteLogging(false).withRenderSchema(false));
+    }
+
+    /** Opens the database the configuration names and migrates it. */
+    public static Database open(GaleConfig config) {
+        Database db;
+        if (config.embeddedDatabase()) {
+            var started = EmbeddedServer.startOrAttach(config.home(),
+                    (url, user) -> pool(url, user, null, 1));
+            db = new Database(started.connection(),
+                    "embedded PostgreSQL, data in " + started.server().dataDir() + " (port " + started.server().port() + ")",
+                    started.server());
+        } else {
+            db = external(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+        }
+        try {
+            db.migrate();
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return db;
+    }
+
+    /** Connects to an external PostgreSQL server (not migrated yet: call {@link #migrate()}). */
+    public static Database external(String url, String user, String password) {
+        checkReachable(url, user, password);
+        return new Database(pool(url, user, password, 1), "PostgreSQL at " + url, null);
+    }
+
+    /** Applies the migrations in {@code migrations/} that this database does not have yet. */
+    public int migrate() {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate()
+                .migrationsExecuted;
+    }
+
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Where the data lives, without credentials. */
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        if (embedded != null) {
+            embedded.release(dataSource::close);
+        } else {
+            dataSource.close();
+        }
+    }
+
+    private static void checkReachable(String url, String user, String password) {
+        Properties p = new Properties();
+        if (user != null) p.setProperty("user", user);
+        if (password != null) p.setProperty("password", password);
+        p.setProperty("connectTimeout", "5");
+        p.setProperty("loginTimeout", "10");
+        try (Connection ignored = DriverManager.getConnection(url, p)) {
+            // reachable
+        } catch (SQLException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            if (password != null) reason = reason.replace(password, "***");
+            throw new StoreException("cannot connect to PostgreSQL at " + url + ": " + reason
+                    + ". Check GALE_DATABASE_URL, GALE_DATABASE_USER and GALE_DATABASE_PASSWORD, or unset GALE_DATABASE_URL to use the embedded database");
+        }
+    }
+
+    private static HikariDataSource pool(String url, String user, String password, int minIdle) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        hc.setUsername(user);
+        hc.setPassword(password);
+        hc.setMaximumPoolSize(12);
+        hc.setMinimumIdle(minIdle);
+        hc.setPoolName("gale");
+        hc.setConnectionTimeout(10_000);
+        hc.setInitializationFailTimeout(10_000);
+        return new HikariDataSource(hc);
+    }
+}

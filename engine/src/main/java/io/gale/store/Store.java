@@ -1,0 +1,34 @@
+package io.gale.store;
+
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/** All repositories over one database; {@link #transaction} gives a view whose writes commit together. */
+public interface Store {
+
+    DagRepository dags();
+
+    DagRunRepository runs();
+
+    TaskInstanceRepository taskInstances();
+
+    XComRepository xcoms();
+
+    TaskLogRepository logs();
+
+    ImportErrorRepository importErrors();
+
+    VariableRepository variables();
+
+    ConnectionRepository connections();
+
+    /** Runs {@code work} in one transaction on a store bound to it. */
+    <T> T transaction(Function<Store, T> work);
+
+    default void transact(Consumer<Store> work) {
+        transaction(s -> {
+            work.accept(s);
+            return null;
+        });
+    }
+}

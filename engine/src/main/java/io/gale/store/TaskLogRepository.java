@@ -1,0 +1,17 @@
+package io.gale.store;
+
+import io.gale.core.TaskKey;
+import java.util.List;
+import java.util.Optional;
+
+/** The log text of each try of a task instance. */
+public interface TaskLogRepository {
+
+    /** Stores (replaces) the log of one try. */
+    void put(TaskKey key, int tryNumber, String content);
+
+    Optional<String> get(TaskKey key, int tryNumber);
+
+    /** Try numbers that have a log, ascending. */
+    List<Integer> tries(TaskKey key);
+}

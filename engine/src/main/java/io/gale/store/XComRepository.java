@@ -1,0 +1,22 @@
+package io.gale.store;
+
+import io.gale.core.TaskKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** XCom values (JSON text) per task instance and key. */
+public interface XComRepository {
+
+    record Entry(String taskId, String key, String json, Instant timestamp) {
+    }
+
+    void put(TaskKey key, String xcomKey, String json);
+
+    Optional<String> get(TaskKey key, String xcomKey);
+
+    List<Entry> list(TaskKey key);
+
+    /** Deletes every value the task instance pushed (a new try starts, or it is cleared). */
+    void deleteAll(TaskKey key);
+}
