@@ -3,7 +3,6 @@ package io.gale.api;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -112,7 +111,7 @@ public final class Dag {
 
     /** The DAG's timezone: the start date's zone, UTC when there is no start date. */
     public ZoneId timezone() {
-        return startDate == null ? ZoneOffset.UTC : startDate.getZone();
+        return startDate == null ? ZoneId.of("UTC") : startDate.getZone();
     }
 
     public boolean catchup() {

@@ -16,7 +16,8 @@ public enum RunType {
 
     /** Airflow's run id: {@code <type>__<logical date in ISO with offset>}. */
     public String runId(java.time.Instant logicalDate) {
-        return id() + "__" + java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME
-                .format(logicalDate.atOffset(java.time.ZoneOffset.UTC));
+        var utc = logicalDate.atOffset(java.time.ZoneOffset.UTC);
+        return id() + "__" + java.time.format.DateTimeFormatter.ofPattern(
+                utc.getNano() == 0 ? "uuuu-MM-dd'T'HH:mm:ssxxx" : "uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").format(utc);
     }
 }

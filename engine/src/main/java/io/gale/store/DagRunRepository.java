@@ -14,6 +14,11 @@ public interface DagRunRepository {
 
     Optional<DagRun> find(String dagId, String runId);
 
+    Optional<DagRun> findByLogicalDate(String dagId, Instant logicalDate);
+
+    /** Deletes a run with its task instances, XComs and logs. */
+    boolean delete(String dagId, String runId);
+
     /** Runs of a DAG, newest logical date first. */
     List<DagRun> list(String dagId);
 

@@ -146,6 +146,17 @@ public final class JooqStore implements Store {
             }
 
             @Override
+            public Optional<DagRun> findByLogicalDate(String dagId, Instant logicalDate) {
+                return dsl.selectFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.LOGICAL_DATE.eq(odt(logicalDate)))
+                        .fetchOptional(JooqStore::run);
+            }
+
+            @Override
+            public boolean delete(String dagId, String runId) {
+                return dsl.deleteFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_ID.eq(runId)).execute() == 1;
+            }
+
+            @Override
             public List<DagRun> list(String dagId) {
                 return dsl.selectFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId))
                         .orderBy(DAG_RUN.LOGICAL_DATE.desc()).fetch(JooqStore::run);
@@ -195,10 +206,19 @@ public final class JooqStore implements Store {
             @Override
             public List<TaskInstance> forRun(String dagId, String runId) {
                 return dsl.selectFrom(TASK_INSTANCE).where(TASK_INSTANCE.DAG_ID.eq(dagId), TASK_INSTANCE.RUN_ID.eq(runId))
-                        .fetch(r -> new TaskInstance(r.getDagId(), r.getRunId(), r.getTaskId(), TaskState.of(r.getState()),
-                                r.getTryNumber(), r.getMaxTries(), r.getOperator(), instant(r.getStartDate()),
-                                instant(r.getEndDate()), r.getDuration(), r.getHostname(), r.getPid(),
-                                instant(r.getQueuedAt()), instant(r.getNextRetryAt()), instant(r.getHeartbeatAt())));
+                        .fetch(JooqStore::taskInstance);
+            }
+
+            @Override
+            public Optional<TaskInstance> find(TaskKey key) {
+                return dsl.selectFrom(TASK_INSTANCE).where(ti(key)).fetchOptional(JooqStore::taskInstance);
+            }
+
+            @Override
+            public Map<String, Integer> countActiveByDag() {
+                return dsl.select(TASK_INSTANCE.DAG_ID, DSL.count()).from(TASK_INSTANCE)
+                        .where(TASK_INSTANCE.STATE.in("running", "queued"))
+                        .groupBy(TASK_INSTANCE.DAG_ID).fetchMap(r -> r.value1(), r -> r.value2());
             }
 
             @Override
@@ -246,6 +266,13 @@ public final class JooqStore implements Store {
                         .execute();
             }
         };
+    }
+
+    private static TaskInstance taskInstance(io.gale.store.jooq.tables.records.TaskInstanceRecord r) {
+        return new TaskInstance(r.getDagId(), r.getRunId(), r.getTaskId(), TaskState.of(r.getState()),
+                r.getTryNumber(), r.getMaxTries(), r.getOperator(), instant(r.getStartDate()),
+                instant(r.getEndDate()), r.getDuration(), r.getHostname(), r.getPid(),
+                instant(r.getQueuedAt()), instant(r.getNextRetryAt()), instant(r.getHeartbeatAt()));
     }
 
     @Override

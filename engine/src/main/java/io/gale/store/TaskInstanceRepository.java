@@ -6,6 +6,8 @@ import io.gale.core.TaskState;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Task instances and their state transitions. */
 public interface TaskInstanceRepository {
@@ -18,6 +20,11 @@ public interface TaskInstanceRepository {
     void createMissing(String dagId, String runId, Collection<NewTask> tasks);
 
     List<TaskInstance> forRun(String dagId, String runId);
+
+    Optional<TaskInstance> find(TaskKey key);
+
+    /** Task instances running or queued, per DAG (for max_active_tasks). */
+    Map<String, Integer> countActiveByDag();
 
     /** Starts the next try: state running, try_number + 1, start date, host and pid, no end or retry time. */
     void markRunning(TaskKey key, int tryNumber, Instant now, String hostname, long pid);

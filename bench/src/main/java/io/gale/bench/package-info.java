@@ -1,0 +1,2 @@
+/** Benchmarks, run on demand (see the README). */
+package io.gale.bench;

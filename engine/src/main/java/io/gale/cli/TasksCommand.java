@@ -1,0 +1,172 @@
+package io.gale.cli;
+
+import io.gale.core.Json;
+import io.gale.core.TaskInstance;
+import io.gale.dagbag.LoadedDag;
+import io.gale.executor.TaskEvent;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gale tasks ...} */
+@Command(name = "tasks", description = "Inspect and run task instances.", subcommands = {
+        TasksCommand.TestTask.class, TasksCommand.StatesForDagRun.class, TasksCommand.Clear.class,
+        TasksCommand.XCom.class, TasksCommand.Logs.class})
+final class TasksCommand extends Sub implements Runnable {
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(out());
+    }
+
+    @Command(name = "test", description = "Run one task once, ignoring dependencies and recording nothing.")
+    static final class TestTask extends Sub implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DAG")
+        String dagId;
+        @Parameters(index = "1", paramLabel = "TASK")
+        String taskId;
+        @Parameters(index = "2", arity = "0..1", paramLabel = "LOGICAL_DATE")
+        String logicalDate;
+
+        @Override
+        public Integer call() {
+            LoadedDag d = client().dag(dagId);
+            TaskEvent e = client().testTask(dagId, taskId, Dates.parse(logicalDate, d.dag().timezone()));
+            out().print(e.log());
+            e.xcoms().forEach((k, v) -> out().println("XCom " + k + " = " + v));
+            out().println("Task " + taskId + " " + e.state().id());
+            return e.state() == io.gale.core.TaskState.SUCCESS || e.state() == io.gale.core.TaskState.SKIPPED ? 0 : 1;
+        }
+    }
+
+    @Command(name = "states-for-dag-run", description = "The state of every task instance of a run.")
+    static final class StatesForDagRun extends Sub implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DAG")
+        String dagId;
+        @Parameters(index = "1", paramLabel = "RUN_ID")
+        String runId;
+        @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json")
+        String output;
+
+        @Override
+        public Integer call() {
+            boolean json = isJson(output);
+            List<TaskInstance> tis = client().taskStates(dagId, runId);
+            if (json) {
+                json(tis.stream().map(ti -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("dag_id", ti.dagId());
+                    m.put("run_id", ti.runId());
+                    m.put("task_id", ti.taskId());
+                    m.put("state", ti.state().id());
+                    m.put("try_number", ti.tryNumber());
+                    m.put("max_tries", ti.maxTries());
+                    m.put("start_date", ti.startDate());
+                    m.put("end_date", ti.endDate());
+                    m.put("duration", ti.duration());
+                    m.put("hostname", ti.hostname());
+                    m.put("next_retry_at", ti.nextRetryAt());
+                    return m;
+                }).toList());
+            } else {
+                Table t = new Table("task_id", "state", "try_number", "start_date", "end_date", "duration_s");
+                tis.forEach(ti -> t.row(ti.taskId(), ti.state().id(), ti.tryNumber(), ti.startDate(), ti.endDate(),
+                        ti.duration() == null ? "" : String.format("%.3f", ti.duration())));
+                t.print(out());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "clear", description = "Reset task instances so they run again.")
+    static final class Clear extends Sub implements Callable<Integer> {
+        @Parameters(paramLabel = "DAG")
+        String dagId;
+        @Option(names = {"-t", "--task-regex"}, description = "only tasks whose id matches this regular expression")
+        String taskRegex;
+        @Option(names = {"-d", "--downstream"}, description = "also clear their downstream tasks")
+        boolean downstream;
+        @Option(names = {"-r", "--run-id"}, description = "only this run (default: every run)")
+        String runId;
+        @Option(names = {"-y", "--yes"}, description = "do not ask for confirmation")
+        boolean yes;
+
+        @Override
+        public Integer call() throws IOException {
+            List<TaskInstance> match = client().clear(dagId, taskRegex, downstream, runId, true);
+            if (match.isEmpty()) {
+                out().println("No task instances to clear.");
+                return 0;
+            }
+            if (!yes) {
+                out().println("You are about to clear these " + match.size() + " task instances:");
+                match.forEach(ti -> out().println("  " + ti.runId() + " " + ti.taskId() + " (" + ti.state().id() + ")"));
+                if (System.console() == null) {
+                    throw new io.gale.core.BadRequestException("not clearing without confirmation: pass -y to clear non-interactively");
+                }
+                out().print("Are you sure? [y/n] ");
+                out().flush();
+                String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                if (answer == null || !answer.trim().equalsIgnoreCase("y")) {
+                    out().println("Cancelled, nothing cleared.");
+                    return 1;
+                }
+            }
+            List<TaskInstance> cleared = client().clear(dagId, taskRegex, downstream, runId, false);
+            out().println("Cleared " + cleared.size() + " task instances.");
+            return 0;
+        }
+    }
+
+    @Command(name = "xcom", description = "Print the XCom JSON a task instance stored.")
+    static final class XCom extends Sub implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DAG")
+        String dagId;
+        @Parameters(index = "1", paramLabel = "RUN_ID")
+        String runId;
+        @Parameters(index = "2", paramLabel = "TASK")
+        String taskId;
+        @Option(names = {"-k", "--key"}, description = "only this key (e.g. return_value)")
+        String key;
+
+        @Override
+        public Integer call() {
+            var entries = client().xcoms(dagId, runId, taskId, key);
+            if (key != null) {
+                out().println(entries.get(0).json());
+            } else {
+                Map<String, Object> all = new LinkedHashMap<>();
+                entries.forEach(e -> all.put(e.key(), Json.read(e.json(), Object.class)));
+                json(all);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "logs", description = "Print the log of a task instance's try (the latest by default).")
+    static final class Logs extends Sub implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DAG")
+        String dagId;
+        @Parameters(index = "1", paramLabel = "RUN_ID")
+        String runId;
+        @Parameters(index = "2", paramLabel = "TASK")
+        String taskId;
+        @Option(names = "--try", description = "try number")
+        Integer tryNumber;
+
+        @Override
+        public Integer call() {
+            out().print(client().log(dagId, runId, taskId, tryNumber));
+            out().flush();
+            return 0;
+        }
+    }
+}

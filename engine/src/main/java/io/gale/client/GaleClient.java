@@ -1,0 +1,318 @@
+package io.gale.client;
+
+import io.gale.api.Dag;
+import io.gale.config.GaleConfig;
+import io.gale.core.BadRequestException;
+import io.gale.core.DagRun;
+import io.gale.core.DagRunState;
+import io.gale.core.NotFoundException;
+import io.gale.core.RunType;
+import io.gale.core.TaskInstance;
+import io.gale.core.TaskKey;
+import io.gale.dagbag.DagBag;
+import io.gale.dagbag.LoadedDag;
+import io.gale.executor.LocalExecutor;
+import io.gale.executor.TaskEvent;
+import io.gale.executor.TaskRunner;
+import io.gale.executor.TaskWorkload;
+import io.gale.schedule.DataInterval;
+import io.gale.scheduler.Scheduler;
+import io.gale.store.Database;
+import io.gale.store.JooqStore;
+import io.gale.store.NewDagRun;
+import io.gale.store.Store;
+import io.gale.store.StoredDag;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Gale's operations: list and inspect DAGs, trigger and test runs, clear tasks, read XComs and
+ * logs. Opening a client connects to the metadata database (migrating it), loads the DagBag and
+ * records the DAGs and import errors it found.
+ */
+public final class GaleClient implements AutoCloseable {
+
+    private final GaleConfig config;
+    private final Database database;
+    private final Store store;
+    private final DagBag bag;
+    private final Clock clock;
+    private final Map<String, String> env;
+
+    public GaleClient(GaleConfig config, Database database, DagBag bag, Clock clock, Map<String, String> env) {
+        this.config = config;
+        this.database = database;
+        this.store = new JooqStore(database);
+        this.bag = bag;
+        this.clock = clock;
+        this.env = env;
+    }
+
+    /** Opens the configured database and loads DAGs from the classpath and the dags folder. */
+    public static GaleClient open(GaleConfig config) {
+        Database db = Database.open(config);
+        try {
+            DagBag bag = DagBag.load(config.dagsFolder(), config.home().resolve("cache").resolve("dags"));
+            GaleClient client = new GaleClient(config, db, bag, Clock.systemUTC(), System.getenv());
+            client.syncDags();
+            return client;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public GaleConfig config() {
+        return config;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public DagBag dagBag() {
+        return bag;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Records the DagBag's DAGs and import errors in the database. */
+    public void syncDags() {
+        List<StoredDag> rows = bag.dags().stream().map(d -> {
+            Dag dag = d.dag();
+            return new StoredDag(dag.id(), false, true, dag.description(), scheduleText(dag), dag.timezone().getId(),
+                    dag.tags(), d.fileloc(), dag.maxActiveRuns(), dag.maxActiveTasks(), null);
+        }).toList();
+        store.transact(tx -> {
+            tx.dags().upsert(rows, config.pausedAtCreation());
+            tx.dags().deactivateMissing(rows.stream().map(StoredDag::dagId).toList());
+            tx.importErrors().replaceAll(bag.importErrors());
+        });
+    }
+
+    public List<DagSummary> listDags() {
+        Map<String, StoredDag> stored = new java.util.HashMap<>();
+        store.dags().list().forEach(d -> stored.put(d.dagId(), d));
+        return bag.dags().stream().map(d -> {
+            StoredDag s = stored.get(d.id());
+            Dag dag = d.dag();
+            return new DagSummary(dag.id(), d.fileloc(), s == null || s.paused(), scheduleText(dag),
+                    dag.timezone().getId(), dag.tags(), dag.tasks().size(), dag.description());
+        }).toList();
+    }
+
+    public LoadedDag dag(String dagId) {
+        return bag.get(dagId).orElseThrow(() -> NotFoundException.dag(dagId));
+    }
+
+    /** Pauses or unpauses a DAG. */
+    public void setPaused(String dagId, boolean paused) {
+        dag(dagId);
+        store.dags().setPaused(dagId, paused);
+    }
+
+    /**
+     * Records a queued manual run for the scheduler. {@code logicalDate} defaults to now and
+     * {@code runId} to {@code manual__<logical date>}; the data interval is inferred from the
+     * DAG's timetable.
+     */
+    public DagRun trigger(String dagId, Map<String, Object> conf, String runId, Instant logicalDate) {
+        LoadedDag d = dag(dagId);
+        Instant logical = logicalDate != null ? logicalDate : clock.instant().truncatedTo(ChronoUnit.MICROS);
+        String id = runId != null ? runId : RunType.MANUAL.runId(logical);
+        if (id.isBlank() || id.length() > 250) {
+            throw new BadRequestException("run id must be 1 to 250 characters, got '" + id + "'");
+        }
+        DataInterval interval = d.timetable().inferManualDataInterval(logical);
+        return store.runs().create(new NewDagRun(dagId, id, RunType.MANUAL, logical, interval.start(), interval.end(),
+                DagRunState.QUEUED, conf == null ? Map.of() : conf));
+    }
+
+    public DagRun run(String dagId, String runId) {
+        return store.runs().find(dagId, runId).orElseThrow(() -> NotFoundException.run(dagId, runId));
+    }
+
+    public List<DagRun> runs(String dagId) {
+        requireKnown(dagId);
+        return store.runs().list(dagId);
+    }
+
+    /** Task instances of a run, in the DAG's topological order (unknown tasks last). */
+    public List<TaskInstance> taskStates(String dagId, String runId) {
+        requireKnown(dagId);
+        run(dagId, runId);
+        List<String> order = bag.get(dagId).map(d -> d.dag().topologicalOrder()).orElse(List.of());
+        return store.taskInstances().forRun(dagId, runId).stream()
+                .sorted(Comparator.comparingInt((TaskInstance t) -> {
+                    int i = order.indexOf(t.taskId());
+                    return i < 0 ? Integer.MAX_VALUE : i;
+                }).thenComparing(TaskInstance::taskId))
+                .toList();
+    }
+
+    /**
+     * Airflow's {@code dags test}: runs one whole run in this process (paused or not) and returns
+     * it when it has finished. A run with the same logical date is replaced.
+     */
+    public DagRun test(String dagId, Instant logicalDate, Map<String, Object> conf, Duration timeout) throws InterruptedException {
+        LoadedDag d = dag(dagId);
+        Instant logical = logicalDate != null ? logicalDate : clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        DataInterval interval = d.timetable().inferManualDataInterval(logical);
+        DagRun run = store.transaction(tx -> {
+            tx.runs().findByLogicalDate(dagId, logical).ifPresent(old -> tx.runs().delete(dagId, old.runId()));
+            return tx.runs().create(new NewDagRun(dagId, RunType.MANUAL.runId(logical), RunType.MANUAL, logical,
+                    interval.start(), interval.end(), DagRunState.QUEUED, conf == null ? Map.of() : conf));
+        });
+        try (LocalExecutor executor = newExecutor()) {
+            return new Scheduler(store, bag, executor, clock).runToCompletion(run, timeout);
+        }
+    }
+
+    /**
+     * Airflow's {@code tasks test}: runs one task once, ignoring its upstream tasks and recording
+     * nothing. XCom pulls read the run with that logical date, if there is one.
+     */
+    public TaskEvent testTask(String dagId, String taskId, Instant logicalDate) {
+        LoadedDag d = dag(dagId);
+        var task = d.dag().task(taskId);
+        if (task == null) {
+            throw NotFoundException.task(dagId, taskId);
+        }
+        Instant logical = logicalDate != null ? logicalDate : clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        DagRun run = store.runs().findByLogicalDate(dagId, logical).orElseGet(() -> {
+            DataInterval interval = d.timetable().inferManualDataInterval(logical);
+            return new DagRun(0, dagId, RunType.MANUAL.runId(logical), RunType.MANUAL, logical, interval.start(),
+                    interval.end(), DagRunState.RUNNING, Map.of(), clock.instant(), clock.instant(), null);
+        });
+        return runner().run(new TaskWorkload(d.dag(), task, run, 1, 1));
+    }
+
+    /**
+     * Airflow's {@code tasks clear}: resets the matching task instances (with {@code downstream},
+     * their downstream tasks too) in every run of the DAG, or only {@code runId}'s, so they run
+     * again; their XComs are deleted and their runs go back to queued. Returns the instances cleared.
+     */
+    public List<TaskInstance> clear(String dagId, String taskRegex, boolean downstream, String runId, boolean dryRun) {
+        Dag dag = dag(dagId).dag();
+        Pattern p;
+        try {
+            p = taskRegex == null ? null : Pattern.compile(taskRegex);
+        } catch (PatternSyntaxException e) {
+            throw new BadRequestException("task regex '" + taskRegex + "' is not a valid regular expression: " + e.getDescription());
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (String t : dag.topologicalOrder()) {
+            if (p == null || p.matcher(t).find()) {
+                ids.add(t);
+                if (downstream) {
+                    addDownstream(dag, t, ids);
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            throw new NotFoundException("no task of DAG '" + dagId + "' matches '" + taskRegex + "': run 'gale dags show " + dagId + "'");
+        }
+        List<DagRun> runs = runId == null ? store.runs().list(dagId) : List.of(run(dagId, runId));
+        List<TaskInstance> cleared = new ArrayList<>();
+        for (DagRun r : runs) {
+            store.taskInstances().forRun(dagId, r.runId()).stream().filter(ti -> ids.contains(ti.taskId())).forEach(cleared::add);
+        }
+        if (dryRun || cleared.isEmpty()) {
+            return cleared;
+        }
+        store.transact(tx -> {
+            for (DagRun r : runs) {
+                List<String> inRun = cleared.stream().filter(ti -> ti.runId().equals(r.runId())).map(TaskInstance::taskId).toList();
+                if (inRun.isEmpty()) {
+                    continue;
+                }
+                for (String t : inRun) {
+                    tx.xcoms().deleteAll(new TaskKey(dagId, r.runId(), t));
+                    tx.taskInstances().clear(dagId, r.runId(), List.of(t), dag.task(t) == null ? 0 : dag.task(t).retries());
+                }
+                tx.runs().setState(dagId, r.runId(), DagRunState.QUEUED, clock.instant());
+            }
+        });
+        return cleared;
+    }
+
+    private static void addDownstream(Dag dag, String taskId, Set<String> into) {
+        for (String d : dag.downstreamIds(taskId)) {
+            if (into.add(d)) {
+                addDownstream(dag, d, into);
+            }
+        }
+    }
+
+    /** The JSON stored under {@code key} (or every key) for a task instance. */
+    public List<io.gale.store.XComRepository.Entry> xcoms(String dagId, String runId, String taskId, String key) {
+        TaskKey k = taskKey(dagId, runId, taskId);
+        var entries = store.xcoms().list(k);
+        if (key == null) {
+            return entries;
+        }
+        var match = entries.stream().filter(e -> e.key().equals(key)).toList();
+        if (match.isEmpty()) {
+            throw new NotFoundException("no XCom '" + key + "' for task '" + taskId + "' in run '" + runId + "'"
+                    + (entries.isEmpty() ? "" : ": keys are " + entries.stream().map(io.gale.store.XComRepository.Entry::key).toList()));
+        }
+        return match;
+    }
+
+    /** The log of one try (the latest when {@code tryNumber} is null). */
+    public String log(String dagId, String runId, String taskId, Integer tryNumber) {
+        TaskKey k = taskKey(dagId, runId, taskId);
+        List<Integer> tries = store.logs().tries(k);
+        if (tries.isEmpty()) {
+            throw new NotFoundException("task '" + taskId + "' in run '" + runId + "' has no log yet: it has not run");
+        }
+        int t = tryNumber != null ? tryNumber : tries.get(tries.size() - 1);
+        return store.logs().get(k, t).orElseThrow(() -> new NotFoundException(
+                "task '" + taskId + "' in run '" + runId + "' has no try " + t + ": tries with logs are " + tries));
+    }
+
+    private TaskKey taskKey(String dagId, String runId, String taskId) {
+        requireKnown(dagId);
+        run(dagId, runId);
+        TaskKey k = new TaskKey(dagId, runId, taskId);
+        if (store.taskInstances().find(k).isEmpty()) {
+            throw NotFoundException.task(dagId, taskId);
+        }
+        return k;
+    }
+
+    private void requireKnown(String dagId) {
+        if (bag.get(dagId).isEmpty() && store.dags().find(dagId).isEmpty()) {
+            throw NotFoundException.dag(dagId);
+        }
+    }
+
+    public LocalExecutor newExecutor() {
+        return new LocalExecutor(config.parallelism(), runner());
+    }
+
+    private TaskRunner runner() {
+        return new TaskRunner(store, config.workRoot(), env, clock);
+    }
+
+    static String scheduleText(Dag dag) {
+        return dag.scheduleInterval() != null ? dag.scheduleInterval().toString() : dag.schedule();
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

@@ -1,0 +1,234 @@
+package io.gale.dagbag;
+
+import io.gale.api.Dag;
+import io.gale.api.DagDefinition;
+import io.gale.schedule.Timetable;
+import io.gale.schedule.Timetables;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * The DAGs Gale knows: those on the classpath (ServiceLoader) and those in the dags folder. A file
+ * that fails to compile, throws, or builds an invalid DAG becomes an import error and takes no
+ * other DAG down. {@link #refresh()} re-reads only the files that changed.
+ */
+public final class DagBag {
+
+    /** What one source (a file, or the classpath) gave: DAGs or an error. */
+    private record FileResult(String fingerprint, List<LoadedDag> dags, String error) {
+    }
+
+    private final Path dagsFolder;
+    private final ClassLoader parent;
+    private final SourceCompiler compiler;
+    private final Map<String, FileResult> files = new TreeMap<>();
+    private Map<String, LoadedDag> dags = Map.of();
+    private Map<String, String> errors = Map.of();
+    private final List<LoadedDag> classpathDags = new ArrayList<>();
+    private final Map<String, String> classpathErrors = new LinkedHashMap<>();
+
+    /**
+     * @param dagsFolder the folder to scan (may be missing), or null for the classpath only
+     * @param cacheDir   where compiled DAG sources are kept between processes
+     */
+    public DagBag(Path dagsFolder, Path cacheDir, ClassLoader parent) {
+        this.dagsFolder = dagsFolder;
+        this.parent = parent;
+        this.compiler = new SourceCompiler(cacheDir);
+    }
+
+    /** Loads the classpath DAGs and the dags folder. */
+    public static DagBag load(Path dagsFolder, Path cacheDir) {
+        DagBag bag = new DagBag(dagsFolder, cacheDir, DagBag.class.getClassLoader());
+        bag.loadClasspath();
+        bag.refresh();
+        return bag;
+    }
+
+    /** Loads every {@link DagDefinition} registered with ServiceLoader on the parent class loader. */
+    public synchronized void loadClasspath() {
+        classpathDags.clear();
+        classpathErrors.clear();
+        for (var provider : ServiceLoader.load(DagDefinition.class, parent).stream().toList()) {
+            String where = "classpath:" + provider.type().getName();
+            try {
+                classpathDags.addAll(define(List.of(provider.get()), where));
+            } catch (Throwable e) {
+                classpathErrors.put(where, message(e));
+            }
+        }
+        rebuild();
+    }
+
+    /** Re-scans the dags folder; returns true when a DAG or an import error appeared, changed or went away. */
+    public synchronized boolean refresh() {
+        Map<String, Path> present = new TreeMap<>();
+        if (dagsFolder != null && Files.isDirectory(dagsFolder)) {
+            try (Stream<Path> walk = Files.walk(dagsFolder)) {
+                walk.filter(Files::isRegularFile)
+                        .filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".jar"))
+                        .filter(p -> !p.getFileName().toString().startsWith("."))
+                        .sorted(Comparator.naturalOrder())
+                        .forEach(p -> present.put(p.toString(), p));
+            } catch (IOException | UncheckedIOException e) {
+                // a file vanished while walking: the next refresh sees a stable folder
+            }
+        }
+        boolean changed = files.keySet().retainAll(present.keySet());
+        for (var e : present.entrySet()) {
+            String fp = fingerprint(e.getValue());
+            FileResult old = files.get(e.getKey());
+            if (old != null && old.fingerprint().equals(fp)) {
+                continue;
+            }
+            files.put(e.getKey(), loadFile(e.getValue(), fp));
+            changed = true;
+        }
+        if (changed) {
+            rebuild();
+        }
+        return changed;
+    }
+
+    public synchronized Optional<LoadedDag> get(String dagId) {
+        return Optional.ofNullable(dags.get(dagId));
+    }
+
+    /** Valid DAGs by id, sorted. */
+    public synchronized Collection<LoadedDag> dags() {
+        return List.copyOf(dags.values());
+    }
+
+    /** Import errors: file (or classpath class) to message. */
+    public synchronized Map<String, String> importErrors() {
+        return errors;
+    }
+
+    public Path dagsFolder() {
+        return dagsFolder;
+    }
+
+    private FileResult loadFile(Path file, String fp) {
+        String where = file.toString();
+        try {
+            List<Class<?>> classes = file.toString().endsWith(".java")
+                    ? compiler.compile(file, parent) : jarClasses(file);
+            List<DagDefinition> defs = new ArrayList<>();
+            for (Class<?> c : classes) {
+                if (DagDefinition.class.isAssignableFrom(c) && !c.isInterface() && !Modifier.isAbstract(c.getModifiers())
+                        && Modifier.isPublic(c.getModifiers())) {
+                    defs.add((DagDefinition) c.getDeclaredConstructor().newInstance());
+                }
+            }
+            if (defs.isEmpty()) {
+                return new FileResult(fp, List.of(), "no public class implementing io.gale.api.DagDefinition in " + file.getFileName());
+            }
+            return new FileResult(fp, define(defs, where), null);
+        } catch (Throwable e) {
+            return new FileResult(fp, List.of(), message(e));
+        }
+    }
+
+    private List<Class<?>> jarClasses(Path jar) throws IOException, ClassNotFoundException {
+        URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, parent);
+        List<Class<?>> classes = new ArrayList<>();
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            for (var entries = jf.entries(); entries.hasMoreElements(); ) {
+                String name = entries.nextElement().getName();
+                if (name.endsWith(".class") && !name.contains("module-info") && !name.startsWith("META-INF")) {
+                    classes.add(Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false, loader));
+                }
+            }
+        }
+        return classes;
+    }
+
+    private static List<LoadedDag> define(List<DagDefinition> defs, String where) {
+        List<LoadedDag> out = new ArrayList<>();
+        for (DagDefinition def : defs) {
+            Dag dag;
+            try {
+                dag = def.define();
+            } catch (io.gale.api.DagValidationException e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(def.getClass().getName() + ".define() threw " + message(e), e);
+            }
+            if (dag == null) {
+                throw new IllegalStateException(def.getClass().getName() + ".define() returned null");
+            }
+            out.add(new LoadedDag(dag, where, timetable(dag)));
+        }
+        return out;
+    }
+
+    /** The DAG's timetable; a malformed schedule is a validation error naming the DAG. */
+    public static Timetable timetable(Dag dag) {
+        try {
+            return dag.scheduleInterval() != null ? Timetables.every(dag.scheduleInterval())
+                    : Timetables.parse(dag.schedule(), dag.timezone());
+        } catch (IllegalArgumentException e) {
+            throw new io.gale.api.DagValidationException("DAG '" + dag.id() + "': " + e.getMessage());
+        }
+    }
+
+    private void rebuild() {
+        Map<String, LoadedDag> all = new TreeMap<>();
+        Map<String, String> errs = new TreeMap<>(classpathErrors);
+        for (LoadedDag d : classpathDags) {
+            LoadedDag prev = all.putIfAbsent(d.id(), d);
+            if (prev != null) {
+                errs.put(d.fileloc(), "DAG '" + d.id() + "' is already defined by " + prev.fileloc() + ": DAG ids must be unique");
+            }
+        }
+        for (var e : files.entrySet()) {
+            if (e.getValue().error() != null) {
+                errs.put(e.getKey(), e.getValue().error());
+                continue;
+            }
+            for (LoadedDag d : e.getValue().dags()) {
+                LoadedDag prev = all.putIfAbsent(d.id(), d);
+                if (prev != null && !prev.fileloc().equals(d.fileloc())) {
+                    errs.put(e.getKey(), "DAG '" + d.id() + "' is already defined by " + prev.fileloc() + ": DAG ids must be unique");
+                }
+            }
+        }
+        dags = all;
+        errors = errs;
+    }
+
+    private static String fingerprint(Path p) {
+        try {
+            return Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return "gone";
+        }
+    }
+
+    static String message(Throwable e) {
+        if (e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null) {
+            e = ite.getCause();
+        }
+        if (e instanceof io.gale.api.DagValidationException || e instanceof SourceCompiler.CompileException
+                || e instanceof IllegalStateException) {
+            return e.getMessage();
+        }
+        return e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}

@@ -1,0 +1,82 @@
+package io.gale.executor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Runs tries on a fixed pool of threads in this process. */
+public final class LocalExecutor implements Executor {
+
+    private static final TaskEvent WAKE_UP = new TaskEvent(null, 0, null, null, null, null, null, null);
+
+    private final int parallelism;
+    private final TaskRunner runner;
+    private final ExecutorService pool;
+    private final LinkedBlockingQueue<TaskEvent> events = new LinkedBlockingQueue<>();
+    private final AtomicInteger running = new AtomicInteger();
+
+    public LocalExecutor(int parallelism, TaskRunner runner) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+        }
+        this.parallelism = parallelism;
+        this.runner = runner;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "gale-executor-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void submit(TaskWorkload workload) {
+        running.incrementAndGet();
+        pool.execute(() -> {
+            TaskEvent event;
+            try {
+                event = runner.run(workload);
+            } finally {
+                running.decrementAndGet();
+            }
+            events.add(event);
+        });
+    }
+
+    @Override
+    public int openSlots() {
+        return parallelism - running.get();
+    }
+
+    @Override
+    public int running() {
+        return running.get();
+    }
+
+    @Override
+    public List<TaskEvent> poll(Duration timeout) throws InterruptedException {
+        List<TaskEvent> out = new ArrayList<>();
+        TaskEvent first = timeout.isZero() ? events.poll() : events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (first != null) {
+            out.add(first);
+            events.drainTo(out);
+        }
+        out.removeIf(e -> e == WAKE_UP);
+        return out;
+    }
+
+    @Override
+    public void wakeUp() {
+        events.add(WAKE_UP);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

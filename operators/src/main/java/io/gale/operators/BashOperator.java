@@ -1,0 +1,116 @@
+package io.gale.operators;
+
+import io.gale.api.Operator;
+import io.gale.api.SkipTask;
+import io.gale.api.TaskContext;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a shell command with {@code bash -c}: stdout and stderr go to the task log, the last line
+ * of stdout is the return value, a non-zero exit fails the task (exit code 99 skips it, as in
+ * Airflow). The process is killed when the try times out or is interrupted. The command sees
+ * {@code GALE_CTX_DAG_ID}, {@code GALE_CTX_RUN_ID}, {@code GALE_CTX_TASK_ID},
+ * {@code GALE_CTX_TRY_NUMBER}, {@code GALE_CTX_LOGICAL_DATE} and
+ * {@code GALE_CTX_DATA_INTERVAL_START}/{@code _END}.
+ */
+public final class BashOperator implements Operator<String> {
+
+    /** Exit code that ends the task as skipped. */
+    public static final int SKIP_EXIT_CODE = 99;
+
+    private final String command;
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private Path cwd;
+
+    public BashOperator(String command) {
+        if (command == null || command.isBlank()) {
+            throw new IllegalArgumentException("BashOperator needs a command");
+        }
+        this.command = command;
+    }
+
+    /** Adds an environment variable for the command (the parent environment is kept). */
+    public BashOperator env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    public BashOperator env(Map<String, String> vars) {
+        env.putAll(vars);
+        return this;
+    }
+
+    /** The working directory; the task's own working directory by default. */
+    public BashOperator cwd(Path dir) {
+        this.cwd = dir;
+        return this;
+    }
+
+    @Override
+    public String execute(TaskContext ctx) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", command)
+                .directory((cwd != null ? cwd : ctx.workDir()).toFile())
+                .redirectErrorStream(true);
+        Map<String, String> e = pb.environment();
+        e.put("GALE_CTX_DAG_ID", ctx.dagId());
+        e.put("GALE_CTX_RUN_ID", ctx.runId());
+        e.put("GALE_CTX_TASK_ID", ctx.taskId());
+        e.put("GALE_CTX_TRY_NUMBER", String.valueOf(ctx.tryNumber()));
+        e.put("GALE_CTX_LOGICAL_DATE", ctx.logicalDate().toString());
+        e.put("GALE_CTX_DATA_INTERVAL_START", ctx.dataIntervalStart().toString());
+        e.put("GALE_CTX_DATA_INTERVAL_END", ctx.dataIntervalEnd().toString());
+        e.putAll(env);
+        ctx.log().info("Running command: {}", command);
+        Process p = pb.start();
+        String last = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                ctx.log().line(line);
+                last = line;
+            }
+            int code = p.waitFor();
+            if (code == SKIP_EXIT_CODE) {
+                throw new SkipTask("command exited with code " + SKIP_EXIT_CODE);
+            }
+            if (code != 0) {
+                throw new CommandFailedException("command exited with code " + code + ": " + command);
+            }
+            return last;
+        } catch (InterruptedException | IOException ex) {
+            kill(p);
+            if (ex instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw ex;
+        } finally {
+            if (p.isAlive()) {
+                kill(p);
+            }
+        }
+    }
+
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException ignored) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A command that exited with a non-zero code. */
+    public static final class CommandFailedException extends RuntimeException {
+        public CommandFailedException(String message) {
+            super(message);
+        }
+    }
+}
