@@ -102,6 +102,29 @@ public final class GaleClient implements AutoCloseable {
         });
     }
 
+    /**
+     * Re-scans the dags folder every {@code GALE_DAG_DIR_LIST_INTERVAL} and records what changed,
+     * so new, changed and removed files take effect without a restart. Close the result to stop.
+     */
+    public AutoCloseable watchDagsFolder(java.util.function.Consumer<Throwable> onError) {
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gale-dags-folder");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = config.dagDirListInterval().toMillis();
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                if (bag.refresh()) {
+                    syncDags();
+                }
+            } catch (Throwable e) {
+                onError.accept(e);
+            }
+        }, ms, ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return timer::shutdownNow;
+    }
+
     public List<DagSummary> listDags() {
         Map<String, StoredDag> stored = new java.util.HashMap<>();
         store.dags().list().forEach(d -> stored.put(d.dagId(), d));

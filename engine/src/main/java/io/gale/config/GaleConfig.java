@@ -58,6 +58,10 @@ public record GaleConfig(Path home, String databaseUrl, String databaseUser, Str
         return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, paused, dagDirListInterval);
     }
 
+    public GaleConfig withDagDirListInterval(Duration interval) {
+        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, pausedAtCreation, interval);
+    }
+
     public boolean embeddedDatabase() {
         return databaseUrl == null;
     }

@@ -61,6 +61,16 @@ public final class DagBag {
         return bag;
     }
 
+    /** A bag holding just these DAGs (for embedding Gale, and for tests). */
+    public static DagBag of(Dag... dags) {
+        DagBag bag = new DagBag(null, null, DagBag.class.getClassLoader());
+        for (Dag d : dags) {
+            bag.classpathDags.add(new LoadedDag(d, "memory:" + d.id(), timetable(d)));
+        }
+        bag.rebuild();
+        return bag;
+    }
+
     /** Loads every {@link DagDefinition} registered with ServiceLoader on the parent class loader. */
     public synchronized void loadClasspath() {
         classpathDags.clear();
