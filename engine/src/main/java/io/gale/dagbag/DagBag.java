@@ -178,10 +178,10 @@ public final class DagBag {
             } catch (io.gale.api.DagValidationException e) {
                 throw e;
             } catch (Throwable e) {
-                throw new IllegalStateException(def.getClass().getName() + ".define() threw " + message(e), e);
+                throw new LoadException(def.getClass().getName() + ".define() threw " + message(e));
             }
             if (dag == null) {
-                throw new IllegalStateException(def.getClass().getName() + ".define() returned null");
+                throw new LoadException(def.getClass().getName() + ".define() returned null");
             }
             out.add(new LoadedDag(dag, where, timetable(dag)));
         }
@@ -231,12 +231,19 @@ public final class DagBag {
         }
     }
 
+    /** A DAG definition that failed; the message says which and why. */
+    private static final class LoadException extends RuntimeException {
+        LoadException(String message) {
+            super(message);
+        }
+    }
+
     static String message(Throwable e) {
         if (e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null) {
             e = ite.getCause();
         }
         if (e instanceof io.gale.api.DagValidationException || e instanceof SourceCompiler.CompileException
-                || e instanceof IllegalStateException) {
+                || e instanceof LoadException) {
             return e.getMessage();
         }
         return e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());

@@ -1,0 +1,174 @@
+package io.gale.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gale.api.Dag;
+import io.gale.client.GaleClient;
+import io.gale.config.GaleConfig;
+import io.gale.core.Json;
+import io.gale.dagbag.DagBag;
+import io.gale.store.Database;
+import io.gale.testing.TestDatabase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI in this JVM against a real PostgreSQL: output, exit codes and one-line errors. */
+class CliTest {
+
+    @TempDir
+    Path home;
+    String url;
+    DagBag bag;
+
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void setUp() {
+        url = TestDatabase.freshUrl();
+        var demo = Dag.builder("demo").description("a demo").tags("t1").param("name", "world");
+        var a = demo.task("a", ctx -> "hello " + ctx.param("name", String.class));
+        var b = demo.task("b", ctx -> ctx.xcomPull("a", String.class).length());
+        var c = demo.task("c", ctx -> {
+            ctx.log().info("c ran");
+            return null;
+        });
+        a.then(b).then(c);
+        var failing = Dag.builder("failing");
+        failing.task("boom", ctx -> {
+            throw new IllegalStateException("kaboom");
+        });
+        bag = DagBag.of(demo.build(), failing.build());
+    }
+
+    Result gale(String... args) {
+        GaleConfig config = GaleConfig.from(Map.of("GALE_HOME", home.toString()));
+        Cli cli = new Cli(config, cfg -> {
+            Database db = Database.external(url, "postgres", null);
+            db.migrate();
+            GaleClient client = new GaleClient(cfg, db, bag, Clock.systemUTC(), Map.of());
+            client.syncDags();
+            return client;
+        });
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = cli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static void failsWith(Result r, String message) {
+        assertThat(r.code()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).startsWith("Error: ").contains(message);
+        assertThat(r.err().strip().lines().count()).as("one line: " + r.err()).isEqualTo(1);
+    }
+
+    @Test
+    void listsDagsAsTableAndJson() {
+        Result table = gale("dags", "list");
+        assertThat(table.code()).isZero();
+        assertThat(table.out()).contains("dag_id", "demo", "failing");
+        Result json = gale("dags", "list", "-o", "json");
+        List<?> parsed = Json.read(json.out(), List.class);
+        assertThat(parsed).hasSize(2);
+        assertThat(json.out()).contains("\"dagId\" : \"demo\"", "\"paused\" : true");
+        failsWith(gale("dags", "list", "-o", "yaml"), "unknown output format 'yaml': use table or json");
+    }
+
+    @Test
+    void showsTasksAndDot() {
+        assertThat(gale("dags", "show", "demo").out()).contains("a", "all_success", "b", "c");
+        assertThat(gale("dags", "show", "demo", "--dot").out()).contains("digraph \"demo\"", "\"a\" -> \"b\";", "\"b\" -> \"c\";");
+        failsWith(gale("dags", "show", "nope"), "DAG 'nope' not found");
+    }
+
+    @Test
+    void triggerRecordsAQueuedRunThatListRunsShows() {
+        Result t = gale("dags", "trigger", "demo", "-r", "my_run", "-c", "{\"name\": \"gale\"}", "-e", "2026-05-01T10:00");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("Created my_run of DAG demo, state queued, logical date 2026-05-01T10:00:00Z");
+        Result runs = gale("dags", "list-runs", "-d", "demo", "-o", "json");
+        assertThat(runs.out()).contains("\"run_id\" : \"my_run\"", "\"state\" : \"queued\"", "\"name\" : \"gale\"");
+        failsWith(gale("dags", "trigger", "demo", "-r", "my_run"), "already has a run with run id 'my_run'");
+    }
+
+    @Test
+    void badTriggerInputWritesNothing() {
+        failsWith(gale("dags", "trigger", "demo", "-c", "{not json"), "conf is not valid JSON");
+        failsWith(gale("dags", "trigger", "demo", "-c", "[1, 2]"), "conf must be a JSON object");
+        failsWith(gale("dags", "trigger", "nope"), "DAG 'nope' not found: run 'gale dags list'");
+        failsWith(gale("dags", "trigger", "demo", "-e", "yesterday"), "'yesterday' is not a date");
+        assertThat(gale("dags", "list-runs", "-d", "demo").out().lines().count()).isEqualTo(2); // header and rule only
+        assertThat(gale("dags", "list-runs", "-d", "demo", "--bogus").code()).isEqualTo(2);
+    }
+
+    @Test
+    void testRunsAWholeRunAndItsStateCanBeInspected() {
+        Result t = gale("dags", "test", "demo", "2026-03-01", "-c", "{\"name\": \"cli\"}");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("a ", "success", "DAG run manual__2026-03-01T00:00:00+00:00 success");
+        String run = "manual__2026-03-01T00:00:00+00:00";
+        Result states = gale("tasks", "states-for-dag-run", "demo", run, "-o", "json");
+        assertThat(Json.read(states.out(), List.class)).hasSize(3);
+        assertThat(states.out()).contains("\"task_id\" : \"c\"", "\"state\" : \"success\"");
+        assertThat(gale("tasks", "xcom", "demo", run, "a", "-k", "return_value").out().strip()).isEqualTo("\"hello cli\"");
+        assertThat(gale("tasks", "xcom", "demo", run, "b").out()).contains("\"return_value\" : 9");
+        assertThat(gale("tasks", "logs", "demo", run, "c").out()).contains("INFO - c ran", "Task ended success");
+        failsWith(gale("tasks", "logs", "demo", run, "c", "--try", "9"), "has no try 9");
+        failsWith(gale("tasks", "xcom", "demo", run, "c", "-k", "return_value"), "no XCom 'return_value' for task 'c'");
+        failsWith(gale("tasks", "xcom", "demo", run, "zz"), "task 'zz' not found in DAG 'demo'");
+        failsWith(gale("tasks", "states-for-dag-run", "demo", "nope"), "DAG run 'nope' of DAG 'demo' not found");
+
+        // running the same logical date again replaces the run
+        assertThat(gale("dags", "test", "demo", "2026-03-01").code()).isZero();
+        assertThat(gale("dags", "list-runs", "-d", "demo", "-o", "json").out()).containsOnlyOnce("manual__2026-03-01");
+    }
+
+    @Test
+    void aFailingRunExitsNonZero() {
+        Result t = gale("dags", "test", "failing");
+        assertThat(t.code()).isEqualTo(1);
+        assertThat(t.out()).contains("boom", "failed");
+    }
+
+    @Test
+    void clearResetsTasksAndDownstream() {
+        assertThat(gale("dags", "test", "demo", "2026-03-01").code()).isZero();
+        String run = "manual__2026-03-01T00:00:00+00:00";
+        failsWith(gale("tasks", "clear", "demo", "-t", "^b$"), "pass -y to clear non-interactively");
+        failsWith(gale("tasks", "clear", "demo", "-t", "(", "-y"), "is not a valid regular expression");
+        Result cleared = gale("tasks", "clear", "demo", "-t", "^b$", "-d", "-y");
+        assertThat(cleared.out()).contains("Cleared 2 task instances.");
+        String states = gale("tasks", "states-for-dag-run", "demo", run, "-o", "json").out();
+        assertThat(Json.read(states, List.class)).extracting(m -> ((Map<?, ?>) m).get("task_id") + "=" + ((Map<?, ?>) m).get("state"))
+                .containsExactly("a=success", "b=none", "c=none");
+        assertThat(gale("dags", "list-runs", "-d", "demo").out()).contains("queued");
+        failsWith(gale("tasks", "xcom", "demo", run, "b", "-k", "return_value"), "no XCom");
+    }
+
+    @Test
+    void tasksTestRunsOneTaskAndRecordsNothing() {
+        Result t = gale("tasks", "test", "demo", "a");
+        assertThat(t.code()).isZero();
+        assertThat(t.out()).contains("Starting try 1", "XCom return_value = \"hello world\"", "Task a success");
+        assertThat(gale("dags", "list-runs", "-d", "demo").out().lines().count()).isEqualTo(2);
+        failsWith(gale("tasks", "test", "demo", "nope"), "task 'nope' not found in DAG 'demo'");
+        assertThat(gale("tasks", "test", "failing", "boom").code()).isEqualTo(1);
+    }
+
+    @Test
+    void pauseUnpauseAndVersion() {
+        assertThat(gale("dags", "unpause", "demo").out()).contains("paused: false");
+        assertThat(gale("dags", "list", "-o", "json").out()).contains("\"paused\" : false");
+        failsWith(gale("dags", "pause", "nope"), "DAG 'nope' not found");
+        assertThat(gale("version").out().strip()).matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(gale("dags", "--help").out()).contains("trigger", "list-runs");
+        assertThat(gale("db", "migrate").out()).contains("Database is up to date");
+    }
+}
