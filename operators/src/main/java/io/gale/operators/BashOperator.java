@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a shell command with {@code bash -c}: stdout and stderr go to the task log, the last line
@@ -69,27 +70,30 @@ public final class BashOperator implements Operator<String> {
         e.putAll(env);
         ctx.log().info("Running command: {}", command);
         Process p = pb.start();
-        String last = null;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                ctx.log().line(line);
-                last = line;
+        AtomicReference<String> last = new AtomicReference<>();
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    ctx.log().line(line);
+                    last.set(line);
+                }
+            } catch (IOException ignored) {
+                // the process was killed; its output ends here
             }
+        }, "gale-bash-output");
+        pump.setDaemon(true);
+        pump.start();
+        try {
             int code = p.waitFor();
+            pump.join();
             if (code == SKIP_EXIT_CODE) {
                 throw new SkipTask("command exited with code " + SKIP_EXIT_CODE);
             }
             if (code != 0) {
                 throw new CommandFailedException("command exited with code " + code + ": " + command);
             }
-            return last;
-        } catch (InterruptedException | IOException ex) {
-            kill(p);
-            if (ex instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw ex;
+            return last.get();
         } finally {
             if (p.isAlive()) {
                 kill(p);
