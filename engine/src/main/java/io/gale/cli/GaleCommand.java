@@ -85,7 +85,7 @@ public final class GaleCommand implements Runnable {
             public Integer call() {
                 GaleCommand top = (GaleCommand) spec.parent().parent().userObject();
                 var client = top.cli.client();
-                int applied = client.database().migrate();
+                int applied = client.database().migrationsApplied() + client.database().migrate();
                 spec.commandLine().getOut().println("Database is up to date (" + client.database().description() + ")"
                         + (applied > 0 ? ", applied " + applied + " migrations" : ""));
                 return 0;

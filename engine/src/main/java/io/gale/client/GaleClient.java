@@ -99,6 +99,11 @@ public final class GaleClient implements AutoCloseable {
             tx.dags().upsert(rows, config.pausedAtCreation());
             tx.dags().deactivateMissing(rows.stream().map(StoredDag::dagId).toList());
             tx.importErrors().replaceAll(bag.importErrors());
+            for (LoadedDag d : bag.dags()) {
+                if (!tx.dags().signature(d.id()).orElse("").equals(io.gale.scheduler.NextRuns.signature(d))) {
+                    io.gale.scheduler.NextRuns.refresh(tx, d, clock.instant());
+                }
+            }
         });
     }
 
@@ -142,8 +147,14 @@ public final class GaleClient implements AutoCloseable {
 
     /** Pauses or unpauses a DAG. */
     public void setPaused(String dagId, boolean paused) {
-        dag(dagId);
-        store.dags().setPaused(dagId, paused);
+        LoadedDag d = dag(dagId);
+        store.transact(tx -> {
+            tx.dags().setPaused(dagId, paused);
+            if (!paused) {
+                io.gale.scheduler.NextRuns.refresh(tx, d, clock.instant());
+            }
+        });
+        store.notifyChange();
     }
 
     /**
@@ -159,8 +170,10 @@ public final class GaleClient implements AutoCloseable {
             throw new BadRequestException("run id must be 1 to 250 characters, got '" + id + "'");
         }
         DataInterval interval = d.timetable().inferManualDataInterval(logical);
-        return store.runs().create(new NewDagRun(dagId, id, RunType.MANUAL, logical, interval.start(), interval.end(),
+        DagRun run = store.runs().create(new NewDagRun(dagId, id, RunType.MANUAL, logical, interval.start(), interval.end(),
                 DagRunState.QUEUED, conf == null ? Map.of() : conf));
+        store.notifyChange();
+        return run;
     }
 
     public DagRun run(String dagId, String runId) {
@@ -198,8 +211,9 @@ public final class GaleClient implements AutoCloseable {
             return tx.runs().create(new NewDagRun(dagId, RunType.MANUAL.runId(logical), RunType.MANUAL, logical,
                     interval.start(), interval.end(), DagRunState.QUEUED, conf == null ? Map.of() : conf));
         });
-        try (LocalExecutor executor = newExecutor()) {
-            return new Scheduler(store, bag, executor, clock).runToCompletion(run, timeout);
+        try (LocalExecutor executor = newExecutor();
+             Scheduler scheduler = newScheduler(executor, Scheduler.Settings.defaults().withCreateRuns(false))) {
+            return scheduler.runToCompletion(run, timeout);
         }
     }
 
@@ -217,7 +231,7 @@ public final class GaleClient implements AutoCloseable {
         DagRun run = store.runs().findByLogicalDate(dagId, logical).orElseGet(() -> {
             DataInterval interval = d.timetable().inferManualDataInterval(logical);
             return new DagRun(0, dagId, RunType.MANUAL.runId(logical), RunType.MANUAL, logical, interval.start(),
-                    interval.end(), DagRunState.RUNNING, Map.of(), clock.instant(), clock.instant(), null);
+                    interval.end(), DagRunState.RUNNING, Map.of(), clock.instant(), clock.instant(), null, null);
         });
         return runner().run(new TaskWorkload(d.dag(), task, run, 1, 1));
     }
@@ -268,6 +282,7 @@ public final class GaleClient implements AutoCloseable {
                 tx.runs().setState(dagId, r.runId(), DagRunState.QUEUED, clock.instant());
             }
         });
+        store.notifyChange();
         return cleared;
     }
 
@@ -320,6 +335,11 @@ public final class GaleClient implements AutoCloseable {
         if (bag.get(dagId).isEmpty() && store.dags().find(dagId).isEmpty()) {
             throw NotFoundException.dag(dagId);
         }
+    }
+
+    /** A scheduler loop over this client's store and DAGs. */
+    public Scheduler newScheduler(io.gale.executor.Executor executor, Scheduler.Settings settings) {
+        return new Scheduler(store, bag, executor, runner(), clock, settings);
     }
 
     public LocalExecutor newExecutor() {

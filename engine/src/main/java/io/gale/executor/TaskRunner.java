@@ -79,6 +79,26 @@ public final class TaskRunner {
                 log.text(), start, end);
     }
 
+    /**
+     * Runs the callback for a try that ended outside the executor (its scheduler died): on_retry
+     * or on_failure. Returns the lines it logged.
+     */
+    public String callback(TaskWorkload w, TaskState state, Throwable error) {
+        BufferedTaskLog log = new BufferedTaskLog(clock);
+        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log);
+        TaskCallback callback = state == TaskState.UP_FOR_RETRY ? w.task().onRetry() : w.task().onFailure();
+        if (callback != null) {
+            try {
+                callback.call(ctx, error);
+                log.info("Ran the {} callback", state == TaskState.UP_FOR_RETRY ? "on_retry" : "on_failure");
+            } catch (Throwable e) {
+                log.error("The callback failed: {}", describe(e), e);
+            }
+        }
+        ctx.close();
+        return log.text();
+    }
+
     private static Object execute(TaskWorkload w, RunningTaskContext ctx) throws Throwable {
         Duration timeout = w.task().executionTimeout();
         CompletableFuture<Object> result = new CompletableFuture<>();

@@ -5,6 +5,7 @@ import io.gale.api.Task;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
 import io.gale.core.RetryDelay;
+import io.gale.core.RunType;
 import io.gale.core.TaskInstance;
 import io.gale.core.TaskKey;
 import io.gale.core.TaskState;
@@ -13,74 +14,140 @@ import io.gale.dagbag.DagBag;
 import io.gale.dagbag.LoadedDag;
 import io.gale.executor.Executor;
 import io.gale.executor.TaskEvent;
+import io.gale.executor.TaskRunner;
 import io.gale.executor.TaskWorkload;
+import io.gale.schedule.DataInterval;
+import io.gale.store.BackfillRepository;
+import io.gale.store.DagRepository.NextRun;
+import io.gale.store.DagRunRepository.Scope;
+import io.gale.store.NewDagRun;
+import io.gale.store.SchedulerJobRepository.Job;
 import io.gale.store.Store;
+import io.gale.store.TaskInstanceRepository.Finish;
 import io.gale.store.TaskInstanceRepository.NewTask;
+import io.gale.store.TaskInstanceRepository.Start;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Drives DAG runs to completion. Each {@link #runOnce} records finished tries, advances every
- * active run the filter accepts (one transaction per run), and hands ready tries to the executor;
- * when nothing is ready it blocks until a try ends or a retry falls due.
+ * Airflow's scheduler loop; it owns every state change. Each {@link #runOnce} records the tries
+ * the executor reported, creates due runs, and advances the active runs it can lock (FOR UPDATE
+ * SKIP LOCKED, so several schedulers share the work and never start the same try twice) in one
+ * transaction: trigger rules, retry times, max_active_runs and max_active_tasks decide which
+ * tries start. When nothing is ready it blocks until a try ends, a retry or a run falls due, or
+ * {@link #wakeUp()} is called. It heartbeats the tries it runs and takes over those whose
+ * scheduler died (zombies): they go to up_for_retry or failed and their callbacks run.
  */
-public final class Scheduler {
+public final class Scheduler implements AutoCloseable {
+
+    /**
+     * @param createRuns       whether this loop creates scheduled runs (not for {@code dags test})
+     * @param heartbeat        how often tries and the scheduler heartbeat, and zombies are looked for
+     * @param zombieThreshold  a running try whose heartbeat is older is a zombie
+     * @param queuedRunsPerLoop how many queued runs one loop may look at
+     */
+    public record Settings(boolean createRuns, Duration heartbeat, Duration zombieThreshold, int queuedRunsPerLoop) {
+        public static Settings defaults() {
+            return new Settings(true, Duration.ofSeconds(5), Duration.ofSeconds(60), 200);
+        }
+
+        public Settings withCreateRuns(boolean create) {
+            return new Settings(create, heartbeat, zombieThreshold, queuedRunsPerLoop);
+        }
+
+        public Settings withZombieThreshold(Duration threshold) {
+            return new Settings(createRuns, heartbeat, threshold, queuedRunsPerLoop);
+        }
+
+        public Settings withHeartbeat(Duration every) {
+            return new Settings(createRuns, every, zombieThreshold, queuedRunsPerLoop);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
     private final Store store;
     private final DagBag dags;
     private final Executor executor;
+    private final TaskRunner runner;
     private final Clock clock;
-    private final String hostname;
+    private final Settings settings;
+    private final String hostname = hostname();
     private final long pid = ProcessHandle.current().pid();
+    private final long jobId;
     private volatile Instant nextWakeup;
+    private volatile Instant nextCreateCheck = Instant.MIN;
+    private Instant lastHeartbeat = Instant.MIN;
 
-    public Scheduler(Store store, DagBag dags, Executor executor, Clock clock) {
+    public Scheduler(Store store, DagBag dags, Executor executor, TaskRunner runner, Clock clock, Settings settings) {
         this.store = store;
         this.dags = dags;
         this.executor = executor;
+        this.runner = runner;
         this.clock = clock;
-        this.hostname = hostname();
+        this.settings = settings;
+        this.jobId = store.schedulerJobs().register(hostname, pid);
+    }
+
+    /** This scheduler's id in scheduler_job. */
+    public long jobId() {
+        return jobId;
+    }
+
+    /** Makes a blocked {@link #runOnce} return soon and re-check for due runs. */
+    public void wakeUp() {
+        nextCreateCheck = Instant.MIN;
+        executor.wakeUp();
+    }
+
+    /** Recomputes every loaded DAG's next automated run (at start, and when catchup=false, after a pause). */
+    public void refreshNextRuns() {
+        Instant now = clock.instant();
+        for (LoadedDag d : dags.dags()) {
+            store.transact(tx -> NextRuns.refresh(tx, d, now));
+        }
+        nextCreateCheck = Instant.MIN;
     }
 
     /**
-     * One pass over the runs {@code runs} accepts; waits up to {@code maxWait} for an event when
-     * the pass changed nothing. Returns true when anything changed.
+     * One loop over the runs in {@code scope}; waits up to {@code maxWait} for something to happen
+     * when the loop changed nothing. Returns true when anything changed.
      */
-    public boolean runOnce(Predicate<DagRun> runs, Duration maxWait) throws InterruptedException {
+    public boolean runOnce(Scope scope, Duration maxWait) throws InterruptedException {
         boolean progressed = apply(executor.poll(Duration.ZERO));
-        progressed |= advanceRuns(runs);
+        Instant now = clock.instant();
+        maintain(now);
+        if (settings.createRuns()) {
+            progressed |= createDueRuns(now);
+        }
+        progressed |= advance(scope);
         if (!progressed) {
-            Duration wait = maxWait;
-            Instant due = nextWakeup;
-            if (due != null) {
-                Duration untilDue = Duration.between(clock.instant(), due);
-                wait = untilDue.isNegative() ? Duration.ZERO : untilDue.compareTo(wait) < 0 ? untilDue : wait;
-            }
-            progressed = apply(executor.poll(wait.isZero() ? Duration.ofMillis(1) : wait));
+            progressed = apply(executor.poll(waitTime(maxWait)));
         }
         return progressed;
     }
 
-    /** Runs {@code run} until it finishes or {@code timeout} passes; returns its final state. */
+    /** Runs {@code run} until it finishes or {@code timeout} passes; returns it as it then is. */
     public DagRun runToCompletion(DagRun run, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        Predicate<DagRun> only = r -> r.dagId().equals(run.dagId()) && r.runId().equals(run.runId());
+        Scope scope = Scope.run(run.dagId(), run.runId());
         while (true) {
-            runOnce(only, Duration.ofMillis(200));
+            runOnce(scope, Duration.ofMillis(200));
             DagRun current = store.runs().find(run.dagId(), run.runId()).orElseThrow();
-            if (current.state().finished() && executor.running() == 0) {
-                return current;
-            }
-            if (Instant.now().isAfter(deadline)) {
+            if ((current.state().finished() && executor.running() == 0) || Instant.now().isAfter(deadline)) {
                 return current;
             }
         }
@@ -91,165 +158,312 @@ public final class Scheduler {
         return nextWakeup;
     }
 
-    /** Records finished tries: state, XComs and log of each, in one transaction. */
+    private Duration waitTime(Duration maxWait) {
+        Instant now = clock.instant();
+        Duration wait = maxWait;
+        for (Instant due : new Instant[] {nextWakeup, settings.createRuns() ? nextCreateCheck : null}) {
+            if (due != null && due.isAfter(Instant.MIN)) {
+                Duration d = Duration.between(now, due);
+                if (d.compareTo(wait) < 0) wait = d;
+            }
+        }
+        return wait.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : wait;
+    }
+
+    // ---- executor events ------------------------------------------------------------------
+
     boolean apply(List<TaskEvent> events) {
         if (events.isEmpty()) {
             return false;
         }
-        store.transact(tx -> {
-            for (TaskEvent e : events) {
-                applyOne(tx, e);
-            }
+        retrying(() -> {
+            store.transact(tx -> {
+                Map<TaskKey, TaskInstance> current = new HashMap<>();
+                tx.taskInstances().findAll(events.stream().map(TaskEvent::key).toList()).forEach(t -> current.put(t.key(), t));
+                List<Finish> finishes = new ArrayList<>();
+                Map<TaskKey, TaskState> restart = new HashMap<>();
+                for (TaskEvent e : events) {
+                    tx.logs().put(e.key(), e.tryNumber(), e.log());
+                    TaskInstance ti = current.get(e.key());
+                    if (ti == null) {
+                        continue;
+                    }
+                    if (ti.state() == TaskState.RESTARTING) {
+                        restart.put(e.key(), TaskState.NONE);
+                    } else if (ti.state() == TaskState.RUNNING && ti.tryNumber() == e.tryNumber()) {
+                        e.xcoms().forEach((k, json) -> tx.xcoms().put(e.key(), k, json));
+                        finishes.add(new Finish(e.key(), e.tryNumber(), e.state(), e.end(),
+                                e.state() == TaskState.UP_FOR_RETRY ? e.end().plus(retryDelay(tx, e.key(), e.tryNumber())) : null));
+                    }
+                }
+                tx.xcoms().deleteAll(restart.keySet());
+                tx.taskInstances().setStates(restart, clock.instant());
+                tx.taskInstances().finishTries(finishes);
+            });
+            return null;
         });
         return true;
     }
 
-    private void applyOne(Store tx, TaskEvent e) {
-        TaskKey key = e.key();
-        tx.logs().put(key, e.tryNumber(), e.log());
-        Optional<TaskInstance> current = tx.taskInstances().find(key);
-        if (current.isEmpty()) {
-            return;
+    private Duration retryDelay(Store tx, TaskKey key, int tryNumber) {
+        Task task = dags.get(key.dagId()).map(d -> d.dag().task(key.taskId())).orElse(null);
+        if (task == null) {
+            return Task.DEFAULT_RETRY_DELAY;
         }
-        TaskInstance ti = current.get();
-        if (ti.state() == TaskState.RESTARTING) {
-            tx.xcoms().deleteAll(key);
-            tx.taskInstances().setState(key, TaskState.NONE, e.end());
-            return;
-        }
-        if (ti.state() != TaskState.RUNNING || ti.tryNumber() != e.tryNumber()) {
-            return; // changed by someone else meanwhile (cleared, marked): keep their decision
-        }
-        e.xcoms().forEach((k, json) -> tx.xcoms().put(key, k, json));
-        Instant nextRetry = null;
-        if (e.state() == TaskState.UP_FOR_RETRY) {
-            Task task = dags.get(key.dagId()).map(d -> d.dag().task(key.taskId())).orElse(null);
-            Instant logical = tx.runs().find(key.dagId(), key.runId()).map(DagRun::logicalDate).orElse(e.end());
-            Duration delay = task == null ? Task.DEFAULT_RETRY_DELAY
-                    : RetryDelay.of(task.retryDelay(), task.retryExponentialBackoff(), task.maxRetryDelay(),
-                    key.dagId(), key.taskId(), logical, e.tryNumber());
-            nextRetry = e.end().plus(delay);
-        }
-        tx.taskInstances().finishTry(key, e.state(), e.end(), nextRetry);
+        Instant logical = tx.runs().find(key.dagId(), key.runId()).map(DagRun::logicalDate).orElse(Instant.EPOCH);
+        return RetryDelay.of(task.retryDelay(), task.retryExponentialBackoff(), task.maxRetryDelay(),
+                key.dagId(), key.taskId(), logical, tryNumber);
     }
 
-    private boolean advanceRuns(Predicate<DagRun> filter) {
-        List<DagRun> active = store.runs().active().stream().filter(filter).toList();
-        if (active.isEmpty()) {
-            nextWakeup = null;
+    // ---- run creation ---------------------------------------------------------------------
+
+    private boolean createDueRuns(Instant now) {
+        if (now.isBefore(nextCreateCheck)) {
             return false;
         }
-        Map<String, Integer> activeTasks = new HashMap<>(store.taskInstances().countActiveByDag());
-        Map<String, Long> runningRuns = active.stream().filter(r -> r.state() == DagRunState.RUNNING)
-                .collect(Collectors.groupingBy(DagRun::dagId, Collectors.counting()));
-        boolean progressed = false;
+        boolean created = retrying(() -> store.transaction(tx -> {
+            boolean any = false;
+            for (NextRun n : tx.dags().lockDue(now)) {
+                Optional<LoadedDag> loaded = dags.get(n.dagId());
+                if (loaded.isEmpty()) {
+                    continue;
+                }
+                LoadedDag d = loaded.get();
+                if (tx.runs().countActive(d.id()) >= d.dag().maxActiveRuns()) {
+                    continue; // created once a run finishes
+                }
+                any |= tx.runs().createIfAbsent(new NewDagRun(d.id(), RunType.SCHEDULED.runId(n.logicalDate()),
+                        RunType.SCHEDULED, n.logicalDate(), n.intervalStart(), n.intervalEnd(), DagRunState.QUEUED,
+                        Map.of())).isPresent();
+                NextRun following = NextRuns.after(d, new DataInterval(n.intervalStart(), n.intervalEnd()), now)
+                        .map(i -> NextRuns.toNextRun(d.id(), i)).orElse(null);
+                tx.dags().setNext(d.id(), following, NextRuns.signature(d));
+            }
+            return any;
+        }));
+        Instant earliest = store.dags().earliestCreateAfter().orElse(null);
+        // a DAG held back by max_active_runs is due already: look again shortly
+        nextCreateCheck = earliest == null ? now.plusSeconds(60) : earliest.isAfter(now) ? earliest : now.plusSeconds(1);
+        return created;
+    }
+
+    // ---- advancing runs -------------------------------------------------------------------
+
+    private record Plan(boolean changed, List<TaskWorkload> toStart, Instant wake) {
+    }
+
+    private boolean advance(Scope scope) {
+        Plan plan = retrying(() -> store.transaction(tx -> plan(tx, scope)));
+        nextWakeup = plan.wake();
+        plan.toStart().forEach(executor::submit);
+        return plan.changed();
+    }
+
+    private Plan plan(Store tx, Scope scope) {
+        Instant now = clock.instant();
+        List<DagRun> runs = tx.runs().lockActive(scope, settings.queuedRunsPerLoop());
+        if (runs.isEmpty()) {
+            return new Plan(false, List.of(), null);
+        }
+        Map<List<Object>, Integer> running = new HashMap<>(tx.runs().runningCounts());
+        Map<Long, Integer> backfillLimits = new HashMap<>();
+        if (runs.stream().anyMatch(r -> r.backfillId() != null)) {
+            tx.backfills().running().forEach(b -> backfillLimits.put(b.id(), b.maxActiveRuns()));
+        }
+        Map<String, Integer> activeTasks = new HashMap<>(tx.taskInstances().countActiveByDag());
+        Map<List<String>, List<TaskInstance>> tisByRun = tx.taskInstances().forRuns(runs).stream()
+                .collect(Collectors.groupingBy(t -> List.of(t.dagId(), t.runId())));
+
+        boolean changed = false;
+        int slots = executor.openSlots();
         Instant wake = null;
-        for (DagRun run : active) {
+        Map<TaskKey, TaskState> states = new LinkedHashMap<>();
+        List<Start> starts = new ArrayList<>();
+        List<TaskWorkload> toStart = new ArrayList<>();
+        for (DagRun run : runs) {
             Optional<LoadedDag> loaded = dags.get(run.dagId());
             if (loaded.isEmpty()) {
                 continue; // its file is broken or gone; the run waits for it to come back
             }
             Dag dag = loaded.get().dag();
             if (run.state() == DagRunState.QUEUED) {
-                if (runningRuns.getOrDefault(run.dagId(), 0L) >= dag.maxActiveRuns()) {
+                List<Object> key = Arrays.asList(run.dagId(), run.backfillId());
+                int limit = run.backfillId() == null ? dag.maxActiveRuns()
+                        : backfillLimits.getOrDefault(run.backfillId(), dag.maxActiveRuns());
+                if (running.getOrDefault(key, 0) >= limit) {
                     continue;
                 }
-                runningRuns.merge(run.dagId(), 1L, Long::sum);
+                running.merge(key, 1, Integer::sum);
+                tx.runs().setState(run.dagId(), run.runId(), DagRunState.RUNNING, now);
+                changed = true;
             }
-            Advance a = store.transaction(tx -> advance(tx, run, dag, activeTasks));
-            progressed |= a.changed();
-            if (a.wake() != null && (wake == null || a.wake().isBefore(wake))) {
-                wake = a.wake();
-            }
-            for (TaskWorkload w : a.toStart()) {
-                executor.submit(w);
-            }
-        }
-        nextWakeup = wake;
-        return progressed;
-    }
-
-    private record Advance(boolean changed, List<TaskWorkload> toStart, Instant wake) {
-    }
-
-    private Advance advance(Store tx, DagRun run, Dag dag, Map<String, Integer> activeTasks) {
-        Instant now = clock.instant();
-        boolean changed = false;
-        DagRun current = run;
-        if (run.state() == DagRunState.QUEUED) {
-            tx.runs().setState(run.dagId(), run.runId(), DagRunState.RUNNING, now);
-            current = tx.runs().find(run.dagId(), run.runId()).orElseThrow();
-            changed = true;
-        }
-        Map<String, TaskInstance> tis = new HashMap<>();
-        for (TaskInstance ti : tx.taskInstances().forRun(run.dagId(), run.runId())) {
-            tis.put(ti.taskId(), ti);
-        }
-        if (!tis.keySet().containsAll(dag.tasks().keySet())) {
+            Map<String, TaskInstance> tis = new HashMap<>();
+            tisByRun.getOrDefault(List.of(run.dagId(), run.runId()), List.of()).forEach(t -> tis.put(t.taskId(), t));
             List<NewTask> missing = dag.tasks().values().stream().filter(t -> !tis.containsKey(t.id()))
                     .map(t -> new NewTask(t.id(), t.retries() + 1, t.operatorName())).toList();
-            tx.taskInstances().createMissing(run.dagId(), run.runId(), missing);
-            tx.taskInstances().forRun(run.dagId(), run.runId()).forEach(ti -> tis.put(ti.taskId(), ti));
-            changed = true;
-        }
-        Map<String, TaskState> states = new HashMap<>();
-        tis.forEach((id, ti) -> states.put(id, ti.state()));
-        for (TaskInstance ti : tis.values()) {
-            if (!dag.tasks().containsKey(ti.taskId()) && !ti.state().finished()) {
-                tx.taskInstances().setState(ti.key(), TaskState.REMOVED, now);
-                states.put(ti.taskId(), TaskState.REMOVED);
+            if (!missing.isEmpty()) {
+                tx.taskInstances().createMissing(run.dagId(), run.runId(), missing);
+                for (NewTask t : missing) {
+                    tis.put(t.taskId(), new TaskInstance(run.dagId(), run.runId(), t.taskId(), TaskState.NONE, 0,
+                            t.maxTries(), t.operator(), null, null, null, null, null, null, null, null));
+                }
+                changed = true;
+            }
+            Map<String, TaskState> current = new HashMap<>();
+            tis.forEach((id, ti) -> current.put(id, ti.state()));
+            for (TaskInstance ti : tis.values()) {
+                if (!dag.tasks().containsKey(ti.taskId()) && !ti.state().finished() && ti.state() != TaskState.RUNNING) {
+                    states.put(ti.key(), TaskState.REMOVED);
+                    current.put(ti.taskId(), TaskState.REMOVED);
+                    changed = true;
+                }
+            }
+            int startedHere = 0;
+            for (String taskId : dag.topologicalOrder()) {
+                TaskInstance ti = tis.get(taskId);
+                TaskState state = current.get(taskId);
+                if (state == TaskState.UP_FOR_RETRY && ti.nextRetryAt() != null && ti.nextRetryAt().isAfter(now)) {
+                    wake = wake == null || ti.nextRetryAt().isBefore(wake) ? ti.nextRetryAt() : wake;
+                    continue;
+                }
+                if (state != TaskState.NONE && state != TaskState.SCHEDULED && state != TaskState.UP_FOR_RETRY) {
+                    continue;
+                }
+                Task task = dag.task(taskId);
+                var decision = state == TaskState.UP_FOR_RETRY ? TriggerRules.Decision.RUN
+                        : TriggerRules.evaluate(task.triggerRule(), TriggerRules.Counts.of(
+                        task.upstreamIds().stream().map(current::get).toList()));
+                switch (decision) {
+                    case SKIP, UPSTREAM_FAILED -> {
+                        TaskState s = decision == TriggerRules.Decision.SKIP ? TaskState.SKIPPED : TaskState.UPSTREAM_FAILED;
+                        states.put(ti.key(), s);
+                        current.put(taskId, s);
+                        changed = true;
+                    }
+                    case RUN -> {
+                        int dagActive = activeTasks.getOrDefault(run.dagId(), 0);
+                        if (slots <= 0 || dagActive >= dag.maxActiveTasks()) {
+                            continue;
+                        }
+                        int tryNumber = ti.tryNumber() + 1;
+                        starts.add(new Start(ti.key(), tryNumber));
+                        current.put(taskId, TaskState.RUNNING);
+                        toStart.add(new TaskWorkload(dag, task, run, tryNumber, Math.max(ti.maxTries(), tryNumber)));
+                        activeTasks.put(run.dagId(), dagActive + 1);
+                        slots--;
+                        startedHere++;
+                        changed = true;
+                    }
+                    case WAIT -> { }
+                }
+            }
+            if (startedHere == 0 && current.values().stream().allMatch(TaskState::finished)) {
+                boolean failed = dag.leafIds().stream().map(current::get)
+                        .anyMatch(s -> s == TaskState.FAILED || s == TaskState.UPSTREAM_FAILED);
+                tx.runs().setState(run.dagId(), run.runId(), failed ? DagRunState.FAILED : DagRunState.SUCCESS, now);
+                running.merge(Arrays.asList(run.dagId(), run.backfillId()), -1, Integer::sum);
                 changed = true;
             }
         }
-        List<TaskWorkload> toStart = new ArrayList<>();
-        Instant wake = null;
-        int slots = executor.openSlots();
-        for (String taskId : dag.topologicalOrder()) {
-            TaskInstance ti = tis.get(taskId);
-            TaskState state = states.get(taskId);
-            if (state == TaskState.UP_FOR_RETRY && ti.nextRetryAt() != null && ti.nextRetryAt().isAfter(now)) {
-                wake = wake == null || ti.nextRetryAt().isBefore(wake) ? ti.nextRetryAt() : wake;
-                continue;
-            }
-            if (state != TaskState.NONE && state != TaskState.SCHEDULED && state != TaskState.UP_FOR_RETRY) {
-                continue;
-            }
-            Task task = dag.task(taskId);
-            var decision = state == TaskState.UP_FOR_RETRY ? TriggerRules.Decision.RUN
-                    : TriggerRules.evaluate(task.triggerRule(), TriggerRules.Counts.of(
-                    task.upstreamIds().stream().map(states::get).toList()));
-            switch (decision) {
-                case SKIP, UPSTREAM_FAILED -> {
-                    TaskState s = decision == TriggerRules.Decision.SKIP ? TaskState.SKIPPED : TaskState.UPSTREAM_FAILED;
-                    tx.taskInstances().setState(ti.key(), s, now);
-                    states.put(taskId, s);
-                    changed = true;
-                }
-                case RUN -> {
-                    int dagActive = activeTasks.getOrDefault(run.dagId(), 0);
-                    if (slots <= 0 || dagActive >= dag.maxActiveTasks()) {
-                        continue;
-                    }
-                    int tryNumber = ti.tryNumber() + 1;
-                    int maxTries = Math.max(ti.maxTries(), tryNumber);
-                    tx.xcoms().deleteAll(ti.key());
-                    tx.taskInstances().markRunning(ti.key(), tryNumber, now, hostname, pid);
-                    states.put(taskId, TaskState.RUNNING);
-                    toStart.add(new TaskWorkload(dag, task, current, tryNumber, maxTries));
-                    activeTasks.put(run.dagId(), dagActive + 1);
-                    slots--;
-                    changed = true;
-                }
-                case WAIT -> { }
+        tx.taskInstances().setStates(states, now);
+        tx.xcoms().deleteAll(starts.stream().map(Start::key).toList());
+        tx.taskInstances().markRunning(starts, now, hostname, pid, jobId);
+        return new Plan(changed, toStart, wake);
+    }
+
+    // ---- heartbeats, zombies, backfills ---------------------------------------------------
+
+    private void maintain(Instant now) {
+        if (Duration.between(lastHeartbeat, now).compareTo(settings.heartbeat()) < 0 && lastHeartbeat.isAfter(Instant.MIN)) {
+            return;
+        }
+        lastHeartbeat = now;
+        store.schedulerJobs().heartbeat(jobId, now);
+        store.taskInstances().heartbeat(jobId, now);
+        handleZombies(now, List.of());
+        completeBackfills(now);
+    }
+
+    /** Ends the tries whose scheduler died (or, with {@code own}, this scheduler's unfinished ones at shutdown). */
+    void handleZombies(Instant now, List<Long> own) {
+        Instant stale = now.minus(settings.zombieThreshold());
+        List<Long> dead = new ArrayList<>(own);
+        for (Job j : store.schedulerJobs().running()) {
+            boolean gone = j.hostname().equals(hostname) && ProcessHandle.of(j.pid()).map(p -> !p.isAlive()).orElse(true);
+            if (j.id() != jobId && (gone || j.latestHeartbeat().isBefore(stale))) {
+                dead.add(j.id());
             }
         }
-        if (states.values().stream().allMatch(TaskState::finished) && toStart.isEmpty()) {
-            boolean failed = dag.leafIds().stream().map(states::get)
-                    .anyMatch(s -> s == TaskState.FAILED || s == TaskState.UPSTREAM_FAILED);
-            tx.runs().setState(run.dagId(), run.runId(), failed ? DagRunState.FAILED : DagRunState.SUCCESS, now);
-            changed = true;
+        if (!dead.isEmpty()) {
+            store.schedulerJobs().markFailed(dead.stream().filter(id -> id != jobId).toList());
         }
-        return new Advance(changed, toStart, wake);
+        List<TaskInstance> zombies = store.taskInstances().zombies(stale, dead);
+        for (TaskInstance z : zombies) {
+            endZombie(z, now, own.isEmpty() ? "its scheduler (" + z.hostname() + ", pid " + z.pid() + ") stopped heartbeating"
+                    : "the scheduler running it was stopped");
+        }
+    }
+
+    private void endZombie(TaskInstance z, Instant now, String why) {
+        TaskState state = z.tryNumber() < z.maxTries() ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
+        Instant nextRetry = state == TaskState.UP_FOR_RETRY ? now.plus(retryDelay(store, z.key(), z.tryNumber())) : null;
+        List<TaskKey> ended = store.transaction(tx -> tx.taskInstances().finishTries(
+                List.of(new Finish(z.key(), z.tryNumber(), state, now, nextRetry))));
+        if (ended.isEmpty()) {
+            return; // another scheduler got there first, or the try ended meanwhile
+        }
+        String message = "Try " + z.tryNumber() + " was lost: " + why + "; marked " + state.id();
+        LOG.warn("Task {} {}", z.key(), message);
+        String callbackLog = "";
+        Optional<LoadedDag> d = dags.get(z.dagId());
+        Optional<DagRun> run = store.runs().find(z.dagId(), z.runId());
+        if (d.isPresent() && run.isPresent() && d.get().dag().task(z.taskId()) != null) {
+            callbackLog = runner.callback(new TaskWorkload(d.get().dag(), d.get().dag().task(z.taskId()), run.get(),
+                    z.tryNumber(), z.maxTries()), state, new IllegalStateException(message));
+        }
+        store.logs().append(z.key(), z.tryNumber(), "[" + now + "] ERROR - " + message + "\n" + callbackLog);
+    }
+
+    private void completeBackfills(Instant now) {
+        for (BackfillRepository.Backfill b : store.backfills().running()) {
+            var p = store.backfills().progress(b.id());
+            if (p.queued() + p.running() == 0) {
+                store.backfills().setState(b.id(), "completed", now);
+            }
+        }
+    }
+
+    /**
+     * Stops: waits up to {@code grace} for running tries to report, then interrupts the rest and
+     * records them as ended (up_for_retry or failed), so nothing is left looking alive.
+     */
+    public void shutdown(Duration grace) throws InterruptedException {
+        Instant deadline = Instant.now().plus(grace);
+        while (executor.running() > 0 && Instant.now().isBefore(deadline)) {
+            apply(executor.poll(Duration.ofMillis(100)));
+        }
+        executor.close();
+        apply(executor.poll(Duration.ZERO));
+        handleZombies(clock.instant(), List.of(jobId));
+    }
+
+    @Override
+    public void close() {
+        store.schedulerJobs().end(jobId, "success");
+    }
+
+    private static <T> T retrying(Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.get();
+            } catch (org.jooq.exception.DataAccessException e) {
+                String state = e.sqlState();
+                boolean transientError = "40P01".equals(state) || "40001".equals(state);
+                if (!transientError || attempt >= 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static String hostname() {

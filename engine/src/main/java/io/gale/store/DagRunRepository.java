@@ -3,7 +3,9 @@ package io.gale.store;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** DAG runs. */
@@ -24,6 +26,49 @@ public interface DagRunRepository {
 
     /** Runs in state queued or running, oldest first. */
     List<DagRun> active();
+
+    /** Which runs a scheduler loop looks at. */
+    record Scope(String dagId, String runId, Long backfillId, boolean includePaused) {
+        public static final Scope ALL = new Scope(null, null, null, false);
+
+        public static Scope run(String dagId, String runId) {
+            return new Scope(dagId, runId, null, true);
+        }
+
+        public static Scope backfill(long id) {
+            return new Scope(null, null, id, false);
+        }
+    }
+
+    /**
+     * Locks (FOR UPDATE SKIP LOCKED, inside a transaction) the running runs in scope and up to
+     * {@code queuedLimit} queued ones, oldest first; runs another scheduler holds are skipped.
+     */
+    List<DagRun> lockActive(Scope scope, int queuedLimit);
+
+    /** Queued and running runs of a DAG that belong to no backfill. */
+    int countActive(String dagId);
+
+    /** Running runs per DAG and backfill (backfill null for scheduled and manual runs). */
+    Map<List<Object>, Integer> runningCounts();
+
+    /** Creates the run unless its run id or logical date is taken; returns it when created. */
+    Optional<DagRun> createIfAbsent(NewDagRun run);
+
+    /** Creates many runs in one batch, skipping those whose run id or logical date is taken; returns how many were created. */
+    int createAll(List<NewDagRun> runs);
+
+    /** The data interval of the DAG's latest scheduled run. */
+    Optional<DagRun> latestScheduled(String dagId);
+
+    /** Runs of a DAG whose logical date is within [from, to]. */
+    List<DagRun> between(String dagId, Instant from, Instant to);
+
+    /** Runs of one backfill. */
+    List<DagRun> ofBackfill(long backfillId);
+
+    /** Attaches existing runs to a backfill. */
+    void attachToBackfill(Collection<String> runIds, String dagId, long backfillId);
 
     /** Sets the state; start date is set on the first move to running, end date on a finished state. */
     void setState(String dagId, String runId, DagRunState state, Instant now);

@@ -25,6 +25,7 @@ public final class Database implements AutoCloseable {
     private final DSLContext dsl;
     private final String description;
     private final EmbeddedServer embedded;
+    private int migrationsApplied;
 
     private Database(HikariDataSource dataSource, String description, EmbeddedServer embedded) {
         this.dataSource = dataSource;
@@ -47,7 +48,7 @@ public final class Database implements AutoCloseable {
             db = external(config.databaseUrl(), config.databaseUser(), config.databasePassword());
         }
         try {
-            db.migrate();
+            db.migrationsApplied = db.migrate();
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -69,6 +70,11 @@ public final class Database implements AutoCloseable {
                 .load()
                 .migrate()
                 .migrationsExecuted;
+    }
+
+    /** How many migrations {@link #open} applied. */
+    public int migrationsApplied() {
+        return migrationsApplied;
     }
 
     public DSLContext dsl() {

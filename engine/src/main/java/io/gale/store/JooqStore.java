@@ -1,9 +1,11 @@
 package io.gale.store;
 
+import static io.gale.store.jooq.Tables.BACKFILL;
 import static io.gale.store.jooq.Tables.CONNECTION;
 import static io.gale.store.jooq.Tables.DAG;
 import static io.gale.store.jooq.Tables.DAG_RUN;
 import static io.gale.store.jooq.Tables.IMPORT_ERROR;
+import static io.gale.store.jooq.Tables.SCHEDULER_JOB;
 import static io.gale.store.jooq.Tables.TASK_INSTANCE;
 import static io.gale.store.jooq.Tables.TASK_LOG;
 import static io.gale.store.jooq.Tables.VARIABLE;
@@ -23,7 +25,9 @@ import io.gale.store.jooq.tables.records.DagRecord;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +35,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jooq.Condition;
+import org.jooq.Query;
+import org.jooq.Row3;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.exception.IntegrityConstraintViolationException;
@@ -107,6 +113,36 @@ public final class JooqStore implements Store {
             }
 
             @Override
+            public List<NextRun> lockDue(Instant now) {
+                return dsl.selectFrom(DAG).where(DAG.IS_PAUSED.isFalse(), DAG.IS_ACTIVE.isTrue(),
+                                DAG.NEXT_DAGRUN_CREATE_AFTER.le(odt(now)))
+                        .orderBy(DAG.NEXT_DAGRUN_CREATE_AFTER).forUpdate().skipLocked()
+                        .fetch(r -> new NextRun(r.getDagId(), instant(r.getNextDagrun()), instant(r.getNextDagrunDataIntervalStart()),
+                                instant(r.getNextDagrunDataIntervalEnd()), instant(r.getNextDagrunCreateAfter())));
+            }
+
+            @Override
+            public void setNext(String dagId, NextRun n, String signature) {
+                dsl.update(DAG).set(DAG.SCHEDULE_SIGNATURE, signature)
+                        .set(DAG.NEXT_DAGRUN, n == null ? null : odt(n.logicalDate()))
+                        .set(DAG.NEXT_DAGRUN_DATA_INTERVAL_START, n == null ? null : odt(n.intervalStart()))
+                        .set(DAG.NEXT_DAGRUN_DATA_INTERVAL_END, n == null ? null : odt(n.intervalEnd()))
+                        .set(DAG.NEXT_DAGRUN_CREATE_AFTER, n == null ? null : odt(n.createAfter()))
+                        .where(DAG.DAG_ID.eq(dagId)).execute();
+            }
+
+            @Override
+            public Optional<String> signature(String dagId) {
+                return dsl.select(DAG.SCHEDULE_SIGNATURE).from(DAG).where(DAG.DAG_ID.eq(dagId)).fetchOptional(r -> r.value1());
+            }
+
+            @Override
+            public Optional<Instant> earliestCreateAfter() {
+                return Optional.ofNullable(dsl.select(DSL.min(DAG.NEXT_DAGRUN_CREATE_AFTER)).from(DAG)
+                        .where(DAG.IS_PAUSED.isFalse(), DAG.IS_ACTIVE.isTrue()).fetchOne(r -> instant(r.value1())));
+            }
+
+            @Override
             public boolean setPaused(String dagId, boolean paused) {
                 return dsl.update(DAG).set(DAG.IS_PAUSED, paused).where(DAG.DAG_ID.eq(dagId)).execute() == 1;
             }
@@ -132,6 +168,7 @@ public final class JooqStore implements Store {
                             .set(DAG_RUN.DATA_INTERVAL_END, odt(r.dataIntervalEnd()))
                             .set(DAG_RUN.STATE, r.state().id())
                             .set(DAG_RUN.CONF, JSONB.valueOf(Json.write(r.conf())))
+                            .set(DAG_RUN.BACKFILL_ID, r.backfillId())
                             .returning().fetchOne(JooqStore::run);
                 } catch (IntegrityConstraintViolationException e) {
                     throw new ConflictException("DAG '" + r.dagId() + "' already has a run with run id '" + r.runId()
@@ -169,6 +206,95 @@ public final class JooqStore implements Store {
             }
 
             @Override
+            public List<DagRun> lockActive(Scope scope, int queuedLimit) {
+                Condition c = DSL.trueCondition();
+                if (scope.dagId() != null) c = c.and(DAG_RUN.DAG_ID.eq(scope.dagId()));
+                if (scope.runId() != null) c = c.and(DAG_RUN.RUN_ID.eq(scope.runId()));
+                if (scope.backfillId() != null) c = c.and(DAG_RUN.BACKFILL_ID.eq(scope.backfillId()));
+                if (!scope.includePaused()) {
+                    c = c.and(DAG_RUN.DAG_ID.in(DSL.select(DAG.DAG_ID).from(DAG).where(DAG.IS_PAUSED.isFalse())));
+                }
+                List<DagRun> runs = new ArrayList<>(dsl.selectFrom(DAG_RUN).where(c).and(DAG_RUN.STATE.eq("running"))
+                        .orderBy(DAG_RUN.ID).forUpdate().skipLocked().fetch(JooqStore::run));
+                runs.addAll(dsl.selectFrom(DAG_RUN).where(c).and(DAG_RUN.STATE.eq("queued"))
+                        .orderBy(DAG_RUN.ID).limit(queuedLimit).forUpdate().skipLocked().fetch(JooqStore::run));
+                return runs;
+            }
+
+            @Override
+            public int countActive(String dagId) {
+                return dsl.fetchCount(DAG_RUN, DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.STATE.in("queued", "running"),
+                        DAG_RUN.BACKFILL_ID.isNull());
+            }
+
+            @Override
+            public Map<List<Object>, Integer> runningCounts() {
+                Map<List<Object>, Integer> m = new HashMap<>();
+                dsl.select(DAG_RUN.DAG_ID, DAG_RUN.BACKFILL_ID, DSL.count()).from(DAG_RUN).where(DAG_RUN.STATE.eq("running"))
+                        .groupBy(DAG_RUN.DAG_ID, DAG_RUN.BACKFILL_ID)
+                        .forEach(r -> m.put(Arrays.asList(r.value1(), r.value2()), r.value3()));
+                return m;
+            }
+
+            private Query insert(NewDagRun r) {
+                return dsl.insertInto(DAG_RUN)
+                        .set(DAG_RUN.DAG_ID, r.dagId()).set(DAG_RUN.RUN_ID, r.runId())
+                        .set(DAG_RUN.RUN_TYPE, r.runType().id()).set(DAG_RUN.LOGICAL_DATE, odt(r.logicalDate()))
+                        .set(DAG_RUN.DATA_INTERVAL_START, odt(r.dataIntervalStart()))
+                        .set(DAG_RUN.DATA_INTERVAL_END, odt(r.dataIntervalEnd()))
+                        .set(DAG_RUN.STATE, r.state().id())
+                        .set(DAG_RUN.CONF, JSONB.valueOf(Json.write(r.conf())))
+                        .set(DAG_RUN.BACKFILL_ID, r.backfillId())
+                        .onConflictDoNothing();
+            }
+
+            @Override
+            public Optional<DagRun> createIfAbsent(NewDagRun r) {
+                return dsl.insertInto(DAG_RUN)
+                        .set(DAG_RUN.DAG_ID, r.dagId()).set(DAG_RUN.RUN_ID, r.runId())
+                        .set(DAG_RUN.RUN_TYPE, r.runType().id()).set(DAG_RUN.LOGICAL_DATE, odt(r.logicalDate()))
+                        .set(DAG_RUN.DATA_INTERVAL_START, odt(r.dataIntervalStart()))
+                        .set(DAG_RUN.DATA_INTERVAL_END, odt(r.dataIntervalEnd()))
+                        .set(DAG_RUN.STATE, r.state().id())
+                        .set(DAG_RUN.CONF, JSONB.valueOf(Json.write(r.conf())))
+                        .set(DAG_RUN.BACKFILL_ID, r.backfillId())
+                        .onConflictDoNothing().returning().fetchOptional().map(JooqStore::run);
+            }
+
+            @Override
+            public int createAll(List<NewDagRun> runs) {
+                int created = 0;
+                for (int i = 0; i < runs.size(); i += 1000) {
+                    int[] counts = dsl.batch(runs.subList(i, Math.min(runs.size(), i + 1000)).stream().map(this::insert).toList()).execute();
+                    for (int c : counts) created += Math.max(c, 0);
+                }
+                return created;
+            }
+
+            @Override
+            public Optional<DagRun> latestScheduled(String dagId) {
+                return dsl.selectFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_TYPE.eq("scheduled"))
+                        .orderBy(DAG_RUN.DATA_INTERVAL_END.desc()).limit(1).fetchOptional(JooqStore::run);
+            }
+
+            @Override
+            public List<DagRun> between(String dagId, Instant from, Instant to) {
+                return dsl.selectFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId),
+                        DAG_RUN.LOGICAL_DATE.between(odt(from), odt(to))).orderBy(DAG_RUN.LOGICAL_DATE).fetch(JooqStore::run);
+            }
+
+            @Override
+            public List<DagRun> ofBackfill(long backfillId) {
+                return dsl.selectFrom(DAG_RUN).where(DAG_RUN.BACKFILL_ID.eq(backfillId)).orderBy(DAG_RUN.ID).fetch(JooqStore::run);
+            }
+
+            @Override
+            public void attachToBackfill(Collection<String> runIds, String dagId, long backfillId) {
+                dsl.update(DAG_RUN).set(DAG_RUN.BACKFILL_ID, backfillId)
+                        .where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_ID.in(runIds)).execute();
+            }
+
+            @Override
             public void setState(String dagId, String runId, DagRunState state, Instant now) {
                 var t = odt(now);
                 dsl.update(DAG_RUN).set(DAG_RUN.STATE, state.id())
@@ -185,7 +311,7 @@ public final class JooqStore implements Store {
                 : Json.MAPPER.convertValue(Json.read(r.getConf().data(), Object.class), new TypeReference<LinkedHashMap<String, Object>>() { });
         return new DagRun(r.getId(), r.getDagId(), r.getRunId(), RunType.of(r.getRunType()), instant(r.getLogicalDate()),
                 instant(r.getDataIntervalStart()), instant(r.getDataIntervalEnd()), DagRunState.of(r.getState()), conf,
-                instant(r.getQueuedAt()), instant(r.getStartDate()), instant(r.getEndDate()));
+                instant(r.getQueuedAt()), instant(r.getStartDate()), instant(r.getEndDate()), r.getBackfillId());
     }
 
     @Override
@@ -222,36 +348,81 @@ public final class JooqStore implements Store {
             }
 
             @Override
-            public void markRunning(TaskKey key, int tryNumber, Instant now, String hostname, long pid) {
+            public List<TaskInstance> forRuns(Collection<DagRun> runs) {
+                if (runs.isEmpty()) return List.of();
+                var keys = runs.stream().map(r -> DSL.row(r.dagId(), r.runId())).toList();
+                return dsl.selectFrom(TASK_INSTANCE).where(DSL.row(TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID).in(keys))
+                        .fetch(JooqStore::taskInstance);
+            }
+
+            @Override
+            public List<TaskInstance> findAll(Collection<TaskKey> keys) {
+                if (keys.isEmpty()) return List.of();
+                List<Row3<String, String, String>> rows = keys.stream().map(k -> DSL.row(k.dagId(), k.runId(), k.taskId())).toList();
+                return dsl.selectFrom(TASK_INSTANCE)
+                        .where(DSL.row(TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID, TASK_INSTANCE.TASK_ID).in(rows))
+                        .fetch(JooqStore::taskInstance);
+            }
+
+            @Override
+            public void markRunning(Collection<Start> starts, Instant now, String hostname, long pid, long schedulerId) {
                 var t = odt(now);
-                dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, TaskState.RUNNING.id())
-                        .set(TASK_INSTANCE.TRY_NUMBER, tryNumber)
-                        .set(TASK_INSTANCE.QUEUED_AT, DSL.coalesce(TASK_INSTANCE.QUEUED_AT, t))
+                var queries = starts.stream().map(st -> dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, TaskState.RUNNING.id())
+                        .set(TASK_INSTANCE.TRY_NUMBER, st.tryNumber())
+                        .set(TASK_INSTANCE.MAX_TRIES, DSL.greatest(TASK_INSTANCE.MAX_TRIES, DSL.val(st.tryNumber())))
+                        .set(TASK_INSTANCE.QUEUED_AT, t)
                         .set(TASK_INSTANCE.START_DATE, t).set(TASK_INSTANCE.HEARTBEAT_AT, t)
                         .setNull(TASK_INSTANCE.END_DATE).setNull(TASK_INSTANCE.DURATION).setNull(TASK_INSTANCE.NEXT_RETRY_AT)
                         .set(TASK_INSTANCE.HOSTNAME, hostname).set(TASK_INSTANCE.PID, (int) pid)
-                        .where(ti(key)).execute();
+                        .set(TASK_INSTANCE.SCHEDULER_ID, schedulerId)
+                        .where(ti(st.key()))).toList();
+                if (!queries.isEmpty()) dsl.batch(queries).execute();
             }
 
             @Override
-            public void finishTry(TaskKey key, TaskState state, Instant end, Instant nextRetryAt) {
-                var e = odt(end);
-                dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, state.id())
-                        .set(TASK_INSTANCE.END_DATE, e)
-                        .set(TASK_INSTANCE.DURATION, DSL.field("extract(epoch from ({0} - {1}))", Double.class,
-                                DSL.val(e), TASK_INSTANCE.START_DATE))
-                        .set(TASK_INSTANCE.NEXT_RETRY_AT, odt(nextRetryAt))
-                        .setNull(TASK_INSTANCE.QUEUED_AT)
-                        .where(ti(key)).execute();
-            }
-
-            @Override
-            public void setState(TaskKey key, TaskState state, Instant now) {
-                var q = dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, state.id());
-                if (state.finished()) {
-                    q = q.set(TASK_INSTANCE.END_DATE, odt(now)).set(TASK_INSTANCE.START_DATE, DSL.coalesce(TASK_INSTANCE.START_DATE, odt(now)));
+            public List<TaskKey> finishTries(Collection<Finish> finishes) {
+                List<Finish> list = List.copyOf(finishes);
+                if (list.isEmpty()) return List.of();
+                int[] counts = dsl.batch(list.stream().map(f -> {
+                    var e = odt(f.end());
+                    return dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, f.state().id())
+                            .set(TASK_INSTANCE.END_DATE, e)
+                            .set(TASK_INSTANCE.DURATION, DSL.field("extract(epoch from ({0} - {1}))", Double.class,
+                                    DSL.val(e), TASK_INSTANCE.START_DATE))
+                            .set(TASK_INSTANCE.NEXT_RETRY_AT, odt(f.nextRetryAt()))
+                            .where(ti(f.key())).and(TASK_INSTANCE.STATE.eq("running")).and(TASK_INSTANCE.TRY_NUMBER.eq(f.tryNumber()));
+                }).toList()).execute();
+                List<TaskKey> done = new ArrayList<>();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] > 0) done.add(list.get(i).key());
                 }
-                q.where(ti(key)).execute();
+                return done;
+            }
+
+            @Override
+            public void setStates(Map<TaskKey, TaskState> states, Instant now) {
+                var t = odt(now);
+                var queries = states.entrySet().stream().map(e -> {
+                    var q = dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, e.getValue().id());
+                    if (e.getValue().finished()) {
+                        q = q.set(TASK_INSTANCE.END_DATE, t).set(TASK_INSTANCE.START_DATE, DSL.coalesce(TASK_INSTANCE.START_DATE, t));
+                    }
+                    return q.where(ti(e.getKey()));
+                }).toList();
+                if (!queries.isEmpty()) dsl.batch(queries).execute();
+            }
+
+            @Override
+            public void heartbeat(long schedulerId, Instant now) {
+                dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.HEARTBEAT_AT, odt(now))
+                        .where(TASK_INSTANCE.SCHEDULER_ID.eq(schedulerId), TASK_INSTANCE.STATE.eq("running")).execute();
+            }
+
+            @Override
+            public List<TaskInstance> zombies(Instant staleBefore, Collection<Long> deadSchedulers) {
+                return dsl.selectFrom(TASK_INSTANCE).where(TASK_INSTANCE.STATE.eq("running"))
+                        .and(TASK_INSTANCE.HEARTBEAT_AT.lt(odt(staleBefore)).or(TASK_INSTANCE.SCHEDULER_ID.in(deadSchedulers)))
+                        .fetch(JooqStore::taskInstance);
             }
 
             @Override
@@ -303,6 +474,13 @@ public final class JooqStore implements Store {
             }
 
             @Override
+            public void deleteAll(Collection<TaskKey> keys) {
+                if (keys.isEmpty()) return;
+                List<Row3<String, String, String>> rows = keys.stream().map(k -> DSL.row(k.dagId(), k.runId(), k.taskId())).toList();
+                dsl.deleteFrom(XCOM).where(DSL.row(XCOM.DAG_ID, XCOM.RUN_ID, XCOM.TASK_ID).in(rows)).execute();
+            }
+
+            @Override
             public void deleteAll(TaskKey k) {
                 dsl.deleteFrom(XCOM).where(XCOM.DAG_ID.eq(k.dagId()), XCOM.RUN_ID.eq(k.runId()), XCOM.TASK_ID.eq(k.taskId())).execute();
             }
@@ -327,6 +505,15 @@ public final class JooqStore implements Store {
                         .where(TASK_LOG.DAG_ID.eq(k.dagId()), TASK_LOG.RUN_ID.eq(k.runId()), TASK_LOG.TASK_ID.eq(k.taskId()),
                                 TASK_LOG.TRY_NUMBER.eq(tryNumber))
                         .fetchOptional(r -> r.value1());
+            }
+
+            @Override
+            public void append(TaskKey k, int tryNumber, String text) {
+                dsl.insertInto(TASK_LOG).set(TASK_LOG.DAG_ID, k.dagId()).set(TASK_LOG.RUN_ID, k.runId())
+                        .set(TASK_LOG.TASK_ID, k.taskId()).set(TASK_LOG.TRY_NUMBER, tryNumber).set(TASK_LOG.CONTENT, text)
+                        .onConflict(TASK_LOG.DAG_ID, TASK_LOG.RUN_ID, TASK_LOG.TASK_ID, TASK_LOG.TRY_NUMBER).doUpdate()
+                        .set(TASK_LOG.CONTENT, TASK_LOG.CONTENT.concat(text)).set(TASK_LOG.UPDATED_AT, DSL.currentOffsetDateTime())
+                        .execute();
             }
 
             @Override
@@ -418,6 +605,98 @@ public final class JooqStore implements Store {
                 return dsl.selectFrom(CONNECTION).orderBy(CONNECTION.CONN_ID).fetch(JooqStore::connection);
             }
         };
+    }
+
+    @Override
+    public void notifyChange() {
+        dsl.execute("select pg_notify('" + ChangeListener.CHANNEL + "', '')");
+    }
+
+    @Override
+    public SchedulerJobRepository schedulerJobs() {
+        return new SchedulerJobRepository() {
+            @Override
+            public long register(String hostname, long pid) {
+                return dsl.insertInto(SCHEDULER_JOB).set(SCHEDULER_JOB.HOSTNAME, hostname).set(SCHEDULER_JOB.PID, (int) pid)
+                        .returning(SCHEDULER_JOB.ID).fetchOne().getId();
+            }
+
+            @Override
+            public void heartbeat(long id, Instant now) {
+                dsl.update(SCHEDULER_JOB).set(SCHEDULER_JOB.LATEST_HEARTBEAT, odt(now)).where(SCHEDULER_JOB.ID.eq(id)).execute();
+            }
+
+            @Override
+            public void end(long id, String state) {
+                dsl.update(SCHEDULER_JOB).set(SCHEDULER_JOB.STATE, state).where(SCHEDULER_JOB.ID.eq(id)).execute();
+            }
+
+            @Override
+            public List<Job> running() {
+                return dsl.selectFrom(SCHEDULER_JOB).where(SCHEDULER_JOB.STATE.eq("running"))
+                        .fetch(r -> new Job(r.getId(), r.getHostname(), r.getPid(), instant(r.getStartedAt()),
+                                instant(r.getLatestHeartbeat()), r.getState()));
+            }
+
+            @Override
+            public void markFailed(List<Long> ids) {
+                dsl.update(SCHEDULER_JOB).set(SCHEDULER_JOB.STATE, "failed").where(SCHEDULER_JOB.ID.in(ids)).execute();
+            }
+        };
+    }
+
+    @Override
+    public BackfillRepository backfills() {
+        return new BackfillRepository() {
+            @Override
+            public long create(Backfill b) {
+                return dsl.insertInto(BACKFILL).set(BACKFILL.DAG_ID, b.dagId()).set(BACKFILL.FROM_DATE, odt(b.fromDate()))
+                        .set(BACKFILL.TO_DATE, odt(b.toDate())).set(BACKFILL.RUN_BACKWARDS, b.runBackwards())
+                        .set(BACKFILL.RESET_DAGRUNS, b.resetDagruns()).set(BACKFILL.RERUN_FAILED_TASKS, b.rerunFailedTasks())
+                        .set(BACKFILL.MAX_ACTIVE_RUNS, b.maxActiveRuns()).set(BACKFILL.CONF, JSONB.valueOf(Json.write(b.conf())))
+                        .set(BACKFILL.TOTAL_RUNS, b.totalRuns()).returning(BACKFILL.ID).fetchOne().getId();
+            }
+
+            @Override
+            public Optional<Backfill> find(long id) {
+                return dsl.selectFrom(BACKFILL).where(BACKFILL.ID.eq(id)).fetchOptional(JooqStore::backfill);
+            }
+
+            @Override
+            public Optional<Backfill> latestRunning(String dagId) {
+                return dsl.selectFrom(BACKFILL).where(BACKFILL.DAG_ID.eq(dagId), BACKFILL.STATE.eq("running"))
+                        .orderBy(BACKFILL.ID.desc()).limit(1).fetchOptional(JooqStore::backfill);
+            }
+
+            @Override
+            public List<Backfill> running() {
+                return dsl.selectFrom(BACKFILL).where(BACKFILL.STATE.eq("running")).orderBy(BACKFILL.ID).fetch(JooqStore::backfill);
+            }
+
+            @Override
+            public Progress progress(long id) {
+                Map<String, Integer> by = dsl.select(DAG_RUN.STATE, DSL.count()).from(DAG_RUN).where(DAG_RUN.BACKFILL_ID.eq(id))
+                        .groupBy(DAG_RUN.STATE).fetchMap(r -> r.value1(), r -> r.value2());
+                int total = by.values().stream().mapToInt(Integer::intValue).sum();
+                return new Progress(total, by.getOrDefault("success", 0), by.getOrDefault("failed", 0),
+                        by.getOrDefault("running", 0), by.getOrDefault("queued", 0));
+            }
+
+            @Override
+            public void setState(long id, String state, Instant now) {
+                dsl.update(BACKFILL).set(BACKFILL.STATE, state)
+                        .set(BACKFILL.COMPLETED_AT, state.equals("running") ? null : odt(now))
+                        .where(BACKFILL.ID.eq(id)).execute();
+            }
+        };
+    }
+
+    private static BackfillRepository.Backfill backfill(io.gale.store.jooq.tables.records.BackfillRecord r) {
+        Map<String, Object> conf = Json.MAPPER.convertValue(Json.read(r.getConf().data(), Object.class),
+                new TypeReference<LinkedHashMap<String, Object>>() { });
+        return new BackfillRepository.Backfill(r.getId(), r.getDagId(), instant(r.getFromDate()), instant(r.getToDate()),
+                r.getRunBackwards(), r.getResetDagruns(), r.getRerunFailedTasks(), r.getMaxActiveRuns(), conf, r.getState(),
+                r.getTotalRuns(), instant(r.getCreatedAt()), instant(r.getCompletedAt()));
     }
 
     private static Connection connection(io.gale.store.jooq.tables.records.ConnectionRecord r) {

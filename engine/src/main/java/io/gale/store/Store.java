@@ -22,6 +22,13 @@ public interface Store {
 
     ConnectionRepository connections();
 
+    SchedulerJobRepository schedulerJobs();
+
+    BackfillRepository backfills();
+
+    /** Tells listening schedulers that something changed (a run was triggered, a DAG unpaused...). */
+    void notifyChange();
+
     /** Runs {@code work} in one transaction on a store bound to it. */
     <T> T transaction(Function<Store, T> work);
 

@@ -1,5 +1,6 @@
 package io.gale.store;
 
+import io.gale.core.DagRun;
 import io.gale.core.TaskInstance;
 import io.gale.core.TaskKey;
 import io.gale.core.TaskState;
@@ -26,14 +27,34 @@ public interface TaskInstanceRepository {
     /** Task instances running or queued, per DAG (for max_active_tasks). */
     Map<String, Integer> countActiveByDag();
 
-    /** Starts the next try: state running, try_number + 1, start date, host and pid, no end or retry time. */
-    void markRunning(TaskKey key, int tryNumber, Instant now, String hostname, long pid);
+    /** Task instances of several runs in one query. */
+    List<TaskInstance> forRuns(Collection<DagRun> runs);
 
-    /** Ends a try: its final or up_for_retry state, end date, duration and retry time. */
-    void finishTry(TaskKey key, TaskState state, Instant end, Instant nextRetryAt);
+    /** Task instances by key in one query. */
+    List<TaskInstance> findAll(Collection<TaskKey> keys);
 
-    /** Sets the state of task instances that do not run (skipped, upstream_failed, ...). */
-    void setState(TaskKey key, TaskState state, Instant now);
+    /** A try to start. */
+    record Start(TaskKey key, int tryNumber) {
+    }
+
+    /** A try's end. */
+    record Finish(TaskKey key, int tryNumber, TaskState state, Instant end, Instant nextRetryAt) {
+    }
+
+    /** Starts tries: state running, their try number, start date, host, pid and scheduler; no end or retry time. */
+    void markRunning(Collection<Start> starts, Instant now, String hostname, long pid, long schedulerId);
+
+    /** Ends tries still running with that try number; returns the keys whose end was recorded. */
+    List<TaskKey> finishTries(Collection<Finish> finishes);
+
+    /** Sets the state of many task instances at once (skipped, upstream_failed, removed, none...). */
+    void setStates(Map<TaskKey, TaskState> states, Instant now);
+
+    /** Refreshes the heartbeat of every task this scheduler runs. */
+    void heartbeat(long schedulerId, Instant now);
+
+    /** Running task instances whose heartbeat is older than {@code staleBefore}, or run by one of {@code deadSchedulers}. */
+    List<TaskInstance> zombies(Instant staleBefore, Collection<Long> deadSchedulers);
 
     /**
      * Resets task instances so they run again: state none (restarting while running), no retry

@@ -12,6 +12,9 @@ public interface TaskLogRepository {
 
     Optional<String> get(TaskKey key, int tryNumber);
 
+    /** Appends text to the log of one try (creating it). */
+    void append(TaskKey key, int tryNumber, String text);
+
     /** Try numbers that have a log, ascending. */
     List<Integer> tries(TaskKey key);
 }

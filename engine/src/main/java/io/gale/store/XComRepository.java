@@ -19,4 +19,7 @@ public interface XComRepository {
 
     /** Deletes every value the task instance pushed (a new try starts, or it is cleared). */
     void deleteAll(TaskKey key);
+
+    /** Deletes the values of many task instances at once. */
+    void deleteAll(java.util.Collection<TaskKey> keys);
 }

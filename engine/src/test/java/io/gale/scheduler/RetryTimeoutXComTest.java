@@ -44,7 +44,7 @@ class RetryTimeoutXComTest {
             DagRun run = h.trigger("retrying", Map.of());
             // record each retry gap as the scheduler sets it
             while (true) {
-                h.scheduler.runOnce(r -> true, Duration.ofMillis(50));
+                h.scheduler.runOnce(new io.gale.store.DagRunRepository.Scope(null, null, null, true), Duration.ofMillis(50));
                 TaskInstance ti = h.ti(run, "flaky");
                 if (ti.state().id().equals("up_for_retry") && ti.nextRetryAt() != null
                         && gaps.size() < ti.tryNumber()) {
@@ -143,7 +143,7 @@ class RetryTimeoutXComTest {
             DagRun run = h.trigger("clearing", Map.of());
             // after the first try the pushes are stored; the second try starts with none
             while (!h.states(run).getOrDefault("t", "").equals("up_for_retry")) {
-                h.scheduler.runOnce(r -> true, Duration.ofMillis(50));
+                h.scheduler.runOnce(new io.gale.store.DagRunRepository.Scope(null, null, null, true), Duration.ofMillis(50));
             }
             assertThat(h.client().xcoms("clearing", run.runId(), "t", null)).extracting(e -> e.key())
                     .containsExactly("attempt", "only_first");

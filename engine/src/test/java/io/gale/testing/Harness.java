@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -42,8 +41,8 @@ public final class Harness implements AutoCloseable {
         this.store = new JooqStore(db);
         this.bag = DagBag.of(dags);
         this.executor = new LocalExecutor(4, new TaskRunner(store, home.resolve("work"), Map.of(), clock));
-        this.scheduler = new Scheduler(store, bag, executor, clock);
         client().syncDags();
+        this.scheduler = client().newScheduler(executor, Scheduler.Settings.defaults().withCreateRuns(false));
     }
 
     public GaleClient client() {
@@ -59,7 +58,7 @@ public final class Harness implements AutoCloseable {
 
     /** Runs until the run finishes; a retry delay is skipped by moving the clock to the retry time. */
     public DagRun runToEnd(DagRun run) throws InterruptedException {
-        Predicate<DagRun> only = r -> r.runId().equals(run.runId()) && r.dagId().equals(run.dagId());
+        var only = io.gale.store.DagRunRepository.Scope.run(run.dagId(), run.runId());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             boolean progressed = scheduler.runOnce(only, Duration.ofMillis(50));
@@ -87,6 +86,7 @@ public final class Harness implements AutoCloseable {
     @Override
     public void close() {
         executor.close();
+        scheduler.close();
         db.close();
     }
 }

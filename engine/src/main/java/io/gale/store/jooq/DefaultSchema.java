@@ -4,10 +4,12 @@
 package io.gale.store.jooq;
 
 
+import io.gale.store.jooq.tables.Backfill;
 import io.gale.store.jooq.tables.Connection;
 import io.gale.store.jooq.tables.Dag;
 import io.gale.store.jooq.tables.DagRun;
 import io.gale.store.jooq.tables.ImportError;
+import io.gale.store.jooq.tables.SchedulerJob;
 import io.gale.store.jooq.tables.TaskInstance;
 import io.gale.store.jooq.tables.TaskLog;
 import io.gale.store.jooq.tables.Variable;
@@ -35,6 +37,11 @@ public class DefaultSchema extends SchemaImpl {
     public static final DefaultSchema DEFAULT_SCHEMA = new DefaultSchema();
 
     /**
+     * The table <code>backfill</code>.
+     */
+    public final Backfill BACKFILL = Backfill.BACKFILL;
+
+    /**
      * The table <code>connection</code>.
      */
     public final Connection CONNECTION = Connection.CONNECTION;
@@ -53,6 +60,11 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>import_error</code>.
      */
     public final ImportError IMPORT_ERROR = ImportError.IMPORT_ERROR;
+
+    /**
+     * The table <code>scheduler_job</code>.
+     */
+    public final SchedulerJob SCHEDULER_JOB = SchedulerJob.SCHEDULER_JOB;
 
     /**
      * The table <code>task_instance</code>.
@@ -90,10 +102,12 @@ public class DefaultSchema extends SchemaImpl {
     @Override
     public final List<Table<?>> getTables() {
         return Arrays.asList(
+            Backfill.BACKFILL,
             Connection.CONNECTION,
             Dag.DAG,
             DagRun.DAG_RUN,
             ImportError.IMPORT_ERROR,
+            SchedulerJob.SCHEDULER_JOB,
             TaskInstance.TASK_INSTANCE,
             TaskLog.TASK_LOG,
             Variable.VARIABLE,

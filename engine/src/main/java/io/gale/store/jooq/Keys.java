@@ -4,18 +4,22 @@
 package io.gale.store.jooq;
 
 
+import io.gale.store.jooq.tables.Backfill;
 import io.gale.store.jooq.tables.Connection;
 import io.gale.store.jooq.tables.Dag;
 import io.gale.store.jooq.tables.DagRun;
 import io.gale.store.jooq.tables.ImportError;
+import io.gale.store.jooq.tables.SchedulerJob;
 import io.gale.store.jooq.tables.TaskInstance;
 import io.gale.store.jooq.tables.TaskLog;
 import io.gale.store.jooq.tables.Variable;
 import io.gale.store.jooq.tables.Xcom;
+import io.gale.store.jooq.tables.records.BackfillRecord;
 import io.gale.store.jooq.tables.records.ConnectionRecord;
 import io.gale.store.jooq.tables.records.DagRecord;
 import io.gale.store.jooq.tables.records.DagRunRecord;
 import io.gale.store.jooq.tables.records.ImportErrorRecord;
+import io.gale.store.jooq.tables.records.SchedulerJobRecord;
 import io.gale.store.jooq.tables.records.TaskInstanceRecord;
 import io.gale.store.jooq.tables.records.TaskLogRecord;
 import io.gale.store.jooq.tables.records.VariableRecord;
@@ -39,12 +43,14 @@ public class Keys {
     // UNIQUE and PRIMARY KEY definitions
     // -------------------------------------------------------------------------
 
+    public static final UniqueKey<BackfillRecord> BACKFILL_PKEY = Internal.createUniqueKey(Backfill.BACKFILL, DSL.name("backfill_pkey"), new TableField[] { Backfill.BACKFILL.ID }, true);
     public static final UniqueKey<ConnectionRecord> CONNECTION_PKEY = Internal.createUniqueKey(Connection.CONNECTION, DSL.name("connection_pkey"), new TableField[] { Connection.CONNECTION.CONN_ID }, true);
     public static final UniqueKey<DagRecord> DAG_PKEY = Internal.createUniqueKey(Dag.DAG, DSL.name("dag_pkey"), new TableField[] { Dag.DAG.DAG_ID }, true);
     public static final UniqueKey<DagRunRecord> DAG_RUN_DAG_ID_LOGICAL_DATE_KEY = Internal.createUniqueKey(DagRun.DAG_RUN, DSL.name("dag_run_dag_id_logical_date_key"), new TableField[] { DagRun.DAG_RUN.DAG_ID, DagRun.DAG_RUN.LOGICAL_DATE }, true);
     public static final UniqueKey<DagRunRecord> DAG_RUN_DAG_ID_RUN_ID_KEY = Internal.createUniqueKey(DagRun.DAG_RUN, DSL.name("dag_run_dag_id_run_id_key"), new TableField[] { DagRun.DAG_RUN.DAG_ID, DagRun.DAG_RUN.RUN_ID }, true);
     public static final UniqueKey<DagRunRecord> DAG_RUN_PKEY = Internal.createUniqueKey(DagRun.DAG_RUN, DSL.name("dag_run_pkey"), new TableField[] { DagRun.DAG_RUN.ID }, true);
     public static final UniqueKey<ImportErrorRecord> IMPORT_ERROR_PKEY = Internal.createUniqueKey(ImportError.IMPORT_ERROR, DSL.name("import_error_pkey"), new TableField[] { ImportError.IMPORT_ERROR.FILENAME }, true);
+    public static final UniqueKey<SchedulerJobRecord> SCHEDULER_JOB_PKEY = Internal.createUniqueKey(SchedulerJob.SCHEDULER_JOB, DSL.name("scheduler_job_pkey"), new TableField[] { SchedulerJob.SCHEDULER_JOB.ID }, true);
     public static final UniqueKey<TaskInstanceRecord> TASK_INSTANCE_PKEY = Internal.createUniqueKey(TaskInstance.TASK_INSTANCE, DSL.name("task_instance_pkey"), new TableField[] { TaskInstance.TASK_INSTANCE.DAG_ID, TaskInstance.TASK_INSTANCE.RUN_ID, TaskInstance.TASK_INSTANCE.TASK_ID }, true);
     public static final UniqueKey<TaskLogRecord> TASK_LOG_PKEY = Internal.createUniqueKey(TaskLog.TASK_LOG, DSL.name("task_log_pkey"), new TableField[] { TaskLog.TASK_LOG.DAG_ID, TaskLog.TASK_LOG.RUN_ID, TaskLog.TASK_LOG.TASK_ID, TaskLog.TASK_LOG.TRY_NUMBER }, true);
     public static final UniqueKey<VariableRecord> VARIABLE_PKEY = Internal.createUniqueKey(Variable.VARIABLE, DSL.name("variable_pkey"), new TableField[] { Variable.VARIABLE.KEY }, true);
@@ -54,6 +60,8 @@ public class Keys {
     // FOREIGN KEY definitions
     // -------------------------------------------------------------------------
 
+    public static final ForeignKey<BackfillRecord, DagRecord> BACKFILL__BACKFILL_DAG_ID_FKEY = Internal.createForeignKey(Backfill.BACKFILL, DSL.name("backfill_dag_id_fkey"), new TableField[] { Backfill.BACKFILL.DAG_ID }, Keys.DAG_PKEY, new TableField[] { Dag.DAG.DAG_ID }, true);
+    public static final ForeignKey<DagRunRecord, BackfillRecord> DAG_RUN__DAG_RUN_BACKFILL_ID_FKEY = Internal.createForeignKey(DagRun.DAG_RUN, DSL.name("dag_run_backfill_id_fkey"), new TableField[] { DagRun.DAG_RUN.BACKFILL_ID }, Keys.BACKFILL_PKEY, new TableField[] { Backfill.BACKFILL.ID }, true);
     public static final ForeignKey<DagRunRecord, DagRecord> DAG_RUN__DAG_RUN_DAG_ID_FKEY = Internal.createForeignKey(DagRun.DAG_RUN, DSL.name("dag_run_dag_id_fkey"), new TableField[] { DagRun.DAG_RUN.DAG_ID }, Keys.DAG_PKEY, new TableField[] { Dag.DAG.DAG_ID }, true);
     public static final ForeignKey<TaskInstanceRecord, DagRunRecord> TASK_INSTANCE__TASK_INSTANCE_DAG_ID_RUN_ID_FKEY = Internal.createForeignKey(TaskInstance.TASK_INSTANCE, DSL.name("task_instance_dag_id_run_id_fkey"), new TableField[] { TaskInstance.TASK_INSTANCE.DAG_ID, TaskInstance.TASK_INSTANCE.RUN_ID }, Keys.DAG_RUN_DAG_ID_RUN_ID_KEY, new TableField[] { DagRun.DAG_RUN.DAG_ID, DagRun.DAG_RUN.RUN_ID }, true);
     public static final ForeignKey<TaskLogRecord, TaskInstanceRecord> TASK_LOG__TASK_LOG_DAG_ID_RUN_ID_TASK_ID_FKEY = Internal.createForeignKey(TaskLog.TASK_LOG, DSL.name("task_log_dag_id_run_id_task_id_fkey"), new TableField[] { TaskLog.TASK_LOG.DAG_ID, TaskLog.TASK_LOG.RUN_ID, TaskLog.TASK_LOG.TASK_ID }, Keys.TASK_INSTANCE_PKEY, new TableField[] { TaskInstance.TASK_INSTANCE.DAG_ID, TaskInstance.TASK_INSTANCE.RUN_ID, TaskInstance.TASK_INSTANCE.TASK_ID }, true);

@@ -4,10 +4,12 @@
 package io.gale.store.jooq;
 
 
+import io.gale.store.jooq.tables.Backfill;
 import io.gale.store.jooq.tables.Connection;
 import io.gale.store.jooq.tables.Dag;
 import io.gale.store.jooq.tables.DagRun;
 import io.gale.store.jooq.tables.ImportError;
+import io.gale.store.jooq.tables.SchedulerJob;
 import io.gale.store.jooq.tables.TaskInstance;
 import io.gale.store.jooq.tables.TaskLog;
 import io.gale.store.jooq.tables.Variable;
@@ -19,6 +21,11 @@ import io.gale.store.jooq.tables.Xcom;
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes" })
 public class Tables {
+
+    /**
+     * The table <code>backfill</code>.
+     */
+    public static final Backfill BACKFILL = Backfill.BACKFILL;
 
     /**
      * The table <code>connection</code>.
@@ -39,6 +46,11 @@ public class Tables {
      * The table <code>import_error</code>.
      */
     public static final ImportError IMPORT_ERROR = ImportError.IMPORT_ERROR;
+
+    /**
+     * The table <code>scheduler_job</code>.
+     */
+    public static final SchedulerJob SCHEDULER_JOB = SchedulerJob.SCHEDULER_JOB;
 
     /**
      * The table <code>task_instance</code>.

@@ -6,6 +6,7 @@ package io.gale.store.jooq.tables;
 
 import io.gale.store.jooq.DefaultSchema;
 import io.gale.store.jooq.Keys;
+import io.gale.store.jooq.tables.Backfill.BackfillPath;
 import io.gale.store.jooq.tables.DagRun.DagRunPath;
 import io.gale.store.jooq.tables.records.DagRecord;
 
@@ -110,6 +111,31 @@ public class Dag extends TableImpl<DagRecord> {
      */
     public final TableField<DagRecord, OffsetDateTime> LAST_PARSED_AT = createField(DSL.name("last_parsed_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6).nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.TIMESTAMPWITHTIMEZONE)), this, "");
 
+    /**
+     * The column <code>dag.schedule_signature</code>.
+     */
+    public final TableField<DagRecord, String> SCHEDULE_SIGNATURE = createField(DSL.name("schedule_signature"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>dag.next_dagrun</code>.
+     */
+    public final TableField<DagRecord, OffsetDateTime> NEXT_DAGRUN = createField(DSL.name("next_dagrun"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
+    /**
+     * The column <code>dag.next_dagrun_data_interval_start</code>.
+     */
+    public final TableField<DagRecord, OffsetDateTime> NEXT_DAGRUN_DATA_INTERVAL_START = createField(DSL.name("next_dagrun_data_interval_start"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
+    /**
+     * The column <code>dag.next_dagrun_data_interval_end</code>.
+     */
+    public final TableField<DagRecord, OffsetDateTime> NEXT_DAGRUN_DATA_INTERVAL_END = createField(DSL.name("next_dagrun_data_interval_end"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
+    /**
+     * The column <code>dag.next_dagrun_create_after</code>.
+     */
+    public final TableField<DagRecord, OffsetDateTime> NEXT_DAGRUN_CREATE_AFTER = createField(DSL.name("next_dagrun_create_after"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
     private Dag(Name alias, Table<DagRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -180,6 +206,18 @@ public class Dag extends TableImpl<DagRecord> {
     @Override
     public UniqueKey<DagRecord> getPrimaryKey() {
         return Keys.DAG_PKEY;
+    }
+
+    private transient BackfillPath _backfill;
+
+    /**
+     * Get the implicit to-many join path to the <code>backfill</code> table
+     */
+    public BackfillPath backfill() {
+        if (_backfill == null)
+            _backfill = new BackfillPath(this, null, Keys.BACKFILL__BACKFILL_DAG_ID_FKEY.getInverseKey());
+
+        return _backfill;
     }
 
     private transient DagRunPath _dagRun;

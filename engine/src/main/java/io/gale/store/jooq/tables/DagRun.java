@@ -7,6 +7,7 @@ package io.gale.store.jooq.tables;
 import io.gale.store.jooq.DefaultSchema;
 import io.gale.store.jooq.Indexes;
 import io.gale.store.jooq.Keys;
+import io.gale.store.jooq.tables.Backfill.BackfillPath;
 import io.gale.store.jooq.tables.Dag.DagPath;
 import io.gale.store.jooq.tables.TaskInstance.TaskInstancePath;
 import io.gale.store.jooq.tables.records.DagRunRecord;
@@ -124,6 +125,11 @@ public class DagRun extends TableImpl<DagRunRecord> {
      */
     public final TableField<DagRunRecord, OffsetDateTime> END_DATE = createField(DSL.name("end_date"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
+    /**
+     * The column <code>dag_run.backfill_id</code>.
+     */
+    public final TableField<DagRunRecord, Long> BACKFILL_ID = createField(DSL.name("backfill_id"), SQLDataType.BIGINT, this, "");
+
     private DagRun(Name alias, Table<DagRunRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -193,7 +199,7 @@ public class DagRun extends TableImpl<DagRunRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.DAG_RUN_ACTIVE);
+        return Arrays.asList(Indexes.DAG_RUN_ACTIVE, Indexes.DAG_RUN_BACKFILL);
     }
 
     @Override
@@ -213,7 +219,19 @@ public class DagRun extends TableImpl<DagRunRecord> {
 
     @Override
     public List<ForeignKey<DagRunRecord, ?>> getReferences() {
-        return Arrays.asList(Keys.DAG_RUN__DAG_RUN_DAG_ID_FKEY);
+        return Arrays.asList(Keys.DAG_RUN__DAG_RUN_BACKFILL_ID_FKEY, Keys.DAG_RUN__DAG_RUN_DAG_ID_FKEY);
+    }
+
+    private transient BackfillPath _backfill;
+
+    /**
+     * Get the implicit join path to the <code>backfill</code> table.
+     */
+    public BackfillPath backfill() {
+        if (_backfill == null)
+            _backfill = new BackfillPath(this, Keys.DAG_RUN__DAG_RUN_BACKFILL_ID_FKEY, null);
+
+        return _backfill;
     }
 
     private transient DagPath _dag;

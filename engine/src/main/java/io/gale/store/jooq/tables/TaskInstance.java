@@ -138,6 +138,11 @@ public class TaskInstance extends TableImpl<TaskInstanceRecord> {
      */
     public final TableField<TaskInstanceRecord, OffsetDateTime> HEARTBEAT_AT = createField(DSL.name("heartbeat_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
+    /**
+     * The column <code>task_instance.scheduler_id</code>.
+     */
+    public final TableField<TaskInstanceRecord, Long> SCHEDULER_ID = createField(DSL.name("scheduler_id"), SQLDataType.BIGINT, this, "");
+
     private TaskInstance(Name alias, Table<TaskInstanceRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -207,7 +212,7 @@ public class TaskInstance extends TableImpl<TaskInstanceRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.TASK_INSTANCE_UNFINISHED);
+        return Arrays.asList(Indexes.TASK_INSTANCE_RUNNING, Indexes.TASK_INSTANCE_UNFINISHED);
     }
 
     @Override

@@ -174,6 +174,76 @@ public class DagRecord extends UpdatableRecordImpl<DagRecord> {
         return (OffsetDateTime) get(10);
     }
 
+    /**
+     * Setter for <code>dag.schedule_signature</code>.
+     */
+    public void setScheduleSignature(String value) {
+        set(11, value);
+    }
+
+    /**
+     * Getter for <code>dag.schedule_signature</code>.
+     */
+    public String getScheduleSignature() {
+        return (String) get(11);
+    }
+
+    /**
+     * Setter for <code>dag.next_dagrun</code>.
+     */
+    public void setNextDagrun(OffsetDateTime value) {
+        set(12, value);
+    }
+
+    /**
+     * Getter for <code>dag.next_dagrun</code>.
+     */
+    public OffsetDateTime getNextDagrun() {
+        return (OffsetDateTime) get(12);
+    }
+
+    /**
+     * Setter for <code>dag.next_dagrun_data_interval_start</code>.
+     */
+    public void setNextDagrunDataIntervalStart(OffsetDateTime value) {
+        set(13, value);
+    }
+
+    /**
+     * Getter for <code>dag.next_dagrun_data_interval_start</code>.
+     */
+    public OffsetDateTime getNextDagrunDataIntervalStart() {
+        return (OffsetDateTime) get(13);
+    }
+
+    /**
+     * Setter for <code>dag.next_dagrun_data_interval_end</code>.
+     */
+    public void setNextDagrunDataIntervalEnd(OffsetDateTime value) {
+        set(14, value);
+    }
+
+    /**
+     * Getter for <code>dag.next_dagrun_data_interval_end</code>.
+     */
+    public OffsetDateTime getNextDagrunDataIntervalEnd() {
+        return (OffsetDateTime) get(14);
+    }
+
+    /**
+     * Setter for <code>dag.next_dagrun_create_after</code>.
+     */
+    public void setNextDagrunCreateAfter(OffsetDateTime value) {
+        set(15, value);
+    }
+
+    /**
+     * Getter for <code>dag.next_dagrun_create_after</code>.
+     */
+    public OffsetDateTime getNextDagrunCreateAfter() {
+        return (OffsetDateTime) get(15);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -197,7 +267,7 @@ public class DagRecord extends UpdatableRecordImpl<DagRecord> {
     /**
      * Create a detached, initialised DagRecord
      */
-    public DagRecord(String dagId, Boolean isPaused, Boolean isActive, String description, String schedule, String timezone, String[] tags, String fileloc, Integer maxActiveRuns, Integer maxActiveTasks, OffsetDateTime lastParsedAt) {
+    public DagRecord(String dagId, Boolean isPaused, Boolean isActive, String description, String schedule, String timezone, String[] tags, String fileloc, Integer maxActiveRuns, Integer maxActiveTasks, OffsetDateTime lastParsedAt, String scheduleSignature, OffsetDateTime nextDagrun, OffsetDateTime nextDagrunDataIntervalStart, OffsetDateTime nextDagrunDataIntervalEnd, OffsetDateTime nextDagrunCreateAfter) {
         super(Dag.DAG);
 
         setDagId(dagId);
@@ -211,6 +281,11 @@ public class DagRecord extends UpdatableRecordImpl<DagRecord> {
         setMaxActiveRuns(maxActiveRuns);
         setMaxActiveTasks(maxActiveTasks);
         setLastParsedAt(lastParsedAt);
+        setScheduleSignature(scheduleSignature);
+        setNextDagrun(nextDagrun);
+        setNextDagrunDataIntervalStart(nextDagrunDataIntervalStart);
+        setNextDagrunDataIntervalEnd(nextDagrunDataIntervalEnd);
+        setNextDagrunCreateAfter(nextDagrunCreateAfter);
         resetChangedOnNotNull();
     }
 }

@@ -189,6 +189,20 @@ public class DagRunRecord extends UpdatableRecordImpl<DagRunRecord> {
         return (OffsetDateTime) get(11);
     }
 
+    /**
+     * Setter for <code>dag_run.backfill_id</code>.
+     */
+    public void setBackfillId(Long value) {
+        set(12, value);
+    }
+
+    /**
+     * Getter for <code>dag_run.backfill_id</code>.
+     */
+    public Long getBackfillId() {
+        return (Long) get(12);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -212,7 +226,7 @@ public class DagRunRecord extends UpdatableRecordImpl<DagRunRecord> {
     /**
      * Create a detached, initialised DagRunRecord
      */
-    public DagRunRecord(Long id, String dagId, String runId, String runType, OffsetDateTime logicalDate, OffsetDateTime dataIntervalStart, OffsetDateTime dataIntervalEnd, String state, JSONB conf, OffsetDateTime queuedAt, OffsetDateTime startDate, OffsetDateTime endDate) {
+    public DagRunRecord(Long id, String dagId, String runId, String runType, OffsetDateTime logicalDate, OffsetDateTime dataIntervalStart, OffsetDateTime dataIntervalEnd, String state, JSONB conf, OffsetDateTime queuedAt, OffsetDateTime startDate, OffsetDateTime endDate, Long backfillId) {
         super(DagRun.DAG_RUN);
 
         setId(id);
@@ -227,6 +241,7 @@ public class DagRunRecord extends UpdatableRecordImpl<DagRunRecord> {
         setQueuedAt(queuedAt);
         setStartDate(startDate);
         setEndDate(endDate);
+        setBackfillId(backfillId);
         resetChangedOnNotNull();
     }
 }

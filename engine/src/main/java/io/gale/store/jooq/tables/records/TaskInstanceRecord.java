@@ -230,6 +230,20 @@ public class TaskInstanceRecord extends UpdatableRecordImpl<TaskInstanceRecord> 
         return (OffsetDateTime) get(14);
     }
 
+    /**
+     * Setter for <code>task_instance.scheduler_id</code>.
+     */
+    public void setSchedulerId(Long value) {
+        set(15, value);
+    }
+
+    /**
+     * Getter for <code>task_instance.scheduler_id</code>.
+     */
+    public Long getSchedulerId() {
+        return (Long) get(15);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -253,7 +267,7 @@ public class TaskInstanceRecord extends UpdatableRecordImpl<TaskInstanceRecord> 
     /**
      * Create a detached, initialised TaskInstanceRecord
      */
-    public TaskInstanceRecord(String dagId, String runId, String taskId, String state, Integer tryNumber, Integer maxTries, String operator, OffsetDateTime startDate, OffsetDateTime endDate, Double duration, String hostname, Integer pid, OffsetDateTime queuedAt, OffsetDateTime nextRetryAt, OffsetDateTime heartbeatAt) {
+    public TaskInstanceRecord(String dagId, String runId, String taskId, String state, Integer tryNumber, Integer maxTries, String operator, OffsetDateTime startDate, OffsetDateTime endDate, Double duration, String hostname, Integer pid, OffsetDateTime queuedAt, OffsetDateTime nextRetryAt, OffsetDateTime heartbeatAt, Long schedulerId) {
         super(TaskInstance.TASK_INSTANCE);
 
         setDagId(dagId);
@@ -271,6 +285,7 @@ public class TaskInstanceRecord extends UpdatableRecordImpl<TaskInstanceRecord> 
         setQueuedAt(queuedAt);
         setNextRetryAt(nextRetryAt);
         setHeartbeatAt(heartbeatAt);
+        setSchedulerId(schedulerId);
         resetChangedOnNotNull();
     }
 }

@@ -1,0 +1,35 @@
+package io.gale.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Backfills: a range of runs of one DAG created and tracked as one job. */
+public interface BackfillRepository {
+
+    record Backfill(long id, String dagId, Instant fromDate, Instant toDate, boolean runBackwards, boolean resetDagruns,
+                    boolean rerunFailedTasks, int maxActiveRuns, Map<String, Object> conf, String state, int totalRuns,
+                    Instant createdAt, Instant completedAt) {
+    }
+
+    /** Progress of a backfill's runs. */
+    record Progress(int total, int success, int failed, int running, int queued) {
+        public int done() {
+            return success + failed;
+        }
+    }
+
+    long create(Backfill backfill);
+
+    Optional<Backfill> find(long id);
+
+    /** The newest backfill of a DAG that is still running. */
+    Optional<Backfill> latestRunning(String dagId);
+
+    List<Backfill> running();
+
+    Progress progress(long id);
+
+    void setState(long id, String state, Instant now);
+}
