@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "dags", description = "Manage and run DAGs.", subcommands = {
         DagsCommand.ListDags.class, DagsCommand.ListImportErrors.class, DagsCommand.Show.class,
         DagsCommand.Test.class, DagsCommand.Trigger.class, DagsCommand.ListRuns.class,
-        DagsCommand.Pause.class, DagsCommand.Unpause.class})
+        DagsCommand.Pause.class, DagsCommand.Unpause.class, BackfillCommand.class, NextExecutionCommand.class})
 final class DagsCommand extends Sub implements Runnable {
 
     @Override

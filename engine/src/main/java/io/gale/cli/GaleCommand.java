@@ -13,7 +13,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "gale", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         versionProvider = GaleCommand.VersionProvider.class,
         description = "Gale: an Apache Airflow-style workflow engine for the JVM.",
-        subcommands = {DagsCommand.class, TasksCommand.class, GaleCommand.Db.class, GaleCommand.Version.class})
+        subcommands = {DagsCommand.class, TasksCommand.class, SchedulerCommand.class, StandaloneCommand.class,
+                GaleCommand.Db.class, GaleCommand.Version.class})
 public final class GaleCommand implements Runnable {
 
     final Cli cli;

@@ -337,6 +337,19 @@ public final class GaleClient implements AutoCloseable {
         }
     }
 
+    public Backfills backfills() {
+        return new Backfills(store, clock);
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Scheduler settings from the configuration. */
+    public Scheduler.Settings schedulerSettings() {
+        return Scheduler.Settings.defaults().withHeartbeat(config.heartbeat()).withZombieThreshold(config.zombieThreshold());
+    }
+
     /** A scheduler loop over this client's store and DAGs. */
     public Scheduler newScheduler(io.gale.executor.Executor executor, Scheduler.Settings settings) {
         return new Scheduler(store, bag, executor, runner(), clock, settings);
@@ -354,8 +367,13 @@ public final class GaleClient implements AutoCloseable {
         return dag.scheduleInterval() != null ? dag.scheduleInterval().toString() : dag.schedule();
     }
 
+    private boolean closed;
+
     @Override
-    public void close() {
-        database.close();
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            database.close();
+        }
     }
 }

@@ -15,10 +15,12 @@ import java.util.Map;
  * @param parallelism        {@code GALE_PARALLELISM}: task slots of the local executor (default 8)
  * @param pausedAtCreation   {@code GALE_DAGS_ARE_PAUSED_AT_CREATION} (default true, as Airflow)
  * @param dagDirListInterval {@code GALE_DAG_DIR_LIST_INTERVAL} in seconds: how often the dags folder is re-scanned (default 5)
+ * @param heartbeat          {@code GALE_HEARTBEAT} in seconds: how often schedulers and running tries heartbeat (default 5)
+ * @param zombieThreshold    {@code GALE_ZOMBIE_THRESHOLD} in seconds: a running try silent this long is taken over (default 60)
  */
 public record GaleConfig(Path home, String databaseUrl, String databaseUser, String databasePassword,
                          Path dagsFolder, int parallelism, boolean pausedAtCreation,
-                         Duration dagDirListInterval) {
+                         Duration dagDirListInterval, Duration heartbeat, Duration zombieThreshold) {
 
     public static GaleConfig fromEnvironment() {
         return from(System.getenv());
@@ -37,29 +39,31 @@ public record GaleConfig(Path home, String databaseUrl, String databaseUser, Str
                 blankToNull(env.get("GALE_DATABASE_PASSWORD")), dags,
                 intSetting(env, "GALE_PARALLELISM", 8),
                 !"false".equalsIgnoreCase(env.getOrDefault("GALE_DAGS_ARE_PAUSED_AT_CREATION", "true")),
-                Duration.ofSeconds(intSetting(env, "GALE_DAG_DIR_LIST_INTERVAL", 5)));
+                Duration.ofSeconds(intSetting(env, "GALE_DAG_DIR_LIST_INTERVAL", 5)),
+                Duration.ofSeconds(intSetting(env, "GALE_HEARTBEAT", 5)),
+                Duration.ofSeconds(intSetting(env, "GALE_ZOMBIE_THRESHOLD", 60)));
     }
 
     /** The same settings pointing at another home (and its dags folder). */
     public GaleConfig withHome(Path newHome) {
         return new GaleConfig(newHome, databaseUrl, databaseUser, databasePassword, newHome.resolve("dags"),
-                parallelism, pausedAtCreation, dagDirListInterval);
+                parallelism, pausedAtCreation, dagDirListInterval, heartbeat, zombieThreshold);
     }
 
     public GaleConfig withDatabase(String url, String user, String password) {
-        return new GaleConfig(home, url, user, password, dagsFolder, parallelism, pausedAtCreation, dagDirListInterval);
+        return new GaleConfig(home, url, user, password, dagsFolder, parallelism, pausedAtCreation, dagDirListInterval, heartbeat, zombieThreshold);
     }
 
     public GaleConfig withParallelism(int n) {
-        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, n, pausedAtCreation, dagDirListInterval);
+        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, n, pausedAtCreation, dagDirListInterval, heartbeat, zombieThreshold);
     }
 
     public GaleConfig withPausedAtCreation(boolean paused) {
-        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, paused, dagDirListInterval);
+        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, paused, dagDirListInterval, heartbeat, zombieThreshold);
     }
 
     public GaleConfig withDagDirListInterval(Duration interval) {
-        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, pausedAtCreation, interval);
+        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, pausedAtCreation, interval, heartbeat, zombieThreshold);
     }
 
     public boolean embeddedDatabase() {

@@ -1,0 +1,62 @@
+package io.gale.cli;
+
+import io.gale.client.GaleClient;
+import io.gale.executor.LocalExecutor;
+import io.gale.scheduler.Scheduler;
+import io.gale.store.ChangeListener;
+import io.gale.store.DagRunRepository.Scope;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs a scheduler loop in this process until it is told to stop (Ctrl-C) or {@code done}
+ * says so; then lets running tries finish (30 s at most) and records the rest as interrupted.
+ */
+final class SchedulerLoop {
+
+    private SchedulerLoop() {
+    }
+
+    static void run(GaleClient client, Scheduler.Settings settings, Scope scope, PrintWriter err,
+                    BooleanSupplier done, Runnable everyLoop) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        try (LocalExecutor executor = client.newExecutor();
+             Scheduler scheduler = client.newScheduler(executor, settings);
+             ChangeListener ignored = new ChangeListener(client.database(), scheduler::wakeUp);
+             AutoCloseable watcher = client.watchDagsFolder(e -> err.println("Error: re-scanning the dags folder: " + e.getMessage()))) {
+            Thread hook = new Thread(() -> {
+                stop.set(true);
+                scheduler.wakeUp();
+                try {
+                    finished.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "gale-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                if (settings.createRuns()) {
+                    scheduler.refreshNextRuns();
+                }
+                while (!stop.get() && !done.getAsBoolean()) {
+                    scheduler.runOnce(scope, Duration.ofSeconds(1));
+                    everyLoop.run();
+                }
+                scheduler.shutdown(Duration.ofSeconds(30));
+            } finally {
+                if (!stop.get()) {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
+            }
+        } finally {
+            if (stop.get()) {
+                client.close();
+            }
+            finished.countDown();
+        }
+    }
+}

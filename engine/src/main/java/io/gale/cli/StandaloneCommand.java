@@ -1,0 +1,27 @@
+package io.gale.cli;
+
+import io.gale.store.DagRunRepository.Scope;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code gale standalone}: embedded PostgreSQL, migrations and the scheduler in one process. */
+@Command(name = "standalone", description = "Run Gale in one process: the embedded database, migrations and the scheduler.")
+final class StandaloneCommand extends Sub implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws Exception {
+        var client = client();
+        var out = out();
+        out.println("Gale standalone " + GaleCommand.version());
+        out.println("  metadata: " + client.database().description());
+        out.println("  DAGs:     the classpath and " + client.config().dagsFolder() + " (re-scanned every "
+                + client.config().dagDirListInterval().toSeconds() + " s)");
+        out.println("  DAGs found: " + client.dagBag().dags().size() + ", import errors: " + client.dagBag().importErrors().size());
+        out.println("  New DAGs start paused: 'gale dags unpause example_pipeline' in another shell starts its schedule.");
+        out.println("  Stop with Ctrl-C.");
+        out.flush();
+        SchedulerLoop.run(client, client.schedulerSettings(), Scope.ALL, err(), () -> false, () -> { });
+        out.println("Gale stopped.");
+        return 0;
+    }
+}
