@@ -221,29 +221,40 @@ public final class Scheduler implements AutoCloseable {
         if (now.isBefore(nextCreateCheck)) {
             return false;
         }
+        boolean[] heldBack = {false};
         boolean created = retrying(() -> store.transaction(tx -> {
             boolean any = false;
-            for (NextRun n : tx.dags().lockDue(now)) {
-                Optional<LoadedDag> loaded = dags.get(n.dagId());
+            for (NextRun due : tx.dags().lockDue(now)) {
+                Optional<LoadedDag> loaded = dags.get(due.dagId());
                 if (loaded.isEmpty()) {
                     continue;
                 }
                 LoadedDag d = loaded.get();
-                if (tx.runs().countActive(d.id()) >= d.dag().maxActiveRuns()) {
-                    continue; // created once a run finishes
+                int active = tx.runs().countActive(d.id());
+                NextRun n = due;
+                while (n != null && !n.createAfter().isAfter(now)) {
+                    if (active >= d.dag().maxActiveRuns()) {
+                        heldBack[0] = true; // created once a run finishes
+                        break;
+                    }
+                    if (tx.runs().createIfAbsent(new NewDagRun(d.id(), RunType.SCHEDULED.runId(n.logicalDate()),
+                            RunType.SCHEDULED, n.logicalDate(), n.intervalStart(), n.intervalEnd(), DagRunState.QUEUED,
+                            Map.of())).isPresent()) {
+                        active++;
+                        any = true;
+                    }
+                    n = NextRuns.after(d, new DataInterval(n.intervalStart(), n.intervalEnd()), now)
+                            .map(i -> NextRuns.toNextRun(d.id(), i)).orElse(null);
                 }
-                any |= tx.runs().createIfAbsent(new NewDagRun(d.id(), RunType.SCHEDULED.runId(n.logicalDate()),
-                        RunType.SCHEDULED, n.logicalDate(), n.intervalStart(), n.intervalEnd(), DagRunState.QUEUED,
-                        Map.of())).isPresent();
-                NextRun following = NextRuns.after(d, new DataInterval(n.intervalStart(), n.intervalEnd()), now)
-                        .map(i -> NextRuns.toNextRun(d.id(), i)).orElse(null);
-                tx.dags().setNext(d.id(), following, NextRuns.signature(d));
+                if (n != due) {
+                    tx.dags().setNext(d.id(), n, NextRuns.signature(d));
+                }
             }
             return any;
         }));
         Instant earliest = store.dags().earliestCreateAfter().orElse(null);
-        // a DAG held back by max_active_runs is due already: look again shortly
-        nextCreateCheck = earliest == null ? now.plusSeconds(60) : earliest.isAfter(now) ? earliest : now.plusSeconds(1);
+        Instant fallback = now.plusSeconds(heldBack[0] ? 5 : 60);
+        nextCreateCheck = earliest != null && earliest.isAfter(now) && earliest.isBefore(fallback) ? earliest : fallback;
         return created;
     }
 
@@ -278,6 +289,7 @@ public final class Scheduler implements AutoCloseable {
         int slots = executor.openSlots();
         Instant wake = null;
         Map<TaskKey, TaskState> states = new LinkedHashMap<>();
+        java.util.Set<Long> finishedBackfillRuns = new java.util.HashSet<>();
         List<Start> starts = new ArrayList<>();
         List<TaskWorkload> toStart = new ArrayList<>();
         for (DagRun run : runs) {
@@ -362,12 +374,22 @@ public final class Scheduler implements AutoCloseable {
                         .anyMatch(s -> s == TaskState.FAILED || s == TaskState.UPSTREAM_FAILED);
                 tx.runs().setState(run.dagId(), run.runId(), failed ? DagRunState.FAILED : DagRunState.SUCCESS, now);
                 running.merge(Arrays.asList(run.dagId(), run.backfillId()), -1, Integer::sum);
+                nextCreateCheck = Instant.MIN;
+                if (run.backfillId() != null) {
+                    finishedBackfillRuns.add(run.backfillId());
+                }
                 changed = true;
             }
         }
         tx.taskInstances().setStates(states, now);
         tx.xcoms().deleteAll(starts.stream().map(Start::key).toList());
         tx.taskInstances().markRunning(starts, now, hostname, pid, jobId);
+        for (long backfillId : finishedBackfillRuns) {
+            var p = tx.backfills().progress(backfillId);
+            if (p.queued() + p.running() == 0) {
+                tx.backfills().setState(backfillId, "completed", now);
+            }
+        }
         return new Plan(changed, toStart, wake);
     }
 

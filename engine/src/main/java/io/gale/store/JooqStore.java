@@ -212,7 +212,9 @@ public final class JooqStore implements Store {
                 if (scope.runId() != null) c = c.and(DAG_RUN.RUN_ID.eq(scope.runId()));
                 if (scope.backfillId() != null) c = c.and(DAG_RUN.BACKFILL_ID.eq(scope.backfillId()));
                 if (!scope.includePaused()) {
-                    c = c.and(DAG_RUN.DAG_ID.in(DSL.select(DAG.DAG_ID).from(DAG).where(DAG.IS_PAUSED.isFalse())));
+                    // a paused DAG starts nothing, except the runs of a backfill someone asked for
+                    c = c.and(DAG_RUN.BACKFILL_ID.isNotNull()
+                            .or(DAG_RUN.DAG_ID.in(DSL.select(DAG.DAG_ID).from(DAG).where(DAG.IS_PAUSED.isFalse()))));
                 }
                 List<DagRun> runs = new ArrayList<>(dsl.selectFrom(DAG_RUN).where(c).and(DAG_RUN.STATE.eq("running"))
                         .orderBy(DAG_RUN.ID).forUpdate().skipLocked().fetch(JooqStore::run));

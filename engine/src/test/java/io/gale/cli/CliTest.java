@@ -3,16 +3,11 @@ package io.gale.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gale.api.Dag;
-import io.gale.client.GaleClient;
-import io.gale.config.GaleConfig;
 import io.gale.core.Json;
 import io.gale.dagbag.DagBag;
-import io.gale.store.Database;
-import io.gale.testing.TestDatabase;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.gale.testing.CliHarness;
+import io.gale.testing.CliHarness.Result;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,15 +19,10 @@ class CliTest {
 
     @TempDir
     Path home;
-    String url;
-    DagBag bag;
-
-    record Result(int code, String out, String err) {
-    }
+    CliHarness cli;
 
     @BeforeEach
     void setUp() {
-        url = TestDatabase.freshUrl();
         var demo = Dag.builder("demo").description("a demo").tags("t1").param("name", "world");
         var a = demo.task("a", ctx -> "hello " + ctx.param("name", String.class));
         var b = demo.task("b", ctx -> ctx.xcomPull("a", String.class).length());
@@ -45,22 +35,11 @@ class CliTest {
         failing.task("boom", ctx -> {
             throw new IllegalStateException("kaboom");
         });
-        bag = DagBag.of(demo.build(), failing.build());
+        cli = new CliHarness(home, DagBag.of(demo.build(), failing.build()));
     }
 
     Result gale(String... args) {
-        GaleConfig config = GaleConfig.from(Map.of("GALE_HOME", home.toString()));
-        Cli cli = new Cli(config, cfg -> {
-            Database db = Database.external(url, "postgres", null);
-            db.migrate();
-            GaleClient client = new GaleClient(cfg, db, bag, Clock.systemUTC(), Map.of());
-            client.syncDags();
-            return client;
-        });
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = cli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
+        return cli.run(args);
     }
 
     private static void failsWith(Result r, String message) {
