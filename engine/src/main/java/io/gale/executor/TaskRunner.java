@@ -101,6 +101,9 @@ public final class TaskRunner {
 
     private static Object execute(TaskWorkload w, RunningTaskContext ctx) throws Throwable {
         Duration timeout = w.task().executionTimeout();
+        if (timeout == null) {
+            return w.task().operator().execute(ctx); // interrupted by the executor's shutdown
+        }
         CompletableFuture<Object> result = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
@@ -112,7 +115,7 @@ public final class TaskRunner {
         t.setDaemon(true);
         t.start();
         try {
-            return timeout == null ? result.get() : result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw e.getCause();
         } catch (TimeoutException e) {

@@ -91,6 +91,22 @@ public final class Scheduler implements AutoCloseable {
     private volatile Instant nextWakeup;
     private volatile Instant nextCreateCheck = Instant.MIN;
     private Instant lastHeartbeat = Instant.MIN;
+    /** Runs with events since the last loop; other running runs are looked at in full passes. */
+    private final java.util.Set<List<String>> dirty = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile Instant nextFullPass = Instant.MIN;
+    private final java.util.concurrent.atomic.LongAdder[] counters = {
+            new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder(),
+            new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder(),
+            new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder()};
+
+    /** What this loop has done: loops, events recorded, tries started, and milliseconds spent recording and planning. */
+    public record Stats(long loops, long events, long started, long applyMillis, long planMillis, long runsLooked) {
+    }
+
+    public Stats stats() {
+        return new Stats(counters[0].sum(), counters[1].sum(), counters[2].sum(), counters[3].sum() / 1_000_000,
+                counters[4].sum() / 1_000_000, counters[5].sum());
+    }
 
     public Scheduler(Store store, DagBag dags, Executor executor, TaskRunner runner, Clock clock, Settings settings) {
         this.store = store;
@@ -110,6 +126,7 @@ public final class Scheduler implements AutoCloseable {
     /** Makes a blocked {@link #runOnce} return soon and re-check for due runs. */
     public void wakeUp() {
         nextCreateCheck = Instant.MIN;
+        nextFullPass = Instant.MIN;
         executor.wakeUp();
     }
 
@@ -127,6 +144,7 @@ public final class Scheduler implements AutoCloseable {
      * when the loop changed nothing. Returns true when anything changed.
      */
     public boolean runOnce(Scope scope, Duration maxWait) throws InterruptedException {
+        counters[0].increment();
         boolean progressed = apply(executor.poll(Duration.ZERO));
         Instant now = clock.instant();
         maintain(now);
@@ -176,14 +194,17 @@ public final class Scheduler implements AutoCloseable {
         if (events.isEmpty()) {
             return false;
         }
+        long t0 = System.nanoTime();
+        counters[1].add(events.size());
+        events.forEach(e -> dirty.add(List.of(e.key().dagId(), e.key().runId())));
         retrying(() -> {
             store.transact(tx -> {
                 Map<TaskKey, TaskInstance> current = new HashMap<>();
                 tx.taskInstances().findAll(events.stream().map(TaskEvent::key).toList()).forEach(t -> current.put(t.key(), t));
                 List<Finish> finishes = new ArrayList<>();
                 Map<TaskKey, TaskState> restart = new HashMap<>();
+                tx.logs().putAll(events.stream().map(e -> new io.gale.store.TaskLogRepository.Entry(e.key(), e.tryNumber(), e.log())).toList());
                 for (TaskEvent e : events) {
-                    tx.logs().put(e.key(), e.tryNumber(), e.log());
                     TaskInstance ti = current.get(e.key());
                     if (ti == null) {
                         continue;
@@ -202,6 +223,7 @@ public final class Scheduler implements AutoCloseable {
             });
             return null;
         });
+        counters[3].add(System.nanoTime() - t0);
         return true;
     }
 
@@ -260,26 +282,59 @@ public final class Scheduler implements AutoCloseable {
 
     // ---- advancing runs -------------------------------------------------------------------
 
-    private record Plan(boolean changed, List<TaskWorkload> toStart, Instant wake) {
+    private record Plan(boolean changed, List<TaskWorkload> toStart, Instant wake, List<List<String>> heldBack) {
     }
 
     private boolean advance(Scope scope) {
-        Plan plan = retrying(() -> store.transaction(tx -> plan(tx, scope)));
-        nextWakeup = plan.wake();
+        Instant now = clock.instant();
+        boolean full = !now.isBefore(nextFullPass) || (nextWakeup != null && !now.isBefore(nextWakeup));
+        List<List<String>> only = null;
+        if (full) {
+            dirty.clear();
+            nextFullPass = now.plusSeconds(1);
+        } else {
+            only = new ArrayList<>(dirty);
+            dirty.removeAll(only);
+        }
+        List<List<String>> runsToLook = only;
+        long t0 = System.nanoTime();
+        Plan plan = retrying(() -> store.transaction(tx -> plan(tx, scope, runsToLook)));
+        counters[4].add(System.nanoTime() - t0);
+        counters[2].add(plan.toStart().size());
+        if (full) {
+            nextWakeup = plan.wake();
+        } else if (plan.wake() != null && (nextWakeup == null || plan.wake().isBefore(nextWakeup))) {
+            nextWakeup = plan.wake();
+        }
+        dirty.addAll(plan.heldBack());
         plan.toStart().forEach(executor::submit);
         return plan.changed();
     }
 
-    private Plan plan(Store tx, Scope scope) {
+    private Plan plan(Store tx, Scope scope, List<List<String>> only) {
         Instant now = clock.instant();
-        List<DagRun> runs = tx.runs().lockActive(scope, settings.queuedRunsPerLoop());
-        if (runs.isEmpty()) {
-            return new Plan(false, List.of(), null);
-        }
+        List<DagRun> runs = new ArrayList<>(tx.runs().lockRunning(scope, only));
         Map<List<Object>, Integer> running = new HashMap<>(tx.runs().runningCounts());
         Map<Long, Integer> backfillLimits = new HashMap<>();
-        if (runs.stream().anyMatch(r -> r.backfillId() != null)) {
+        List<io.gale.store.DagRunRepository.QueuedGroup> queued = tx.runs().queuedGroups(scope);
+        if (queued.stream().anyMatch(g -> g.backfillId() != null)) {
             tx.backfills().running().forEach(b -> backfillLimits.put(b.id(), b.maxActiveRuns()));
+        }
+        for (var g : queued) {
+            Optional<LoadedDag> d = dags.get(g.dagId());
+            if (d.isEmpty()) {
+                continue;
+            }
+            int limit = g.backfillId() == null ? d.get().dag().maxActiveRuns()
+                    : backfillLimits.getOrDefault(g.backfillId(), d.get().dag().maxActiveRuns());
+            int free = Math.min(limit - running.getOrDefault(Arrays.asList(g.dagId(), g.backfillId()), 0), settings.queuedRunsPerLoop());
+            if (free > 0) {
+                runs.addAll(tx.runs().lockQueued(scope, g.dagId(), g.backfillId(), free));
+            }
+        }
+        counters[5].add(runs.size());
+        if (runs.isEmpty()) {
+            return new Plan(false, List.of(), null, List.of());
         }
         Map<String, Integer> activeTasks = new HashMap<>(tx.taskInstances().countActiveByDag());
         Map<List<String>, List<TaskInstance>> tisByRun = tx.taskInstances().forRuns(runs).stream()
@@ -290,6 +345,7 @@ public final class Scheduler implements AutoCloseable {
         Instant wake = null;
         Map<TaskKey, TaskState> states = new LinkedHashMap<>();
         java.util.Set<Long> finishedBackfillRuns = new java.util.HashSet<>();
+        List<List<String>> heldBack = new ArrayList<>();
         List<Start> starts = new ArrayList<>();
         List<TaskWorkload> toStart = new ArrayList<>();
         for (DagRun run : runs) {
@@ -355,6 +411,7 @@ public final class Scheduler implements AutoCloseable {
                     case RUN -> {
                         int dagActive = activeTasks.getOrDefault(run.dagId(), 0);
                         if (slots <= 0 || dagActive >= dag.maxActiveTasks()) {
+                            heldBack.add(List.of(run.dagId(), run.runId())); // look again when a slot frees
                             continue;
                         }
                         int tryNumber = ti.tryNumber() + 1;
@@ -390,7 +447,7 @@ public final class Scheduler implements AutoCloseable {
                 tx.backfills().setState(backfillId, "completed", now);
             }
         }
-        return new Plan(changed, toStart, wake);
+        return new Plan(changed, toStart, wake, heldBack);
     }
 
     // ---- heartbeats, zombies, backfills ---------------------------------------------------

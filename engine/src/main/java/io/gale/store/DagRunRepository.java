@@ -41,10 +41,20 @@ public interface DagRunRepository {
     }
 
     /**
-     * Locks (FOR UPDATE SKIP LOCKED, inside a transaction) the running runs in scope and up to
-     * {@code queuedLimit} queued ones, oldest first; runs another scheduler holds are skipped.
+     * Locks (FOR UPDATE SKIP LOCKED, inside a transaction) the running runs in scope, or only
+     * those of them in {@code only} (dag id, run id) when it is not null; runs another scheduler
+     * holds are skipped.
      */
-    List<DagRun> lockActive(Scope scope, int queuedLimit);
+    List<DagRun> lockRunning(Scope scope, Collection<List<String>> only);
+
+    /** How many queued runs in scope wait, per DAG and backfill. */
+    record QueuedGroup(String dagId, Long backfillId, int count) {
+    }
+
+    List<QueuedGroup> queuedGroups(Scope scope);
+
+    /** Locks up to {@code limit} queued runs of one DAG and backfill (null: none) in scope, oldest first. */
+    List<DagRun> lockQueued(Scope scope, String dagId, Long backfillId, int limit);
 
     /** Queued and running runs of a DAG that belong to no backfill. */
     int countActive(String dagId);

@@ -60,6 +60,11 @@ public final class JooqStore implements Store {
         return dsl.transactionResult(cfg -> work.apply(new JooqStore(DSL.using(cfg))));
     }
 
+    /** Rows in a fixed order, so concurrent transactions lock them in the same order. */
+    private static <T> List<T> sorted(Collection<T> items, Function<T, TaskKey> key) {
+        return items.stream().sorted(java.util.Comparator.comparing(i -> key.apply(i).toString())).toList();
+    }
+
     static OffsetDateTime odt(Instant t) {
         return t == null ? null : t.atOffset(ZoneOffset.UTC);
     }
@@ -205,8 +210,7 @@ public final class JooqStore implements Store {
                         .orderBy(DAG_RUN.LOGICAL_DATE, DAG_RUN.ID).fetch(JooqStore::run);
             }
 
-            @Override
-            public List<DagRun> lockActive(Scope scope, int queuedLimit) {
+            private Condition scoped(Scope scope) {
                 Condition c = DSL.trueCondition();
                 if (scope.dagId() != null) c = c.and(DAG_RUN.DAG_ID.eq(scope.dagId()));
                 if (scope.runId() != null) c = c.and(DAG_RUN.RUN_ID.eq(scope.runId()));
@@ -216,11 +220,33 @@ public final class JooqStore implements Store {
                     c = c.and(DAG_RUN.BACKFILL_ID.isNotNull()
                             .or(DAG_RUN.DAG_ID.in(DSL.select(DAG.DAG_ID).from(DAG).where(DAG.IS_PAUSED.isFalse()))));
                 }
-                List<DagRun> runs = new ArrayList<>(dsl.selectFrom(DAG_RUN).where(c).and(DAG_RUN.STATE.eq("running"))
-                        .orderBy(DAG_RUN.ID).forUpdate().skipLocked().fetch(JooqStore::run));
-                runs.addAll(dsl.selectFrom(DAG_RUN).where(c).and(DAG_RUN.STATE.eq("queued"))
-                        .orderBy(DAG_RUN.ID).limit(queuedLimit).forUpdate().skipLocked().fetch(JooqStore::run));
-                return runs;
+                return c;
+            }
+
+            @Override
+            public List<DagRun> lockRunning(Scope scope, Collection<List<String>> only) {
+                Condition c = scoped(scope).and(DAG_RUN.STATE.eq("running"));
+                if (only != null) {
+                    if (only.isEmpty()) return List.of();
+                    c = c.and(DSL.row(DAG_RUN.DAG_ID, DAG_RUN.RUN_ID).in(only.stream().map(k -> DSL.row(k.get(0), k.get(1))).toList()));
+                }
+                return dsl.selectFrom(DAG_RUN).where(c).orderBy(DAG_RUN.ID).forUpdate().skipLocked().fetch(JooqStore::run);
+            }
+
+            @Override
+            public List<QueuedGroup> queuedGroups(Scope scope) {
+                return dsl.select(DAG_RUN.DAG_ID, DAG_RUN.BACKFILL_ID, DSL.count()).from(DAG_RUN)
+                        .where(scoped(scope)).and(DAG_RUN.STATE.eq("queued"))
+                        .groupBy(DAG_RUN.DAG_ID, DAG_RUN.BACKFILL_ID)
+                        .fetch(r -> new QueuedGroup(r.value1(), r.value2(), r.value3()));
+            }
+
+            @Override
+            public List<DagRun> lockQueued(Scope scope, String dagId, Long backfillId, int limit) {
+                return dsl.selectFrom(DAG_RUN).where(scoped(scope)).and(DAG_RUN.STATE.eq("queued"))
+                        .and(DAG_RUN.DAG_ID.eq(dagId))
+                        .and(backfillId == null ? DAG_RUN.BACKFILL_ID.isNull() : DAG_RUN.BACKFILL_ID.eq(backfillId))
+                        .orderBy(DAG_RUN.ID).limit(limit).forUpdate().skipLocked().fetch(JooqStore::run);
             }
 
             @Override
@@ -321,14 +347,13 @@ public final class JooqStore implements Store {
         return new TaskInstanceRepository() {
             @Override
             public void createMissing(String dagId, String runId, Collection<NewTask> tasks) {
-                var queries = tasks.stream().map(t -> dsl.insertInto(TASK_INSTANCE)
-                        .set(TASK_INSTANCE.DAG_ID, dagId).set(TASK_INSTANCE.RUN_ID, runId)
-                        .set(TASK_INSTANCE.TASK_ID, t.taskId()).set(TASK_INSTANCE.MAX_TRIES, t.maxTries())
-                        .set(TASK_INSTANCE.OPERATOR, t.operator())
-                        .onConflictDoNothing()).toList();
-                if (!queries.isEmpty()) {
-                    dsl.batch(queries).execute();
+                if (tasks.isEmpty()) return;
+                var q = dsl.insertInto(TASK_INSTANCE, TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID, TASK_INSTANCE.TASK_ID,
+                        TASK_INSTANCE.MAX_TRIES, TASK_INSTANCE.OPERATOR);
+                for (NewTask t : tasks) {
+                    q = q.values(dagId, runId, t.taskId(), t.maxTries(), t.operator());
                 }
+                q.onConflictDoNothing().execute();
             }
 
             @Override
@@ -368,35 +393,46 @@ public final class JooqStore implements Store {
 
             @Override
             public void markRunning(Collection<Start> starts, Instant now, String hostname, long pid, long schedulerId) {
+                if (starts.isEmpty()) return;
                 var t = odt(now);
-                var queries = starts.stream().map(st -> dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, TaskState.RUNNING.id())
-                        .set(TASK_INSTANCE.TRY_NUMBER, st.tryNumber())
-                        .set(TASK_INSTANCE.MAX_TRIES, DSL.greatest(TASK_INSTANCE.MAX_TRIES, DSL.val(st.tryNumber())))
-                        .set(TASK_INSTANCE.QUEUED_AT, t)
-                        .set(TASK_INSTANCE.START_DATE, t).set(TASK_INSTANCE.HEARTBEAT_AT, t)
+                var q = dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, TaskState.RUNNING.id())
+                        .set(TASK_INSTANCE.TRY_NUMBER, (Integer) null)
+                        .set(TASK_INSTANCE.MAX_TRIES, DSL.greatest(TASK_INSTANCE.MAX_TRIES, DSL.val((Integer) null)))
+                        .set(TASK_INSTANCE.QUEUED_AT, t).set(TASK_INSTANCE.START_DATE, t).set(TASK_INSTANCE.HEARTBEAT_AT, t)
                         .setNull(TASK_INSTANCE.END_DATE).setNull(TASK_INSTANCE.DURATION).setNull(TASK_INSTANCE.NEXT_RETRY_AT)
                         .set(TASK_INSTANCE.HOSTNAME, hostname).set(TASK_INSTANCE.PID, (int) pid)
                         .set(TASK_INSTANCE.SCHEDULER_ID, schedulerId)
-                        .where(ti(st.key()))).toList();
-                if (!queries.isEmpty()) dsl.batch(queries).execute();
+                        .where(TASK_INSTANCE.DAG_ID.eq((String) null), TASK_INSTANCE.RUN_ID.eq((String) null),
+                                TASK_INSTANCE.TASK_ID.eq((String) null));
+                var batch = dsl.batch(q);
+                for (Start st : sorted(starts, Start::key)) {
+                    batch = batch.bind("running", st.tryNumber(), st.tryNumber(), t, t, t, null, null, null, hostname, (int) pid, schedulerId,
+                            st.key().dagId(), st.key().runId(), st.key().taskId());
+                }
+                batch.execute();
             }
 
             @Override
             public List<TaskKey> finishTries(Collection<Finish> finishes) {
-                List<Finish> list = List.copyOf(finishes);
+                List<Finish> list = sorted(finishes, Finish::key);
                 if (list.isEmpty()) return List.of();
-                int[] counts = dsl.batch(list.stream().map(f -> {
-                    var e = odt(f.end());
-                    return dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, f.state().id())
-                            .set(TASK_INSTANCE.END_DATE, e)
-                            .set(TASK_INSTANCE.DURATION, DSL.field("extract(epoch from ({0} - {1}))", Double.class,
-                                    DSL.val(e), TASK_INSTANCE.START_DATE))
-                            .set(TASK_INSTANCE.NEXT_RETRY_AT, odt(f.nextRetryAt()))
-                            .where(ti(f.key())).and(TASK_INSTANCE.STATE.eq("running")).and(TASK_INSTANCE.TRY_NUMBER.eq(f.tryNumber()));
-                }).toList()).execute();
+                var q = dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, (String) null)
+                        .set(TASK_INSTANCE.END_DATE, (OffsetDateTime) null)
+                        .set(TASK_INSTANCE.DURATION, DSL.field("extract(epoch from ({0} - {1}))", Double.class,
+                                DSL.val((OffsetDateTime) null), TASK_INSTANCE.START_DATE))
+                        .set(TASK_INSTANCE.NEXT_RETRY_AT, (OffsetDateTime) null)
+                        .where(TASK_INSTANCE.DAG_ID.eq((String) null), TASK_INSTANCE.RUN_ID.eq((String) null),
+                                TASK_INSTANCE.TASK_ID.eq((String) null), TASK_INSTANCE.STATE.eq("running"),
+                                TASK_INSTANCE.TRY_NUMBER.eq((Integer) null));
+                var batch = dsl.batch(q);
+                for (Finish f : list) {
+                    batch = batch.bind(f.state().id(), odt(f.end()), odt(f.end()), odt(f.nextRetryAt()),
+                            f.key().dagId(), f.key().runId(), f.key().taskId(), "running", f.tryNumber());
+                }
+                int[] counts = batch.execute();
                 List<TaskKey> done = new ArrayList<>();
                 for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] > 0) done.add(list.get(i).key());
+                    if (counts[i] != 0) done.add(list.get(i).key());
                 }
                 return done;
             }
@@ -498,6 +534,18 @@ public final class JooqStore implements Store {
                         .set(TASK_LOG.TASK_ID, k.taskId()).set(TASK_LOG.TRY_NUMBER, tryNumber).set(TASK_LOG.CONTENT, content)
                         .onConflict(TASK_LOG.DAG_ID, TASK_LOG.RUN_ID, TASK_LOG.TASK_ID, TASK_LOG.TRY_NUMBER).doUpdate()
                         .set(TASK_LOG.CONTENT, content).set(TASK_LOG.UPDATED_AT, DSL.currentOffsetDateTime())
+                        .execute();
+            }
+
+            @Override
+            public void putAll(Collection<Entry> logs) {
+                if (logs.isEmpty()) return;
+                var q = dsl.insertInto(TASK_LOG, TASK_LOG.DAG_ID, TASK_LOG.RUN_ID, TASK_LOG.TASK_ID, TASK_LOG.TRY_NUMBER, TASK_LOG.CONTENT);
+                for (Entry l : sorted(logs, Entry::key)) {
+                    q = q.values(l.key().dagId(), l.key().runId(), l.key().taskId(), l.tryNumber(), l.content());
+                }
+                q.onConflict(TASK_LOG.DAG_ID, TASK_LOG.RUN_ID, TASK_LOG.TASK_ID, TASK_LOG.TRY_NUMBER).doUpdate()
+                        .set(TASK_LOG.CONTENT, DSL.excluded(TASK_LOG.CONTENT)).set(TASK_LOG.UPDATED_AT, DSL.currentOffsetDateTime())
                         .execute();
             }
 

@@ -10,6 +10,13 @@ public interface TaskLogRepository {
     /** Stores (replaces) the log of one try. */
     void put(TaskKey key, int tryNumber, String content);
 
+    /** A try's log. */
+    record Entry(TaskKey key, int tryNumber, String content) {
+    }
+
+    /** Stores many logs in one batch. */
+    void putAll(java.util.Collection<Entry> logs);
+
     Optional<String> get(TaskKey key, int tryNumber);
 
     /** Appends text to the log of one try (creating it). */

@@ -1,0 +1,41 @@
+package io.gale.bench;
+
+import io.gale.api.Dag;
+import io.gale.core.DagRun;
+import io.gale.core.TaskInstance;
+import io.gale.store.DagRunRepository.Scope;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Latency from an upstream task's success to its downstream task's start, over a chain of 200
+ * no-op tasks, store on the embedded PostgreSQL with fsync on. Target: p50 <= 10 ms, p99 <= 50 ms.
+ */
+public final class LatencyBench {
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        var b = Dag.builder("latency_chain");
+        var prev = b.task("t0", ctx -> null);
+        for (int i = 1; i < n; i++) {
+            prev = prev.then(b.task("t" + i, ctx -> null));
+        }
+        try (BenchSupport s = new BenchSupport(4, b.build())) {
+            DagRun run = s.client.trigger("latency_chain", Map.of(), "bench", null);
+            double secs = s.runUntil(Scope.ALL, false,
+                    () -> s.client.run("latency_chain", "bench").state().finished());
+            Map<String, TaskInstance> tis = new HashMap<>();
+            s.client.taskStates("latency_chain", run.runId()).forEach(t -> tis.put(t.taskId(), t));
+            double[] gaps = new double[n - 1];
+            for (int i = 1; i < n; i++) {
+                gaps[i - 1] = java.time.Duration.between(tis.get("t" + (i - 1)).endDate(), tis.get("t" + i).startDate()).toNanos() / 1e6;
+            }
+            double p50 = BenchSupport.percentile(gaps, 50);
+            double p99 = BenchSupport.percentile(gaps, 99);
+            System.out.printf("latency (upstream success -> downstream start), %d-task chain, embedded PostgreSQL fsync on, %s%n",
+                    n, BenchSupport.machine());
+            System.out.printf("  p50 %.2f ms (target 10 ms: %.2fx of target), p99 %.2f ms (target 50 ms: %.2fx), run took %.2f s, state %s%n",
+                    p50, p50 / 10, p99, p99 / 50, secs, s.client.run("latency_chain", "bench").state().id());
+        }
+    }
+}
