@@ -3,7 +3,7 @@ package io.gale.operators.recsys;
 import java.nio.file.Path;
 
 /** Unreadable or inconsistent input data; the message names the file and, where known, the line. */
-public class DataFormatException extends RuntimeException {
+public class DataFormatException extends IllegalArgumentException {
     private final transient Path file;
     private final long line;
 

@@ -1,7 +1,11 @@
 package io.gale.operators.recsys;
 
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -237,6 +241,58 @@ public record Split(CsrMatrix train, CsrMatrix validationIn, CsrMatrix validatio
         CsrMatrix[] valid = readHeldOut(dir.resolve("validation_tr.csv"), dir.resolve("validation_te.csv"), n);
         CsrMatrix[] test = readHeldOut(dir.resolve("test_tr.csv"), dir.resolve("test_te.csv"), n);
         return new Split(train, valid[0], valid[1], test[0], test[1], itemIds);
+    }
+
+    /**
+     * Writes the split in the format {@link #read} reads: uids are row numbers (training users
+     * first, then validation, then test users), sids are columns, {@code unique_sid.txt} holds
+     * the raw item id of each column. Held-out users without a held-out item are left out.
+     * Returns {@code dir}.
+     */
+    public Path write(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            try (BufferedWriter out = Files.newBufferedWriter(dir.resolve("unique_sid.txt"), StandardCharsets.UTF_8)) {
+                for (int id : itemIds) {
+                    out.write(id + "\n");
+                }
+            }
+            try (BufferedWriter out = Files.newBufferedWriter(dir.resolve("train.csv"), StandardCharsets.UTF_8)) {
+                out.write("uid,sid\n");
+                for (int r = 0; r < train.rows(); r++) {
+                    for (int c : train.row(r)) {
+                        out.write(r + "," + c + "\n");
+                    }
+                }
+            }
+            int next = writeHeldOut(dir, "validation", validationIn, validationOut, train.rows());
+            writeHeldOut(dir, "test", testIn, testOut, next);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the split to " + dir, e);
+        }
+        return dir;
+    }
+
+    private static int writeHeldOut(Path dir, String part, CsrMatrix in, CsrMatrix out, int firstUid) throws IOException {
+        int uid = firstUid;
+        try (BufferedWriter tr = Files.newBufferedWriter(dir.resolve(part + "_tr.csv"), StandardCharsets.UTF_8);
+             BufferedWriter te = Files.newBufferedWriter(dir.resolve(part + "_te.csv"), StandardCharsets.UTF_8)) {
+            tr.write("uid,sid\n");
+            te.write("uid,sid\n");
+            for (int r = 0; r < in.rows(); r++) {
+                if (in.rowNnz(r) == 0 || out.rowNnz(r) == 0) {
+                    continue;
+                }
+                for (int c : in.row(r)) {
+                    tr.write(uid + "," + c + "\n");
+                }
+                for (int c : out.row(r)) {
+                    te.write(uid + "," + c + "\n");
+                }
+                uid++;
+            }
+        }
+        return uid;
     }
 
     private static CsrMatrix[] readHeldOut(Path trFile, Path teFile, int n) {
