@@ -94,6 +94,9 @@ public interface TaskContext {
     /** A variable: the environment ({@code GALE_VAR_<KEY>}) first, then the database. */
     Optional<String> variable(String key);
 
+    /** The model registry, in the metadata database. */
+    ModelRegistry models();
+
     /** True once the try has been asked to stop (timeout or shutdown); long loops should check it. */
     default boolean cancelled() {
         return Thread.currentThread().isInterrupted();

@@ -1,6 +1,7 @@
 package io.gale.executor;
 
 import io.gale.api.Connection;
+import io.gale.api.ModelRegistry;
 import io.gale.api.TaskContext;
 import io.gale.api.TaskLog;
 import io.gale.core.GaleException;
@@ -174,6 +175,11 @@ final class RunningTaskContext implements TaskContext {
     public Optional<String> variable(String key) {
         String v = env.get("GALE_VAR_" + envName(key));
         return v != null ? Optional.of(v) : store.variables().get(key);
+    }
+
+    @Override
+    public ModelRegistry models() {
+        return store.models();
     }
 
     Map<String, String> close() {

@@ -13,6 +13,7 @@ import static io.gale.store.jooq.Tables.XCOM;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.gale.api.Connection;
+import io.gale.api.ModelRegistry;
 import io.gale.core.ConflictException;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
@@ -594,6 +595,11 @@ public final class JooqStore implements Store {
                         .fetch(r -> new ImportError(r.getFilename(), r.getMessage(), instant(r.getTimestamp())));
             }
         };
+    }
+
+    @Override
+    public ModelRegistry models() {
+        return new JooqModelRegistry(dsl);
     }
 
     @Override

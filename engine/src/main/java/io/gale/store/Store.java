@@ -1,5 +1,6 @@
 package io.gale.store;
 
+import io.gale.api.ModelRegistry;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -25,6 +26,9 @@ public interface Store {
     SchedulerJobRepository schedulerJobs();
 
     BackfillRepository backfills();
+
+    /** Registered models and their versions. */
+    ModelRegistry models();
 
     /** Tells listening schedulers that something changed (a run was triggered, a DAG unpaused...). */
     void notifyChange();

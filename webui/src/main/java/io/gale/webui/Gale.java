@@ -1,6 +1,7 @@
 package io.gale.webui;
 
 import io.gale.cli.Cli;
+import io.gale.operators.recsys.cli.RecVaeCommand;
 
 /** The assembled application's entry point: the {@code gale} command line. */
 public final class Gale {
@@ -9,6 +10,6 @@ public final class Gale {
     }
 
     public static void main(String[] args) {
-        System.exit(Cli.mainExitCode(args));
+        System.exit(Cli.mainExitCode(args, new RecVaeCommand()));
     }
 }

@@ -9,6 +9,7 @@ import io.gale.store.jooq.tables.Connection;
 import io.gale.store.jooq.tables.Dag;
 import io.gale.store.jooq.tables.DagRun;
 import io.gale.store.jooq.tables.ImportError;
+import io.gale.store.jooq.tables.ModelVersion;
 import io.gale.store.jooq.tables.SchedulerJob;
 import io.gale.store.jooq.tables.TaskInstance;
 import io.gale.store.jooq.tables.TaskLog;
@@ -62,6 +63,11 @@ public class DefaultSchema extends SchemaImpl {
     public final ImportError IMPORT_ERROR = ImportError.IMPORT_ERROR;
 
     /**
+     * The table <code>model_version</code>.
+     */
+    public final ModelVersion MODEL_VERSION = ModelVersion.MODEL_VERSION;
+
+    /**
      * The table <code>scheduler_job</code>.
      */
     public final SchedulerJob SCHEDULER_JOB = SchedulerJob.SCHEDULER_JOB;
@@ -107,6 +113,7 @@ public class DefaultSchema extends SchemaImpl {
             Dag.DAG,
             DagRun.DAG_RUN,
             ImportError.IMPORT_ERROR,
+            ModelVersion.MODEL_VERSION,
             SchedulerJob.SCHEDULER_JOB,
             TaskInstance.TASK_INSTANCE,
             TaskLog.TASK_LOG,

@@ -9,6 +9,7 @@ import io.gale.store.jooq.tables.Connection;
 import io.gale.store.jooq.tables.Dag;
 import io.gale.store.jooq.tables.DagRun;
 import io.gale.store.jooq.tables.ImportError;
+import io.gale.store.jooq.tables.ModelVersion;
 import io.gale.store.jooq.tables.SchedulerJob;
 import io.gale.store.jooq.tables.TaskInstance;
 import io.gale.store.jooq.tables.TaskLog;
@@ -46,6 +47,11 @@ public class Tables {
      * The table <code>import_error</code>.
      */
     public static final ImportError IMPORT_ERROR = ImportError.IMPORT_ERROR;
+
+    /**
+     * The table <code>model_version</code>.
+     */
+    public static final ModelVersion MODEL_VERSION = ModelVersion.MODEL_VERSION;
 
     /**
      * The table <code>scheduler_job</code>.

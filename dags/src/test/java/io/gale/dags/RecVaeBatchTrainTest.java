@@ -1,0 +1,62 @@
+package io.gale.dags;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gale.api.Dag;
+import io.gale.api.ModelVersion;
+import io.gale.core.DagRun;
+import io.gale.testing.Harness;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecVaeBatchTrainTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void shapeOfTheSeedDag() {
+        Dag dag = new RecVaeBatchTrain().define();
+        assertThat(dag.id()).isEqualTo("recvae_batch_train");
+        assertThat(dag.tags()).containsExactly("recsys", "recvae");
+        assertThat(dag.schedule()).isEqualTo("@hourly");
+        assertThat(dag.catchup()).isFalse();
+        assertThat(dag.timezone()).isEqualTo(ZoneId.of("Asia/Seoul"));
+        assertThat(dag.startDate()).isEqualTo(ZonedDateTime.of(2022, 6, 2, 22, 30, 0, 0, ZoneId.of("Asia/Seoul")));
+    }
+
+    @Test
+    void runsEndToEndOnSyntheticDataAndAWorseSecondRunDoesNotReplaceTheCurrentModel() throws Exception {
+        try (Harness h = new Harness(home, new RecVaeBatchTrain().define())) {
+            long t0 = System.nanoTime();
+            DagRun first = h.runToEnd(h.trigger("recvae_batch_train", Map.of()));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertThat(h.states(first)).containsExactlyInAnyOrderEntriesOf(Map.of("preprocess_base_data", "success",
+                    "preprocess_vae", "success", "train", "success", "parse_artifact", "success", "register", "success"));
+            assertThat(seconds).as("whole DAG on 2 cores").isLessThan(60);
+            ModelVersion v1 = h.store.models().current("recvae").orElseThrow();
+            assertThat(v1.version()).isEqualTo(1);
+            assertThat(v1.metrics()).containsKeys("ndcg100", "recall20", "recall50");
+            assertThat(v1.score()).isEqualTo(Math.round(v1.metrics().get("ndcg100") * 1e4) / 1e4);
+            assertThat(v1.artifactUri().getPath()).matches(".*/train/recvae_0\\.\\d{4}\\.safetensors");
+            assertThat(v1.dataIntervalStart()).isEqualTo(first.dataIntervalStart());
+            assertThat(h.client().xcoms("recvae_batch_train", first.runId(), "parse_artifact", "model").get(0).json())
+                    .isEqualTo("\"recvae\"");
+
+            h.clock.set(h.clock.instant().plusSeconds(3600));
+            DagRun second = h.runToEnd(h.trigger("recvae_batch_train", Map.of("epochs", 0)));
+            assertThat(second.state().id()).isEqualTo("success");
+            List<ModelVersion> versions = h.store.models().versions("recvae");
+            assertThat(versions).extracting(ModelVersion::version).containsExactly(2, 1);
+            assertThat(versions.get(0).score()).isLessThan(v1.score());
+            assertThat(versions.get(0).current()).isFalse();
+            assertThat(h.store.models().current("recvae")).map(ModelVersion::version).contains(1);
+            assertThat(h.client().log("recvae_batch_train", second.runId(), "register", null)).contains("not current");
+        }
+    }
+}
