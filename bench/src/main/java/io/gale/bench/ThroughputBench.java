@@ -30,7 +30,7 @@ public final class ThroughputBench {
             }
             s.client.store().runs().createAll(newRuns);
             double secs = s.runUntil(Scope.ALL, false,
-                    () -> s.client.store().runs().active().isEmpty());
+                    () -> s.client.store().runs().countActive("throughput") == 0);
             long ok = s.client.store().runs().list("throughput").stream().filter(r -> r.state() == DagRunState.SUCCESS).count();
             int tasks = runs * 10;
             System.out.printf("throughput, %d runs x 10 no-op tasks, 64 executor threads, max_active_runs 64, %s%n", runs, BenchSupport.machine());

@@ -346,6 +346,8 @@ public final class Scheduler implements AutoCloseable {
         Map<TaskKey, TaskState> states = new LinkedHashMap<>();
         java.util.Set<Long> finishedBackfillRuns = new java.util.HashSet<>();
         List<List<String>> heldBack = new ArrayList<>();
+        Map<List<String>, DagRunState> runStates = new LinkedHashMap<>();
+        Map<List<String>, List<NewTask>> newTasks = new LinkedHashMap<>();
         List<Start> starts = new ArrayList<>();
         List<TaskWorkload> toStart = new ArrayList<>();
         for (DagRun run : runs) {
@@ -362,7 +364,7 @@ public final class Scheduler implements AutoCloseable {
                     continue;
                 }
                 running.merge(key, 1, Integer::sum);
-                tx.runs().setState(run.dagId(), run.runId(), DagRunState.RUNNING, now);
+                runStates.put(List.of(run.dagId(), run.runId()), DagRunState.RUNNING);
                 changed = true;
             }
             Map<String, TaskInstance> tis = new HashMap<>();
@@ -370,7 +372,7 @@ public final class Scheduler implements AutoCloseable {
             List<NewTask> missing = dag.tasks().values().stream().filter(t -> !tis.containsKey(t.id()))
                     .map(t -> new NewTask(t.id(), t.retries() + 1, t.operatorName())).toList();
             if (!missing.isEmpty()) {
-                tx.taskInstances().createMissing(run.dagId(), run.runId(), missing);
+                newTasks.put(List.of(run.dagId(), run.runId()), missing);
                 for (NewTask t : missing) {
                     tis.put(t.taskId(), new TaskInstance(run.dagId(), run.runId(), t.taskId(), TaskState.NONE, 0,
                             t.maxTries(), t.operator(), null, null, null, null, null, null, null, null));
@@ -429,7 +431,7 @@ public final class Scheduler implements AutoCloseable {
             if (startedHere == 0 && current.values().stream().allMatch(TaskState::finished)) {
                 boolean failed = dag.leafIds().stream().map(current::get)
                         .anyMatch(s -> s == TaskState.FAILED || s == TaskState.UPSTREAM_FAILED);
-                tx.runs().setState(run.dagId(), run.runId(), failed ? DagRunState.FAILED : DagRunState.SUCCESS, now);
+                runStates.put(List.of(run.dagId(), run.runId()), failed ? DagRunState.FAILED : DagRunState.SUCCESS);
                 running.merge(Arrays.asList(run.dagId(), run.backfillId()), -1, Integer::sum);
                 nextCreateCheck = Instant.MIN;
                 if (run.backfillId() != null) {
@@ -438,8 +440,11 @@ public final class Scheduler implements AutoCloseable {
                 changed = true;
             }
         }
+        tx.runs().setStates(runStates, now);
+        tx.taskInstances().createMissing(newTasks);
         tx.taskInstances().setStates(states, now);
-        tx.xcoms().deleteAll(starts.stream().map(Start::key).toList());
+        // a first try has no XComs (clearing deletes them); a retry must not see its failed try's
+        tx.xcoms().deleteAll(starts.stream().filter(st -> st.tryNumber() > 1).map(Start::key).toList());
         tx.taskInstances().markRunning(starts, now, hostname, pid, jobId);
         for (long backfillId : finishedBackfillRuns) {
             var p = tx.backfills().progress(backfillId);

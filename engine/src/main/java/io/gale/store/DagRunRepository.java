@@ -80,6 +80,9 @@ public interface DagRunRepository {
     /** Attaches existing runs to a backfill. */
     void attachToBackfill(Collection<String> runIds, String dagId, long backfillId);
 
+    /** Sets the state of many runs (dag id, run id) at once, as {@link #setState} does. */
+    void setStates(Map<List<String>, DagRunState> states, Instant now);
+
     /** Sets the state; start date is set on the first move to running, end date on a finished state. */
     void setState(String dagId, String runId, DagRunState state, Instant now);
 }

@@ -324,6 +324,21 @@ public final class JooqStore implements Store {
             }
 
             @Override
+            public void setStates(Map<List<String>, DagRunState> states, Instant now) {
+                if (states.isEmpty()) return;
+                var t = odt(now);
+                var q = dsl.update(DAG_RUN).set(DAG_RUN.STATE, (String) null)
+                        .set(DAG_RUN.START_DATE, DSL.coalesce(DAG_RUN.START_DATE, DSL.val((OffsetDateTime) null)))
+                        .set(DAG_RUN.END_DATE, (OffsetDateTime) null)
+                        .where(DAG_RUN.DAG_ID.eq((String) null), DAG_RUN.RUN_ID.eq((String) null));
+                var batch = dsl.batch(q);
+                for (var e : states.entrySet().stream().sorted(java.util.Comparator.comparing(e -> e.getKey().toString())).toList()) {
+                    batch = batch.bind(e.getValue().id(), t, e.getValue().finished() ? t : null, e.getKey().get(0), e.getKey().get(1));
+                }
+                batch.execute();
+            }
+
+            @Override
             public void setState(String dagId, String runId, DagRunState state, Instant now) {
                 var t = odt(now);
                 dsl.update(DAG_RUN).set(DAG_RUN.STATE, state.id())
@@ -336,7 +351,7 @@ public final class JooqStore implements Store {
     }
 
     private static DagRun run(io.gale.store.jooq.tables.records.DagRunRecord r) {
-        Map<String, Object> conf = r.getConf() == null ? Map.of()
+        Map<String, Object> conf = r.getConf() == null || r.getConf().data().equals("{}") ? Map.of()
                 : Json.MAPPER.convertValue(Json.read(r.getConf().data(), Object.class), new TypeReference<LinkedHashMap<String, Object>>() { });
         return new DagRun(r.getId(), r.getDagId(), r.getRunId(), RunType.of(r.getRunType()), instant(r.getLogicalDate()),
                 instant(r.getDataIntervalStart()), instant(r.getDataIntervalEnd()), DagRunState.of(r.getState()), conf,
@@ -346,6 +361,19 @@ public final class JooqStore implements Store {
     @Override
     public TaskInstanceRepository taskInstances() {
         return new TaskInstanceRepository() {
+            @Override
+            public void createMissing(Map<List<String>, List<NewTask>> tasks) {
+                if (tasks.isEmpty()) return;
+                var q = dsl.insertInto(TASK_INSTANCE, TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID, TASK_INSTANCE.TASK_ID,
+                        TASK_INSTANCE.MAX_TRIES, TASK_INSTANCE.OPERATOR);
+                for (var e : tasks.entrySet()) {
+                    for (NewTask t : e.getValue()) {
+                        q = q.values(e.getKey().get(0), e.getKey().get(1), t.taskId(), t.maxTries(), t.operator());
+                    }
+                }
+                q.onConflictDoNothing().execute();
+            }
+
             @Override
             public void createMissing(String dagId, String runId, Collection<NewTask> tasks) {
                 if (tasks.isEmpty()) return;

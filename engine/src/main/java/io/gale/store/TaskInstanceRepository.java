@@ -17,6 +17,9 @@ public interface TaskInstanceRepository {
     record NewTask(String taskId, int maxTries, String operator) {
     }
 
+    /** Creates task instances of several runs at once: (dag id, run id) to the tasks to create. */
+    void createMissing(Map<List<String>, List<NewTask>> tasks);
+
     /** Creates the task instances of a run that do not exist yet. */
     void createMissing(String dagId, String runId, Collection<NewTask> tasks);
 
