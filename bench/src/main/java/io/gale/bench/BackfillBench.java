@@ -12,7 +12,7 @@ import java.util.Map;
 public final class BackfillBench {
 
     public static void main(String[] args) throws Exception {
-        var b = Dag.builder("hourly_backfill").schedule("@hourly").catchup(false).maxActiveRuns(64)
+        var b = Dag.builder("hourly_backfill").schedule("@hourly").catchup(false).maxActiveRuns(64).maxActiveTasks(64)
                 .startDate(ZonedDateTime.of(2025, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC")));
         b.task("extract", ctx -> null).then(b.task("transform", ctx -> null)).then(b.task("load", ctx -> null));
         try (BenchSupport s = new BenchSupport(64, b.build())) {
@@ -26,7 +26,7 @@ public final class BackfillBench {
                     () -> s.client.store().backfills().find(id).orElseThrow().state().equals("completed"));
             var p = s.client.store().backfills().progress(id);
             double total = recordSecs + runSecs;
-            System.out.printf("backfill, %d @hourly runs x 3 no-op tasks, max 64 runs at once, 64 executor threads, %s%n",
+            System.out.printf("backfill, %d @hourly runs x 3 no-op tasks, max 64 runs and 64 tasks at once, 64 executor threads, %s%n",
                     plan.total(), BenchSupport.machine());
             System.out.printf("  recorded in %.2f s, executed in %.2f s, total %.2f s (target 60 s: %.2fx of target); %d succeeded, %d failed%n",
                     recordSecs, runSecs, total, total / 60, p.success(), p.failed());
