@@ -8,9 +8,6 @@ import io.gale.dagbag.LoadedDag;
 import io.gale.store.BackfillRepository.Backfill;
 import io.gale.store.BackfillRepository.Progress;
 import io.gale.store.DagRunRepository.Scope;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -88,7 +85,7 @@ final class BackfillCommand extends Sub implements Callable<Integer> {
                         + " runs in the range already exist and were left unchanged; use --reset-dagruns to rerun them"
                         + " or --rerun-failed-tasks to rerun the failed ones");
             }
-            if (reset && !plan.toReset().isEmpty() && !yes && !confirm("Clear and rerun " + plan.toReset().size() + " existing runs?")) {
+            if (reset && !plan.toReset().isEmpty() && !yes && !confirm("Clear and rerun " + plan.toReset().size() + " existing runs?", "not changing existing runs")) {
                 out().println("Cancelled, nothing changed.");
                 return 1;
             }
@@ -123,16 +120,6 @@ final class BackfillCommand extends Sub implements Callable<Integer> {
             out().println(plan.toRerun().size() + " failed runs will rerun their failed tasks.");
         }
         out().println(plan.toCreate().size() + " new runs to create.");
-    }
-
-    private boolean confirm(String question) throws Exception {
-        if (System.console() == null) {
-            throw new BadRequestException("not changing existing runs without confirmation: pass -y");
-        }
-        out().print(question + " [y/n] ");
-        out().flush();
-        String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        return answer != null && answer.trim().equalsIgnoreCase("y");
     }
 
     private int execute(Backfill backfill) throws Exception {

@@ -30,6 +30,20 @@ abstract class Sub {
         out().flush();
     }
 
+    /**
+     * Asks a yes/no question on the terminal; without a terminal it refuses with a hint to pass
+     * {@code -y}. Returns true on "y".
+     */
+    boolean confirm(String question, String refusal) throws java.io.IOException {
+        if (System.console() == null) {
+            throw new io.gale.core.BadRequestException(refusal + " without confirmation: pass -y to go ahead non-interactively");
+        }
+        out().print(question + " [y/n] ");
+        out().flush();
+        String answer = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        return answer != null && answer.trim().equalsIgnoreCase("y");
+    }
+
     /** Checks an {@code -o} value. */
     static boolean isJson(String output) {
         if (!output.equals("json") && !output.equals("table")) {

@@ -4,10 +4,7 @@ import io.gale.core.Json;
 import io.gale.core.TaskInstance;
 import io.gale.dagbag.LoadedDag;
 import io.gale.executor.TaskEvent;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,13 +106,7 @@ final class TasksCommand extends Sub implements Runnable {
             if (!yes) {
                 out().println("You are about to clear these " + match.size() + " task instances:");
                 match.forEach(ti -> out().println("  " + ti.runId() + " " + ti.taskId() + " (" + ti.state().id() + ")"));
-                if (System.console() == null) {
-                    throw new io.gale.core.BadRequestException("not clearing without confirmation: pass -y to clear non-interactively");
-                }
-                out().print("Are you sure? [y/n] ");
-                out().flush();
-                String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-                if (answer == null || !answer.trim().equalsIgnoreCase("y")) {
+                if (!confirm("Are you sure?", "not clearing")) {
                     out().println("Cancelled, nothing cleared.");
                     return 1;
                 }

@@ -167,15 +167,7 @@ public final class JooqStore implements Store {
             @Override
             public DagRun create(NewDagRun r) {
                 try {
-                    return dsl.insertInto(DAG_RUN)
-                            .set(DAG_RUN.DAG_ID, r.dagId()).set(DAG_RUN.RUN_ID, r.runId())
-                            .set(DAG_RUN.RUN_TYPE, r.runType().id()).set(DAG_RUN.LOGICAL_DATE, odt(r.logicalDate()))
-                            .set(DAG_RUN.DATA_INTERVAL_START, odt(r.dataIntervalStart()))
-                            .set(DAG_RUN.DATA_INTERVAL_END, odt(r.dataIntervalEnd()))
-                            .set(DAG_RUN.STATE, r.state().id())
-                            .set(DAG_RUN.CONF, JSONB.valueOf(Json.write(r.conf())))
-                            .set(DAG_RUN.BACKFILL_ID, r.backfillId())
-                            .returning().fetchOne(JooqStore::run);
+                    return insert(r).returning().fetchOne(JooqStore::run);
                 } catch (IntegrityConstraintViolationException e) {
                     throw new ConflictException("DAG '" + r.dagId() + "' already has a run with run id '" + r.runId()
                             + "' or logical date " + r.logicalDate() + ": choose another with -r RUN_ID or -e LOGICAL_DATE");
@@ -265,7 +257,7 @@ public final class JooqStore implements Store {
                 return m;
             }
 
-            private Query insert(NewDagRun r) {
+            private org.jooq.InsertSetMoreStep<io.gale.store.jooq.tables.records.DagRunRecord> insert(NewDagRun r) {
                 return dsl.insertInto(DAG_RUN)
                         .set(DAG_RUN.DAG_ID, r.dagId()).set(DAG_RUN.RUN_ID, r.runId())
                         .set(DAG_RUN.RUN_TYPE, r.runType().id()).set(DAG_RUN.LOGICAL_DATE, odt(r.logicalDate()))
@@ -273,28 +265,19 @@ public final class JooqStore implements Store {
                         .set(DAG_RUN.DATA_INTERVAL_END, odt(r.dataIntervalEnd()))
                         .set(DAG_RUN.STATE, r.state().id())
                         .set(DAG_RUN.CONF, JSONB.valueOf(Json.write(r.conf())))
-                        .set(DAG_RUN.BACKFILL_ID, r.backfillId())
-                        .onConflictDoNothing();
+                        .set(DAG_RUN.BACKFILL_ID, r.backfillId());
             }
 
             @Override
             public Optional<DagRun> createIfAbsent(NewDagRun r) {
-                return dsl.insertInto(DAG_RUN)
-                        .set(DAG_RUN.DAG_ID, r.dagId()).set(DAG_RUN.RUN_ID, r.runId())
-                        .set(DAG_RUN.RUN_TYPE, r.runType().id()).set(DAG_RUN.LOGICAL_DATE, odt(r.logicalDate()))
-                        .set(DAG_RUN.DATA_INTERVAL_START, odt(r.dataIntervalStart()))
-                        .set(DAG_RUN.DATA_INTERVAL_END, odt(r.dataIntervalEnd()))
-                        .set(DAG_RUN.STATE, r.state().id())
-                        .set(DAG_RUN.CONF, JSONB.valueOf(Json.write(r.conf())))
-                        .set(DAG_RUN.BACKFILL_ID, r.backfillId())
-                        .onConflictDoNothing().returning().fetchOptional().map(JooqStore::run);
+                return insert(r).onConflictDoNothing().returning().fetchOptional().map(JooqStore::run);
             }
 
             @Override
             public int createAll(List<NewDagRun> runs) {
                 int created = 0;
                 for (int i = 0; i < runs.size(); i += 1000) {
-                    int[] counts = dsl.batch(runs.subList(i, Math.min(runs.size(), i + 1000)).stream().map(this::insert).toList()).execute();
+                    int[] counts = dsl.batch(runs.subList(i, Math.min(runs.size(), i + 1000)).stream().map(r -> insert(r).onConflictDoNothing()).toList()).execute();
                     for (int c : counts) created += Math.max(c, 0);
                 }
                 return created;

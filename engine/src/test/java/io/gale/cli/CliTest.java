@@ -120,7 +120,7 @@ class CliTest {
     void clearResetsTasksAndDownstream() {
         assertThat(gale("dags", "test", "demo", "2026-03-01").code()).isZero();
         String run = "manual__2026-03-01T00:00:00+00:00";
-        failsWith(gale("tasks", "clear", "demo", "-t", "^b$"), "pass -y to clear non-interactively");
+        failsWith(gale("tasks", "clear", "demo", "-t", "^b$"), "not clearing without confirmation: pass -y");
         failsWith(gale("tasks", "clear", "demo", "-t", "(", "-y"), "is not a valid regular expression");
         Result cleared = gale("tasks", "clear", "demo", "-t", "^b$", "-d", "-y");
         assertThat(cleared.out()).contains("Cleared 2 task instances.");
