@@ -115,7 +115,7 @@ public final class Scheduler implements AutoCloseable {
         this.runner = runner;
         this.clock = clock;
         this.settings = settings;
-        this.jobId = store.schedulerJobs().register(hostname, pid);
+        this.jobId = store.schedulerJobs().register(hostname, pid, clock.instant());
     }
 
     /** This scheduler's id in scheduler_job. */

@@ -683,8 +683,9 @@ public final class JooqStore implements Store {
     public SchedulerJobRepository schedulerJobs() {
         return new SchedulerJobRepository() {
             @Override
-            public long register(String hostname, long pid) {
+            public long register(String hostname, long pid, Instant now) {
                 return dsl.insertInto(SCHEDULER_JOB).set(SCHEDULER_JOB.HOSTNAME, hostname).set(SCHEDULER_JOB.PID, (int) pid)
+                        .set(SCHEDULER_JOB.STARTED_AT, odt(now)).set(SCHEDULER_JOB.LATEST_HEARTBEAT, odt(now))
                         .returning(SCHEDULER_JOB.ID).fetchOne().getId();
             }
 

@@ -9,7 +9,7 @@ public interface SchedulerJobRepository {
     record Job(long id, String hostname, int pid, Instant startedAt, Instant latestHeartbeat, String state) {
     }
 
-    long register(String hostname, long pid);
+    long register(String hostname, long pid, Instant now);
 
     void heartbeat(long id, Instant now);
 
