@@ -196,27 +196,32 @@ final class DagsCommand extends Sub implements Runnable {
     }
 
     @Command(name = "pause", description = "Pause a DAG: no new runs, no tasks started.")
-    static final class Pause extends Sub implements Callable<Integer> {
-        @Parameters(paramLabel = "DAG")
-        String dagId;
-
-        @Override
-        public Integer call() {
-            client().setPaused(dagId, true);
-            out().println("Dag: " + dagId + ", paused: true");
-            return 0;
+    static final class Pause extends SetPaused {
+        Pause() {
+            super(true);
         }
     }
 
     @Command(name = "unpause", description = "Unpause a DAG.")
-    static final class Unpause extends Sub implements Callable<Integer> {
+    static final class Unpause extends SetPaused {
+        Unpause() {
+            super(false);
+        }
+    }
+
+    private abstract static class SetPaused extends Sub implements Callable<Integer> {
+        private final boolean paused;
         @Parameters(paramLabel = "DAG")
         String dagId;
 
+        SetPaused(boolean paused) {
+            this.paused = paused;
+        }
+
         @Override
         public Integer call() {
-            client().setPaused(dagId, false);
-            out().println("Dag: " + dagId + ", paused: false");
+            client().setPaused(dagId, paused);
+            out().println("Dag: " + dagId + ", paused: " + paused);
             return 0;
         }
     }

@@ -117,14 +117,18 @@ final class TasksCommand extends Sub implements Runnable {
         }
     }
 
-    @Command(name = "xcom", description = "Print the XCom JSON a task instance stored.")
-    static final class XCom extends Sub implements Callable<Integer> {
+    /** A command about one task instance: DAG RUN_ID TASK. */
+    private abstract static class TaskInstanceCommand extends Sub implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DAG")
         String dagId;
         @Parameters(index = "1", paramLabel = "RUN_ID")
         String runId;
         @Parameters(index = "2", paramLabel = "TASK")
         String taskId;
+    }
+
+    @Command(name = "xcom", description = "Print the XCom JSON a task instance stored.")
+    static final class XCom extends TaskInstanceCommand {
         @Option(names = {"-k", "--key"}, description = "only this key (e.g. return_value)")
         String key;
 
@@ -143,13 +147,7 @@ final class TasksCommand extends Sub implements Runnable {
     }
 
     @Command(name = "logs", description = "Print the log of a task instance's try (the latest by default).")
-    static final class Logs extends Sub implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "DAG")
-        String dagId;
-        @Parameters(index = "1", paramLabel = "RUN_ID")
-        String runId;
-        @Parameters(index = "2", paramLabel = "TASK")
-        String taskId;
+    static final class Logs extends TaskInstanceCommand {
         @Option(names = "--try", description = "try number")
         Integer tryNumber;
 

@@ -99,8 +99,9 @@ public final class GaleClient implements AutoCloseable {
             tx.dags().upsert(rows, config.pausedAtCreation());
             tx.dags().deactivateMissing(rows.stream().map(StoredDag::dagId).toList());
             tx.importErrors().replaceAll(bag.importErrors());
+            Map<String, String> signatures = tx.dags().signatures();
             for (LoadedDag d : bag.dags()) {
-                if (!tx.dags().signature(d.id()).orElse("").equals(io.gale.scheduler.NextRuns.signature(d))) {
+                if (!io.gale.scheduler.NextRuns.signature(d).equals(signatures.get(d.id()))) {
                     io.gale.scheduler.NextRuns.refresh(tx, d, clock.instant());
                 }
             }

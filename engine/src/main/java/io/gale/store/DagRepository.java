@@ -3,6 +3,7 @@ package io.gale.store;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** DAGs seen by a parse, with their paused flag. */
@@ -28,8 +29,8 @@ public interface DagRepository {
     /** Records the next automated run (null: none) and the signature of the schedule it was computed for. */
     void setNext(String dagId, NextRun next, String signature);
 
-    /** The schedule signature the stored next run was computed for. */
-    Optional<String> signature(String dagId);
+    /** The schedule signature each DAG's stored next run was computed for. */
+    Map<String, String> signatures();
 
     /** The earliest time any unpaused DAG's next run may be created, if any. */
     Optional<Instant> earliestCreateAfter();

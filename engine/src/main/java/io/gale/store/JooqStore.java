@@ -138,8 +138,11 @@ public final class JooqStore implements Store {
             }
 
             @Override
-            public Optional<String> signature(String dagId) {
-                return dsl.select(DAG.SCHEDULE_SIGNATURE).from(DAG).where(DAG.DAG_ID.eq(dagId)).fetchOptional(r -> r.value1());
+            public Map<String, String> signatures() {
+                Map<String, String> m = new HashMap<>();
+                dsl.select(DAG.DAG_ID, DAG.SCHEDULE_SIGNATURE).from(DAG).where(DAG.SCHEDULE_SIGNATURE.isNotNull())
+                        .forEach(r -> m.put(r.value1(), r.value2()));
+                return m;
             }
 
             @Override
