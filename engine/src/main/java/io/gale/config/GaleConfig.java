@@ -44,16 +44,6 @@ public record GaleConfig(Path home, String databaseUrl, String databaseUser, Str
                 Duration.ofSeconds(intSetting(env, "GALE_ZOMBIE_THRESHOLD", 60)));
     }
 
-    /** The same settings pointing at another home (and its dags folder). */
-    public GaleConfig withHome(Path newHome) {
-        return new GaleConfig(newHome, databaseUrl, databaseUser, databasePassword, newHome.resolve("dags"),
-                parallelism, pausedAtCreation, dagDirListInterval, heartbeat, zombieThreshold);
-    }
-
-    public GaleConfig withDatabase(String url, String user, String password) {
-        return new GaleConfig(home, url, user, password, dagsFolder, parallelism, pausedAtCreation, dagDirListInterval, heartbeat, zombieThreshold);
-    }
-
     public GaleConfig withParallelism(int n) {
         return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, n, pausedAtCreation, dagDirListInterval, heartbeat, zombieThreshold);
     }

@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -94,18 +95,20 @@ public final class Scheduler implements AutoCloseable {
     /** Runs with events since the last loop; other running runs are looked at in full passes. */
     private final java.util.Set<List<String>> dirty = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Instant nextFullPass = Instant.MIN;
-    private final java.util.concurrent.atomic.LongAdder[] counters = {
-            new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder(),
-            new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder(),
-            new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder()};
+    private final LongAdder loops = new LongAdder();
+    private final LongAdder eventsRecorded = new LongAdder();
+    private final LongAdder triesStarted = new LongAdder();
+    private final LongAdder applyNanos = new LongAdder();
+    private final LongAdder planNanos = new LongAdder();
+    private final LongAdder runsLooked = new LongAdder();
 
     /** What this loop has done: loops, events recorded, tries started, and milliseconds spent recording and planning. */
     public record Stats(long loops, long events, long started, long applyMillis, long planMillis, long runsLooked) {
     }
 
     public Stats stats() {
-        return new Stats(counters[0].sum(), counters[1].sum(), counters[2].sum(), counters[3].sum() / 1_000_000,
-                counters[4].sum() / 1_000_000, counters[5].sum());
+        return new Stats(loops.sum(), eventsRecorded.sum(), triesStarted.sum(), applyNanos.sum() / 1_000_000,
+                planNanos.sum() / 1_000_000, runsLooked.sum());
     }
 
     public Scheduler(Store store, DagBag dags, Executor executor, TaskRunner runner, Clock clock, Settings settings) {
@@ -116,11 +119,6 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.jobId = store.schedulerJobs().register(hostname, pid, clock.instant());
-    }
-
-    /** This scheduler's id in scheduler_job. */
-    public long jobId() {
-        return jobId;
     }
 
     /** Makes a blocked {@link #runOnce} return soon and re-check for due runs. */
@@ -144,7 +142,7 @@ public final class Scheduler implements AutoCloseable {
      * when the loop changed nothing. Returns true when anything changed.
      */
     public boolean runOnce(Scope scope, Duration maxWait) throws InterruptedException {
-        counters[0].increment();
+        loops.increment();
         boolean progressed = apply(executor.poll(Duration.ZERO));
         Instant now = clock.instant();
         maintain(now);
@@ -195,7 +193,7 @@ public final class Scheduler implements AutoCloseable {
             return false;
         }
         long t0 = System.nanoTime();
-        counters[1].add(events.size());
+        eventsRecorded.add(events.size());
         events.forEach(e -> dirty.add(List.of(e.key().dagId(), e.key().runId())));
         retrying(() -> {
             store.transact(tx -> {
@@ -223,7 +221,7 @@ public final class Scheduler implements AutoCloseable {
             });
             return null;
         });
-        counters[3].add(System.nanoTime() - t0);
+        applyNanos.add(System.nanoTime() - t0);
         return true;
     }
 
@@ -299,8 +297,8 @@ public final class Scheduler implements AutoCloseable {
         List<List<String>> runsToLook = only;
         long t0 = System.nanoTime();
         Plan plan = retrying(() -> store.transaction(tx -> plan(tx, scope, runsToLook)));
-        counters[4].add(System.nanoTime() - t0);
-        counters[2].add(plan.toStart().size());
+        planNanos.add(System.nanoTime() - t0);
+        triesStarted.add(plan.toStart().size());
         if (full) {
             nextWakeup = plan.wake();
         } else if (plan.wake() != null && (nextWakeup == null || plan.wake().isBefore(nextWakeup))) {
@@ -332,7 +330,7 @@ public final class Scheduler implements AutoCloseable {
                 runs.addAll(tx.runs().lockQueued(scope, g.dagId(), g.backfillId(), free));
             }
         }
-        counters[5].add(runs.size());
+        runsLooked.add(runs.size());
         if (runs.isEmpty()) {
             return new Plan(false, List.of(), null, List.of());
         }

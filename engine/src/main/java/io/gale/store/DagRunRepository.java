@@ -24,9 +24,6 @@ public interface DagRunRepository {
     /** Runs of a DAG, newest logical date first. */
     List<DagRun> list(String dagId);
 
-    /** Runs in state queued or running, oldest first. */
-    List<DagRun> active();
-
     /** Which runs a scheduler loop looks at. */
     record Scope(String dagId, String runId, Long backfillId, boolean includePaused) {
         public static final Scope ALL = new Scope(null, null, null, false);

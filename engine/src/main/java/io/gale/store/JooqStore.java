@@ -200,12 +200,6 @@ public final class JooqStore implements Store {
                         .orderBy(DAG_RUN.LOGICAL_DATE.desc()).fetch(JooqStore::run);
             }
 
-            @Override
-            public List<DagRun> active() {
-                return dsl.selectFrom(DAG_RUN).where(DAG_RUN.STATE.in("queued", "running"))
-                        .orderBy(DAG_RUN.LOGICAL_DATE, DAG_RUN.ID).fetch(JooqStore::run);
-            }
-
             private Condition scoped(Scope scope) {
                 Condition c = DSL.trueCondition();
                 if (scope.dagId() != null) c = c.and(DAG_RUN.DAG_ID.eq(scope.dagId()));
@@ -356,17 +350,6 @@ public final class JooqStore implements Store {
                     for (NewTask t : e.getValue()) {
                         q = q.values(e.getKey().get(0), e.getKey().get(1), t.taskId(), t.maxTries(), t.operator());
                     }
-                }
-                q.onConflictDoNothing().execute();
-            }
-
-            @Override
-            public void createMissing(String dagId, String runId, Collection<NewTask> tasks) {
-                if (tasks.isEmpty()) return;
-                var q = dsl.insertInto(TASK_INSTANCE, TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID, TASK_INSTANCE.TASK_ID,
-                        TASK_INSTANCE.MAX_TRIES, TASK_INSTANCE.OPERATOR);
-                for (NewTask t : tasks) {
-                    q = q.values(dagId, runId, t.taskId(), t.maxTries(), t.operator());
                 }
                 q.onConflictDoNothing().execute();
             }
@@ -543,15 +526,6 @@ public final class JooqStore implements Store {
     @Override
     public TaskLogRepository logs() {
         return new TaskLogRepository() {
-            @Override
-            public void put(TaskKey k, int tryNumber, String content) {
-                dsl.insertInto(TASK_LOG).set(TASK_LOG.DAG_ID, k.dagId()).set(TASK_LOG.RUN_ID, k.runId())
-                        .set(TASK_LOG.TASK_ID, k.taskId()).set(TASK_LOG.TRY_NUMBER, tryNumber).set(TASK_LOG.CONTENT, content)
-                        .onConflict(TASK_LOG.DAG_ID, TASK_LOG.RUN_ID, TASK_LOG.TASK_ID, TASK_LOG.TRY_NUMBER).doUpdate()
-                        .set(TASK_LOG.CONTENT, content).set(TASK_LOG.UPDATED_AT, DSL.currentOffsetDateTime())
-                        .execute();
-            }
-
             @Override
             public void putAll(Collection<Entry> logs) {
                 if (logs.isEmpty()) return;

@@ -20,9 +20,6 @@ public interface TaskInstanceRepository {
     /** Creates task instances of several runs at once: (dag id, run id) to the tasks to create. */
     void createMissing(Map<List<String>, List<NewTask>> tasks);
 
-    /** Creates the task instances of a run that do not exist yet. */
-    void createMissing(String dagId, String runId, Collection<NewTask> tasks);
-
     List<TaskInstance> forRun(String dagId, String runId);
 
     Optional<TaskInstance> find(TaskKey key);

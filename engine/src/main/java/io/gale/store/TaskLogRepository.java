@@ -7,9 +7,6 @@ import java.util.Optional;
 /** The log text of each try of a task instance. */
 public interface TaskLogRepository {
 
-    /** Stores (replaces) the log of one try. */
-    void put(TaskKey key, int tryNumber, String content);
-
     /** A try's log. */
     record Entry(TaskKey key, int tryNumber, String content) {
     }

@@ -38,8 +38,8 @@ class ZombieTest {
             long other = h.store.schedulerJobs().register("other-host", 4242, h.clock.instant());
             h.store.transact(tx -> {
                 tx.runs().setState("zombies", run.runId(), io.gale.core.DagRunState.RUNNING, h.clock.instant());
-                tx.taskInstances().createMissing("zombies", run.runId(),
-                        List.of(new NewTask("retries", 2, "lambda"), new NewTask("fails", 1, "lambda")));
+                tx.taskInstances().createMissing(Map.of(List.of("zombies", run.runId()),
+                        List.of(new NewTask("retries", 2, "lambda"), new NewTask("fails", 1, "lambda"))));
                 tx.taskInstances().markRunning(List.of(new Start(new TaskKey("zombies", run.runId(), "retries"), 1),
                         new Start(new TaskKey("zombies", run.runId(), "fails"), 1)), h.clock.instant(), "other-host", 4242, other);
             });
