@@ -16,7 +16,7 @@ public final class BackfillBench {
                 .startDate(ZonedDateTime.of(2025, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC")));
         b.task("extract", ctx -> null).then(b.task("transform", ctx -> null)).then(b.task("load", ctx -> null));
         try (BenchSupport s = new BenchSupport(64, b.build())) {
-            var dag = s.client.dag("hourly_backfill");
+            var dag = s.client.schedulable("hourly_backfill");
             long t0 = System.nanoTime();
             var plan = s.client.backfills().plan(dag, new Backfills.Request("hourly_backfill",
                     Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2025-12-31T23:00:00Z"), false, false, false, Map.of(), 64));

@@ -28,8 +28,9 @@ final class BenchSupport implements AutoCloseable {
         GaleConfig config = GaleConfig.from(Map.of("GALE_HOME", home.toString())).withParallelism(parallelism)
                 .withPausedAtCreation(false);
         Database db = Database.open(config);
-        client = new GaleClient(config, db, DagBag.of(dags), Clock.systemUTC(), Map.of());
-        client.syncDags();
+        DagBag bag = DagBag.of(dags);
+        client = new GaleClient(config, db, bag, Clock.systemUTC(), Map.of());
+        client.syncDags(bag);
     }
 
     /** Runs a scheduler loop until {@code done}; returns the wall time in seconds. */

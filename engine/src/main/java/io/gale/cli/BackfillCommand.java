@@ -4,7 +4,7 @@ import io.gale.client.Backfills;
 import io.gale.core.BadRequestException;
 import io.gale.core.DagRun;
 import io.gale.core.Json;
-import io.gale.dagbag.LoadedDag;
+import io.gale.scheduler.SchedulableDag;
 import io.gale.store.BackfillRepository.Backfill;
 import io.gale.store.BackfillRepository.Progress;
 import io.gale.store.DagRunRepository.Scope;
@@ -54,7 +54,7 @@ final class BackfillCommand extends Sub implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var client = client();
-        LoadedDag d = client.dag(dagId);
+        SchedulableDag d = client.schedulable(dagId);
         Backfill backfill;
         if (resume) {
             backfill = client.store().backfills().latestRunning(dagId).orElseThrow(() -> new BadRequestException(
@@ -64,7 +64,7 @@ final class BackfillCommand extends Sub implements Callable<Integer> {
             if (start == null || end == null) {
                 throw new BadRequestException("give both -s START and -e END (or --resume)");
             }
-            var zone = d.dag().timezone();
+            var zone = java.time.ZoneId.of(d.dag().timezone());
             Instant from = Dates.parse(start, zone);
             Instant to = Dates.parse(end, zone);
             if (!Dates.hasOffset(start) || !Dates.hasOffset(end)) {

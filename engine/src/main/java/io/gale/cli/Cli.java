@@ -23,16 +23,25 @@ public final class Cli {
     private final Function<GaleConfig, GaleClient> opener;
     private final List<Object> extraCommands = new ArrayList<>();
     private GaleClient client;
+    private PrintWriter err = new PrintWriter(System.err, true);
 
     public Cli(GaleConfig config, Function<GaleConfig, GaleClient> opener) {
         this.config = config;
         this.opener = opener;
     }
 
-    /** The client, opened on first use (starting or attaching to the database). */
+    /**
+     * The client, opened on first use (starting or attaching to the database). When no DAG
+     * processor has read the dags folder yet, it reads it once (in a child process) and says so.
+     */
     public GaleClient client() {
         if (client == null) {
             client = opener.apply(config);
+            if (!client.dagsProcessed()) {
+                err.println("No DAG processor has read " + config.dagsFolder() + " yet: reading it and the classpath once now.");
+                err.flush();
+                client.processDags();
+            }
         }
         return client;
     }
@@ -53,6 +62,7 @@ public final class Cli {
         extraCommands.forEach(cmd::addSubcommand);
         cmd.setOut(out);
         cmd.setErr(err);
+        this.err = err;
         cmd.setExecutionExceptionHandler((e, line, parsed) -> {
             err.println("Error: " + message(e));
             if (top.verbose) {

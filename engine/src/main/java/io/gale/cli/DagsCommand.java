@@ -1,12 +1,13 @@
 package io.gale.cli;
 
-import io.gale.api.Dag;
-import io.gale.api.Task;
 import io.gale.client.DagSummary;
 import io.gale.core.DagRun;
 import io.gale.core.Json;
 import io.gale.core.TaskInstance;
-import io.gale.dagbag.LoadedDag;
+import io.gale.core.SerializedDag;
+import io.gale.core.SerializedTask;
+import io.gale.scheduler.SchedulableDag;
+import java.time.ZoneId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "dags", description = "Manage and run DAGs.", subcommands = {
         DagsCommand.ListDags.class, DagsCommand.ListImportErrors.class, DagsCommand.Show.class,
         DagsCommand.Test.class, DagsCommand.Trigger.class, DagsCommand.ListRuns.class,
-        DagsCommand.Pause.class, DagsCommand.Unpause.class, BackfillCommand.class, NextExecutionCommand.class})
+        DagsCommand.Pause.class, DagsCommand.Unpause.class, BackfillCommand.class, NextExecutionCommand.class,
+        DagsCommand.Reserialize.class})
 final class DagsCommand extends Sub implements Runnable {
 
     @Override
@@ -45,7 +47,7 @@ final class DagsCommand extends Sub implements Runnable {
                 dags.forEach(d -> t.row(d.dagId(), d.fileloc(), d.paused(), d.schedule() == null ? "None" : d.schedule(),
                         d.timezone(), String.join(",", d.tags()), d.tasks()));
                 t.print(out());
-                int errors = client().dagBag().importErrors().size();
+                int errors = client().importErrors().size();
                 if (errors > 0) {
                     err().println(errors + " file(s) failed to load: run 'gale dags list-import-errors'");
                 }
@@ -62,7 +64,7 @@ final class DagsCommand extends Sub implements Runnable {
         @Override
         public Integer call() {
             boolean json = isJson(output);
-            var errors = client().store().importErrors().list();
+            var errors = client().importErrors();
             if (json) {
                 json(errors.stream().map(e -> Map.of("filepath", e.filename(), "error", e.message())).toList());
             } else if (errors.isEmpty()) {
@@ -85,10 +87,10 @@ final class DagsCommand extends Sub implements Runnable {
 
         @Override
         public Integer call() {
-            LoadedDag d = client().dag(dagId);
-            Dag dag = d.dag();
+            SchedulableDag d = client().schedulable(dagId);
+            SerializedDag dag = d.dag();
             if (dot) {
-                out().println("digraph \"" + dag.id() + "\" {");
+                out().println("digraph \"" + dag.dagId() + "\" {");
                 out().println("  rankdir=LR;");
                 for (String t : dag.topologicalOrder()) {
                     out().println("  \"" + t + "\" [shape=box];");
@@ -101,12 +103,12 @@ final class DagsCommand extends Sub implements Runnable {
                 out().println("}");
                 return 0;
             }
-            out().println("DAG " + dag.id() + (dag.description() == null ? "" : ": " + dag.description()));
+            out().println("DAG " + dag.dagId() + (dag.description() == null ? "" : ": " + dag.description()));
             out().println("schedule: " + d.timetable().summary() + ", timezone " + dag.timezone()
-                    + (dag.startDate() == null ? "" : ", start " + dag.startDate()) + ", catchup " + dag.catchup());
+                    + (dag.startDate() == null ? "" : ", start " + dag.startDate().atZone(ZoneId.of(dag.timezone()))) + ", catchup " + dag.catchup());
             Table t = new Table("task_id", "operator", "trigger_rule", "retries", "upstream", "downstream");
             for (String id : dag.topologicalOrder()) {
-                Task task = dag.task(id);
+                SerializedTask task = dag.task(id);
                 t.row(id, task.operatorName(), task.triggerRule().id(), task.retries(),
                         String.join(",", task.upstreamIds()), String.join(",", dag.downstreamIds(id)));
             }
@@ -129,8 +131,8 @@ final class DagsCommand extends Sub implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             Map<String, Object> c = Json.conf(conf);
-            LoadedDag d = client().dag(dagId);
-            Instant logical = Dates.parse(logicalDate, d.dag().timezone());
+            client().processDags();
+            Instant logical = Dates.parse(logicalDate, ZoneId.of(client().dag(dagId).timezone()));
             DagRun run = client().test(dagId, logical, c, timeout);
             Table t = new Table("task_id", "state", "tries", "duration_s");
             for (TaskInstance ti : client().taskStates(dagId, run.runId())) {
@@ -159,8 +161,7 @@ final class DagsCommand extends Sub implements Runnable {
         public Integer call() {
             boolean json = isJson(output);
             Map<String, Object> c = Json.conf(conf);
-            LoadedDag d = client().dag(dagId);
-            DagRun run = client().trigger(dagId, c, runId, Dates.parse(logicalDate, d.dag().timezone()));
+            DagRun run = client().trigger(dagId, c, runId, Dates.parse(logicalDate, ZoneId.of(client().dag(dagId).timezone())));
             if (json) {
                 json(runJson(run));
             } else {
@@ -191,6 +192,17 @@ final class DagsCommand extends Sub implements Runnable {
                         r.startDate(), r.endDate()));
                 t.print(out());
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "reserialize", description = "Read the classpath and the dags folder again (in a child process) and record their DAGs.")
+    static final class Reserialize extends Sub implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            var pass = client().processDags();
+            out().println("DAGs: " + pass.dags() + ", import errors: " + pass.importErrors()
+                    + (pass.changedDags().isEmpty() ? "" : ", new or changed: " + String.join(", ", pass.changedDags())));
             return 0;
         }
     }

@@ -1,6 +1,6 @@
 package io.gale.cli;
 
-import io.gale.dagbag.LoadedDag;
+import io.gale.scheduler.SchedulableDag;
 import io.gale.scheduler.NextRuns;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -29,8 +29,8 @@ final class NextExecutionCommand extends Sub implements Callable<Integer> {
         if (n < 1) {
             throw new io.gale.core.BadRequestException("-n must be at least 1, got " + n);
         }
-        LoadedDag d = client().dag(dagId);
-        ZoneId zone = d.dag().timezone();
+        SchedulableDag d = client().schedulable(dagId);
+        ZoneId zone = ZoneId.of(d.dag().timezone());
         var infos = NextRuns.upcoming(client().store(), d, n, client().clock().instant());
         if (json) {
             json(infos.stream().map(i -> {

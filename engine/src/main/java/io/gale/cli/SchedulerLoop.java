@@ -27,7 +27,9 @@ final class SchedulerLoop {
         try (LocalExecutor executor = client.newExecutor();
              Scheduler scheduler = client.newScheduler(executor, settings);
              ChangeListener ignored = new ChangeListener(client.database(), scheduler::wakeUp);
-             AutoCloseable watcher = client.watchDagsFolder(e -> err.println("Error: re-scanning the dags folder: " + e.getMessage()))) {
+             var processor = client.dagProcessor();
+             AutoCloseable watcher = processor.every(client.config().dagDirListInterval(),
+                     e -> err.println("Error: reading the dags folder: " + e.getMessage()))) {
             Thread hook = new Thread(() -> {
                 stop.set(true);
                 scheduler.wakeUp();

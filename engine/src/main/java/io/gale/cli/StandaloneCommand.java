@@ -16,7 +16,7 @@ final class StandaloneCommand extends Sub implements Callable<Integer> {
         out.println("  metadata: " + client.database().description());
         out.println("  DAGs:     the classpath and " + client.config().dagsFolder() + " (re-scanned every "
                 + client.config().dagDirListInterval().toSeconds() + " s)");
-        out.println("  DAGs found: " + client.dagBag().dags().size() + ", import errors: " + client.dagBag().importErrors().size());
+        out.println("  DAGs found: " + client.listDags().size() + ", import errors: " + client.importErrors().size());
         out.println("  New DAGs start paused: 'gale dags unpause example_pipeline' in another shell starts its schedule.");
         out.println("  Stop with Ctrl-C.");
         out.flush();

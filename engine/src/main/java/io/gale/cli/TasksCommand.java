@@ -2,7 +2,6 @@ package io.gale.cli;
 
 import io.gale.core.Json;
 import io.gale.core.TaskInstance;
-import io.gale.dagbag.LoadedDag;
 import io.gale.executor.TaskEvent;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -35,8 +34,8 @@ final class TasksCommand extends Sub implements Runnable {
 
         @Override
         public Integer call() {
-            LoadedDag d = client().dag(dagId);
-            TaskEvent e = client().testTask(dagId, taskId, Dates.parse(logicalDate, d.dag().timezone()));
+            client().processDags();
+            TaskEvent e = client().testTask(dagId, taskId, Dates.parse(logicalDate, java.time.ZoneId.of(client().dag(dagId).timezone())));
             out().print(e.log());
             e.xcoms().forEach((k, v) -> out().println("XCom " + k + " = " + v));
             out().println("Task " + taskId + " " + e.state().id());

@@ -6,7 +6,7 @@ import io.gale.core.DagRunState;
 import io.gale.core.RunType;
 import io.gale.core.TaskKey;
 import io.gale.core.TaskState;
-import io.gale.dagbag.LoadedDag;
+import io.gale.scheduler.SchedulableDag;
 import io.gale.schedule.DagRunInfo;
 import io.gale.schedule.DataInterval;
 import io.gale.schedule.TimeRestriction;
@@ -50,7 +50,7 @@ public final class Backfills {
         this.clock = clock;
     }
 
-    public Plan plan(LoadedDag d, Request r) {
+    public Plan plan(SchedulableDag d, Request r) {
         if (r.from().isAfter(r.to())) {
             throw new BadRequestException("backfill start " + r.from() + " is after its end " + r.to()
                     + ": give -s START earlier than or equal to -e END");
@@ -101,9 +101,9 @@ public final class Backfills {
     }
 
     /** Records the backfill and its runs in one transaction; returns its id. */
-    public long start(LoadedDag d, Plan p) {
+    public long start(SchedulableDag d, Plan p) {
         Request r = p.request();
-        int max = r.maxActiveRuns() != null ? r.maxActiveRuns() : d.dag().maxActiveRuns();
+        int max = r.maxActiveRuns() != null ? r.maxActiveRuns() : d.maxActiveRuns();
         long id = store.transaction(tx -> {
             long backfillId = tx.backfills().create(new Backfill(0, d.id(), r.from(), r.to(), r.runBackwards(),
                     r.resetDagruns(), r.rerunFailedTasks(), max, r.conf(), "running", p.total(), null, null));
@@ -120,7 +120,7 @@ public final class Backfills {
                 List<String> ids = tis.stream().map(ti -> ti.taskId()).toList();
                 tx.xcoms().deleteAll(ids.stream().map(t -> new TaskKey(d.id(), run.runId(), t)).toList());
                 for (var ti : tis) {
-                    var task = d.dag().task(ti.taskId());
+                    var task = d.task(ti.taskId());
                     tx.taskInstances().clear(d.id(), run.runId(), List.of(ti.taskId()), task == null ? 0 : task.retries());
                 }
                 tx.runs().setState(d.id(), run.runId(), DagRunState.QUEUED, clock.instant());

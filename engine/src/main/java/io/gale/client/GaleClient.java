@@ -1,6 +1,5 @@
 package io.gale.client;
 
-import io.gale.api.Dag;
 import io.gale.config.GaleConfig;
 import io.gale.core.BadRequestException;
 import io.gale.core.DagRun;
@@ -9,8 +8,11 @@ import io.gale.core.NotFoundException;
 import io.gale.core.RunType;
 import io.gale.core.TaskInstance;
 import io.gale.core.TaskKey;
+import io.gale.core.SerializedDag;
 import io.gale.dagbag.DagBag;
-import io.gale.dagbag.LoadedDag;
+import io.gale.dagbag.DagProcessor;
+import io.gale.executor.DagCode;
+import io.gale.scheduler.SchedulableDag;
 import io.gale.executor.LocalExecutor;
 import io.gale.executor.TaskEvent;
 import io.gale.executor.TaskRunner;
@@ -37,39 +39,36 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Gale's operations: list and inspect DAGs, trigger and test runs, clear tasks, read XComs and
- * logs. Opening a client connects to the metadata database (migrating it), loads the DagBag and
- * records the DAGs and import errors it found.
+ * logs. Opening a client connects to the metadata database (migrating it). Everything that only
+ * shows or operates on DAGs reads the serialized DAGs the DAG processor recorded and never loads
+ * DAG code; only {@link #test} and {@link #testTask} load the code of the DAG they run.
  */
 public final class GaleClient implements AutoCloseable {
 
     private final GaleConfig config;
     private final Database database;
     private final Store store;
-    private final DagBag bag;
+    private final DagCode code;
     private final Clock clock;
     private final Map<String, String> env;
 
-    public GaleClient(GaleConfig config, Database database, DagBag bag, Clock clock, Map<String, String> env) {
+    /**
+     * @param code where the code of DAGs comes from when a task runs in this process
+     */
+    public GaleClient(GaleConfig config, Database database, DagCode code, Clock clock, Map<String, String> env) {
         this.config = config;
         this.database = database;
         this.store = new JooqStore(database);
-        this.bag = bag;
+        this.code = code;
         this.clock = clock;
         this.env = env;
     }
 
-    /** Opens the configured database and loads DAGs from the classpath and the dags folder. */
+    /** Opens the configured database; DAG code is loaded only by the commands that run tasks, when they run them. */
     public static GaleClient open(GaleConfig config) {
         Database db = Database.open(config);
-        try {
-            DagBag bag = DagBag.load(config.dagsFolder(), config.home().resolve("cache").resolve("dags"));
-            GaleClient client = new GaleClient(config, db, bag, Clock.systemUTC(), System.getenv());
-            client.syncDags();
-            return client;
-        } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
+        DagBag code = new DagBag(config.dagsFolder(), config.dagCacheDir(), DagBag.class.getClassLoader());
+        return new GaleClient(config, db, code, Clock.systemUTC(), System.getenv());
     }
 
     public GaleConfig config() {
@@ -80,75 +79,69 @@ public final class GaleClient implements AutoCloseable {
         return store;
     }
 
-    public DagBag dagBag() {
-        return bag;
-    }
-
     public Database database() {
         return database;
     }
 
-    /** Records the DagBag's DAGs and import errors in the database. */
-    public void syncDags() {
-        List<StoredDag> rows = bag.dags().stream().map(d -> {
-            Dag dag = d.dag();
-            return new StoredDag(dag.id(), false, true, dag.description(), scheduleText(dag), dag.timezone().getId(),
-                    dag.tags(), d.fileloc(), dag.maxActiveRuns(), dag.maxActiveTasks(), null);
-        }).toList();
-        store.transact(tx -> {
-            tx.dags().upsert(rows, config.pausedAtCreation());
-            tx.dags().deactivateMissing(rows.stream().map(StoredDag::dagId).toList());
-            tx.importErrors().replaceAll(bag.importErrors());
-            Map<String, String> signatures = tx.dags().signatures();
-            for (LoadedDag d : bag.dags()) {
-                if (!io.gale.scheduler.NextRuns.signature(d).equals(signatures.get(d.id()))) {
-                    io.gale.scheduler.NextRuns.refresh(tx, d, clock.instant());
-                }
-            }
-        });
+    /** A DAG processor of this client's bundle (the classpath and the configured dags folder); close it after use. */
+    public DagProcessor dagProcessor() {
+        return new DagProcessor(config.dagsFolder(), config.dagCacheDir(), config.home().resolve("logs").resolve("dag-processor.log"),
+                config.dagImportTimeout(), store, config.pausedAtCreation(), clock);
+    }
+
+    /** Whether a DAG processor has read the configured dags folder yet. */
+    public boolean dagsProcessed() {
+        return store.serializedDags().processedAt(DagProcessor.folderBundle(config.dagsFolder())).isPresent();
     }
 
     /**
-     * Re-scans the dags folder every {@code GALE_DAG_DIR_LIST_INTERVAL} and records what changed,
-     * so new, changed and removed files take effect without a restart. Close the result to stop.
+     * Reads the classpath and the dags folder once (in a child process) and records what changed:
+     * Airflow's {@code dags reserialize}.
      */
-    public AutoCloseable watchDagsFolder(java.util.function.Consumer<Throwable> onError) {
-        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "gale-dags-folder");
-            t.setDaemon(true);
-            return t;
-        });
-        long ms = config.dagDirListInterval().toMillis();
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                if (bag.refresh()) {
-                    syncDags();
-                }
-            } catch (Throwable e) {
-                onError.accept(e);
-            }
-        }, ms, ms, java.util.concurrent.TimeUnit.MILLISECONDS);
-        return timer::shutdownNow;
+    public DagProcessor.Pass processDags() {
+        try (DagProcessor processor = dagProcessor()) {
+            return processor.processOnce();
+        }
+    }
+
+    /**
+     * Records the DAGs of a bag loaded in this process, as bundle {@code memory} (for embedding
+     * Gale, and for tests); the bag is where this client's tasks get their code.
+     */
+    public void syncDags(DagBag bag) {
+        store.transact(tx -> tx.serializedDags().syncBundle(DagBag.MEMORY_BUNDLE, bag.serialize(DagBag.MEMORY_BUNDLE),
+                bag.importErrors(), config.pausedAtCreation(), clock.instant()));
+        store.notifyChange();
     }
 
     public List<DagSummary> listDags() {
         Map<String, StoredDag> stored = new java.util.HashMap<>();
         store.dags().list().forEach(d -> stored.put(d.dagId(), d));
-        return bag.dags().stream().map(d -> {
-            StoredDag s = stored.get(d.id());
-            Dag dag = d.dag();
-            return new DagSummary(dag.id(), d.fileloc(), s == null || s.paused(), scheduleText(dag),
-                    dag.timezone().getId(), dag.tags(), dag.tasks().size(), dag.description());
+        return store.serializedDags().active().stream().map(d -> {
+            StoredDag s = stored.get(d.dagId());
+            return new DagSummary(d.dagId(), d.fileloc(), s == null || s.paused(), d.scheduleText(), d.timezone(), d.tags(),
+                    d.tasks().size(), d.description());
         }).toList();
     }
 
-    public LoadedDag dag(String dagId) {
-        return bag.get(dagId).orElseThrow(() -> NotFoundException.dag(dagId));
+    /** The DAG as the DAG processor last recorded it. */
+    public SerializedDag dag(String dagId) {
+        return store.serializedDags().find(dagId).orElseThrow(() -> NotFoundException.dag(dagId));
+    }
+
+    /** The DAG with its timetable. */
+    public SchedulableDag schedulable(String dagId) {
+        return SchedulableDag.of(dag(dagId));
+    }
+
+    /** Import errors: files that failed to load, and why. */
+    public List<io.gale.store.ImportErrorRepository.ImportError> importErrors() {
+        return store.importErrors().list();
     }
 
     /** Pauses or unpauses a DAG. */
     public void setPaused(String dagId, boolean paused) {
-        LoadedDag d = dag(dagId);
+        SchedulableDag d = schedulable(dagId);
         store.transact(tx -> {
             tx.dags().setPaused(dagId, paused);
             if (!paused) {
@@ -164,7 +157,7 @@ public final class GaleClient implements AutoCloseable {
      * DAG's timetable.
      */
     public DagRun trigger(String dagId, Map<String, Object> conf, String runId, Instant logicalDate) {
-        LoadedDag d = dag(dagId);
+        SchedulableDag d = schedulable(dagId);
         Instant logical = logicalDate != null ? logicalDate : clock.instant().truncatedTo(ChronoUnit.MICROS);
         String id = runId != null ? runId : RunType.MANUAL.runId(logical);
         if (id.isBlank() || id.length() > 250) {
@@ -190,7 +183,7 @@ public final class GaleClient implements AutoCloseable {
     public List<TaskInstance> taskStates(String dagId, String runId) {
         requireKnown(dagId);
         run(dagId, runId);
-        List<String> order = bag.get(dagId).map(d -> d.dag().topologicalOrder()).orElse(List.of());
+        List<String> order = store.serializedDags().find(dagId).map(SerializedDag::topologicalOrder).orElse(List.of());
         return store.taskInstances().forRun(dagId, runId).stream()
                 .sorted(Comparator.comparingInt((TaskInstance t) -> {
                     int i = order.indexOf(t.taskId());
@@ -201,10 +194,12 @@ public final class GaleClient implements AutoCloseable {
 
     /**
      * Airflow's {@code dags test}: runs one whole run in this process (paused or not) and returns
-     * it when it has finished. A run with the same logical date is replaced.
+     * it when it has finished, with the DAG as the processor last recorded it (call
+     * {@link #processDags()} first to read its file again) and its code loaded here. A run with
+     * the same logical date is replaced.
      */
     public DagRun test(String dagId, Instant logicalDate, Map<String, Object> conf, Duration timeout) throws InterruptedException {
-        LoadedDag d = dag(dagId);
+        SchedulableDag d = schedulable(dagId);
         Instant logical = logicalDate != null ? logicalDate : clock.instant().truncatedTo(ChronoUnit.SECONDS);
         DataInterval interval = d.timetable().inferManualDataInterval(logical);
         DagRun run = store.transaction(tx -> {
@@ -223,8 +218,8 @@ public final class GaleClient implements AutoCloseable {
      * nothing. XCom pulls read the run with that logical date, if there is one.
      */
     public TaskEvent testTask(String dagId, String taskId, Instant logicalDate) {
-        LoadedDag d = dag(dagId);
-        var task = d.dag().task(taskId);
+        SchedulableDag d = schedulable(dagId);
+        var task = d.task(taskId);
         if (task == null) {
             throw NotFoundException.task(dagId, taskId);
         }
@@ -243,7 +238,7 @@ public final class GaleClient implements AutoCloseable {
      * again; their XComs are deleted and their runs go back to queued. Returns the instances cleared.
      */
     public List<TaskInstance> clear(String dagId, String taskRegex, boolean downstream, String runId, boolean dryRun) {
-        Dag dag = dag(dagId).dag();
+        SerializedDag dag = dag(dagId);
         Pattern p;
         try {
             p = taskRegex == null ? null : Pattern.compile(taskRegex);
@@ -287,7 +282,7 @@ public final class GaleClient implements AutoCloseable {
         return cleared;
     }
 
-    private static void addDownstream(Dag dag, String taskId, Set<String> into) {
+    private static void addDownstream(SerializedDag dag, String taskId, Set<String> into) {
         for (String d : dag.downstreamIds(taskId)) {
             if (into.add(d)) {
                 addDownstream(dag, d, into);
@@ -333,7 +328,7 @@ public final class GaleClient implements AutoCloseable {
     }
 
     private void requireKnown(String dagId) {
-        if (bag.get(dagId).isEmpty() && store.dags().find(dagId).isEmpty()) {
+        if (store.dags().find(dagId).isEmpty()) {
             throw NotFoundException.dag(dagId);
         }
     }
@@ -353,7 +348,7 @@ public final class GaleClient implements AutoCloseable {
 
     /** A scheduler loop over this client's store and DAGs. */
     public Scheduler newScheduler(io.gale.executor.Executor executor, Scheduler.Settings settings) {
-        return new Scheduler(store, bag, executor, runner(), clock, settings);
+        return new Scheduler(store, executor, runner(), clock, settings);
     }
 
     public LocalExecutor newExecutor() {
@@ -361,11 +356,7 @@ public final class GaleClient implements AutoCloseable {
     }
 
     private TaskRunner runner() {
-        return new TaskRunner(store, config.workRoot(), env, clock);
-    }
-
-    static String scheduleText(Dag dag) {
-        return dag.scheduleInterval() != null ? dag.scheduleInterval().toString() : dag.schedule();
+        return new TaskRunner(store, code, config.workRoot(), env, clock);
     }
 
     private boolean closed;

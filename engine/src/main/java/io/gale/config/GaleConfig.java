@@ -17,10 +17,12 @@ import java.util.Map;
  * @param dagDirListInterval {@code GALE_DAG_DIR_LIST_INTERVAL} in seconds: how often the dags folder is re-scanned (default 5)
  * @param heartbeat          {@code GALE_HEARTBEAT} in seconds: how often schedulers and running tries heartbeat (default 5)
  * @param zombieThreshold    {@code GALE_ZOMBIE_THRESHOLD} in seconds: a running try silent this long is taken over (default 60)
+ * @param dagImportTimeout   {@code GALE_DAGBAG_IMPORT_TIMEOUT} in seconds: how long one DAG file may take to load (default 30, as Airflow)
  */
 public record GaleConfig(Path home, String databaseUrl, String databaseUser, String databasePassword,
                          Path dagsFolder, int parallelism, boolean pausedAtCreation,
-                         Duration dagDirListInterval, Duration heartbeat, Duration zombieThreshold) {
+                         Duration dagDirListInterval, Duration heartbeat, Duration zombieThreshold,
+                         Duration dagImportTimeout) {
 
     public static GaleConfig fromEnvironment() {
         return from(System.getenv());
@@ -41,23 +43,29 @@ public record GaleConfig(Path home, String databaseUrl, String databaseUser, Str
                 !"false".equalsIgnoreCase(env.getOrDefault("GALE_DAGS_ARE_PAUSED_AT_CREATION", "true")),
                 Duration.ofSeconds(intSetting(env, "GALE_DAG_DIR_LIST_INTERVAL", 5)),
                 Duration.ofSeconds(intSetting(env, "GALE_HEARTBEAT", 5)),
-                Duration.ofSeconds(intSetting(env, "GALE_ZOMBIE_THRESHOLD", 60)));
+                Duration.ofSeconds(intSetting(env, "GALE_ZOMBIE_THRESHOLD", 60)),
+                Duration.ofSeconds(intSetting(env, "GALE_DAGBAG_IMPORT_TIMEOUT", 30)));
     }
 
     public GaleConfig withParallelism(int n) {
-        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, n, pausedAtCreation, dagDirListInterval, heartbeat, zombieThreshold);
+        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, n, pausedAtCreation, dagDirListInterval, heartbeat, zombieThreshold, dagImportTimeout);
     }
 
     public GaleConfig withPausedAtCreation(boolean paused) {
-        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, paused, dagDirListInterval, heartbeat, zombieThreshold);
+        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, paused, dagDirListInterval, heartbeat, zombieThreshold, dagImportTimeout);
     }
 
     public GaleConfig withDagDirListInterval(Duration interval) {
-        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, pausedAtCreation, interval, heartbeat, zombieThreshold);
+        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, pausedAtCreation, interval, heartbeat, zombieThreshold, dagImportTimeout);
     }
 
     public boolean embeddedDatabase() {
         return databaseUrl == null;
+    }
+
+    /** Where compiled DAG sources are kept between processes. */
+    public Path dagCacheDir() {
+        return home.resolve("cache").resolve("dags");
     }
 
     /** Where task instances get their working directories. */

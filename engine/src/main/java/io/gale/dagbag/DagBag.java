@@ -22,16 +22,26 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import io.gale.core.GaleException;
+import io.gale.core.SerializedDag;
+import io.gale.executor.DagCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The DAGs Gale knows: those on the classpath (ServiceLoader) and those in the dags folder. A file
  * that fails to compile, throws, or builds an invalid DAG becomes an import error and takes no
  * other DAG down. {@link #refresh()} re-reads only the files that changed.
  */
-public final class DagBag {
+public final class DagBag implements DagCode {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DagBag.class);
+
+    /** The bundle name of DAGs given to {@link #of}. */
+    public static final String MEMORY_BUNDLE = "memory";
 
     /** What one source (a file, or the classpath) gave: DAGs or an error. */
-    private record FileResult(String fingerprint, List<LoadedDag> dags, String error) {
+    private record FileResult(String fingerprint, List<LoadedDag> dags, String error, ClassLoader loader) {
     }
 
     private final Path dagsFolder;
@@ -97,10 +107,20 @@ public final class DagBag {
                         .sorted(Comparator.naturalOrder())
                         .forEach(p -> present.put(p.toString(), p));
             } catch (IOException | UncheckedIOException e) {
-                // a file vanished while walking: the next refresh sees a stable folder
+                // a file vanished while walking, or the folder is unreadable: keep what was loaded
+                LOG.warn("Cannot list the dags folder {} ({}); keeping the DAGs loaded before", dagsFolder, e.getMessage());
+                return false;
             }
         }
-        boolean changed = files.keySet().retainAll(present.keySet());
+        boolean changed = false;
+        for (var it = files.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!present.containsKey(e.getKey())) {
+                close(e.getValue());
+                it.remove();
+                changed = true;
+            }
+        }
         for (var e : present.entrySet()) {
             String fp = fingerprint(e.getValue());
             FileResult old = files.get(e.getKey());
@@ -108,6 +128,9 @@ public final class DagBag {
                 continue;
             }
             files.put(e.getKey(), loadFile(e.getValue(), fp));
+            if (old != null) {
+                close(old);
+            }
             changed = true;
         }
         if (changed) {
@@ -125,6 +148,11 @@ public final class DagBag {
         return List.copyOf(dags.values());
     }
 
+    /** The serialized form of every valid DAG, as belonging to {@code bundle}. */
+    public synchronized List<SerializedDag> serialize(String bundle) {
+        return dags.values().stream().map(d -> SerializedDag.of(d.dag(), d.fileloc(), bundle)).toList();
+    }
+
     /** Import errors: file (or classpath class) to message. */
     public synchronized Map<String, String> importErrors() {
         return errors;
@@ -134,11 +162,73 @@ public final class DagBag {
         return dagsFolder;
     }
 
+    /**
+     * The code of a serialized DAG: a DAG of this bag, or (for a file of the dags folder) the file
+     * loaded again when it changed since. A file that no longer loads keeps its last good code.
+     */
+    @Override
+    public synchronized Dag load(SerializedDag serialized) {
+        String where = serialized.fileloc();
+        if (where != null && dagsFolder != null && !where.startsWith("classpath:") && !where.startsWith("memory:")) {
+            Path file = Path.of(where);
+            String fp = fingerprint(file);
+            FileResult old = files.get(where);
+            if (old == null || !old.fingerprint().equals(fp)) {
+                FileResult loaded = loadFile(file, fp);
+                if (loaded.error() == null || old == null) {
+                    files.put(where, loaded);
+                    if (old != null) {
+                        close(old);
+                    }
+                    rebuild();
+                } else {
+                    LOG.warn("{} no longer loads ({}); running the last good version of DAG '{}'", where, loaded.error(),
+                            serialized.dagId());
+                }
+            }
+            FileResult r = files.get(where);
+            if (r.error() != null) {
+                throw new GaleException("cannot load DAG '" + serialized.dagId() + "' from " + where + ": " + r.error());
+            }
+            return r.dags().stream().filter(d -> d.id().equals(serialized.dagId())).findFirst().map(LoadedDag::dag)
+                    .orElseThrow(() -> new GaleException("DAG '" + serialized.dagId() + "' is no longer defined in " + where));
+        }
+        if (where != null && where.startsWith("classpath:") && classpathDags.isEmpty() && classpathErrors.isEmpty()) {
+            loadClasspath();
+        }
+        return Optional.ofNullable(dags.get(serialized.dagId())).map(LoadedDag::dag)
+                .orElseThrow(() -> new GaleException("DAG '" + serialized.dagId() + "' is not on the classpath of this process"));
+    }
+
+    /** Closes the class loader of a dags-folder file's classes (they are never used again). */
+    private void close(FileResult r) {
+        if (r.loader() instanceof URLClassLoader u && r.loader() != parent) {
+            try {
+                u.close();
+            } catch (IOException e) {
+                LOG.debug("closing a class loader of the dags folder: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** What loading one file gave: its DAGs, or why it failed. */
+    record FileLoad(List<LoadedDag> dags, String error) {
+    }
+
+    /** Loads one file outside the bag (the DAG processor's child does this); its classes are released after. */
+    FileLoad loadOnce(Path file) {
+        FileResult r = loadFile(file, "");
+        close(r);
+        return new FileLoad(r.dags(), r.error());
+    }
+
     private FileResult loadFile(Path file, String fp) {
         String where = file.toString();
+        ClassLoader loader = null;
         try {
             List<Class<?>> classes = file.toString().endsWith(".java")
                     ? compiler.compile(file, parent) : jarClasses(file);
+            loader = classes.isEmpty() ? null : classes.get(0).getClassLoader();
             List<DagDefinition> defs = new ArrayList<>();
             for (Class<?> c : classes) {
                 if (DagDefinition.class.isAssignableFrom(c) && !c.isInterface() && !Modifier.isAbstract(c.getModifiers())
@@ -147,11 +237,11 @@ public final class DagBag {
                 }
             }
             if (defs.isEmpty()) {
-                return new FileResult(fp, List.of(), "no public class implementing io.gale.api.DagDefinition in " + file.getFileName());
+                return new FileResult(fp, List.of(), "no public class implementing io.gale.api.DagDefinition in " + file.getFileName(), loader);
             }
-            return new FileResult(fp, define(defs, where), null);
+            return new FileResult(fp, define(defs, where), null, loader);
         } catch (Throwable e) {
-            return new FileResult(fp, List.of(), message(e));
+            return new FileResult(fp, List.of(), message(e), loader);
         }
     }
 

@@ -75,7 +75,7 @@ final class RunningTaskContext implements TaskContext {
 
     @Override
     public ZoneId timezone() {
-        return w.dag().timezone();
+        return ZoneId.of(w.dag().timezone());
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.gale.executor;
 
 import io.gale.api.FailTask;
 import io.gale.api.SkipTask;
+import io.gale.api.Task;
+import io.gale.core.GaleException;
 import io.gale.api.TaskCallback;
 import io.gale.core.TaskState;
 import io.gale.store.Store;
@@ -25,9 +27,14 @@ public final class TaskRunner {
     private final Path workRoot;
     private final Map<String, String> env;
     private final Clock clock;
+    private final DagCode code;
 
-    public TaskRunner(Store store, Path workRoot, Map<String, String> env, Clock clock) {
+    /**
+     * @param code where the DAGs' code comes from
+     */
+    public TaskRunner(Store store, DagCode code, Path workRoot, Map<String, String> env, Clock clock) {
         this.store = store;
+        this.code = code;
         this.workRoot = workRoot;
         this.env = env;
         this.clock = clock;
@@ -41,8 +48,10 @@ public final class TaskRunner {
                 w.task().operatorName(), w.run().runId());
         TaskState state;
         Throwable error = null;
+        Task task = null;
         try {
-            Object value = execute(w, ctx);
+            task = task(w);
+            Object value = execute(task, w, ctx);
             if (value != null) {
                 ctx.xcomPush(io.gale.api.TaskContext.RETURN_VALUE, value);
             }
@@ -59,10 +68,10 @@ public final class TaskRunner {
             state = w.tryNumber() < w.maxTries() ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
             log.error("Try {} failed: {}", w.tryNumber(), describe(e), e instanceof TimeoutException ? null : e);
         }
-        TaskCallback callback = switch (state) {
-            case SUCCESS -> w.task().onSuccess();
-            case UP_FOR_RETRY -> w.task().onRetry();
-            case FAILED -> w.task().onFailure();
+        TaskCallback callback = task == null ? null : switch (state) {
+            case SUCCESS -> task.onSuccess();
+            case UP_FOR_RETRY -> task.onRetry();
+            case FAILED -> task.onFailure();
             default -> null;
         };
         if (callback != null) {
@@ -86,28 +95,38 @@ public final class TaskRunner {
     public String callback(TaskWorkload w, TaskState state, Throwable error) {
         BufferedTaskLog log = new BufferedTaskLog(clock);
         RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log);
-        TaskCallback callback = state == TaskState.UP_FOR_RETRY ? w.task().onRetry() : w.task().onFailure();
-        if (callback != null) {
-            try {
+        try {
+            Task task = task(w);
+            TaskCallback callback = state == TaskState.UP_FOR_RETRY ? task.onRetry() : task.onFailure();
+            if (callback != null) {
                 callback.call(ctx, error);
                 log.info("Ran the {} callback", state == TaskState.UP_FOR_RETRY ? "on_retry" : "on_failure");
-            } catch (Throwable e) {
-                log.error("The callback failed: {}", describe(e), e);
             }
+        } catch (Throwable e) {
+            log.error("The callback failed: {}", describe(e), e);
         }
         ctx.close();
         return log.text();
     }
 
-    private static Object execute(TaskWorkload w, RunningTaskContext ctx) throws Throwable {
+    /** The task's code, loaded where its DAG was serialized from. */
+    private Task task(TaskWorkload w) {
+        Task task = code.load(w.dag()).task(w.task().id());
+        if (task == null) {
+            throw new GaleException("task '" + w.task().id() + "' is no longer defined in " + w.dag().fileloc());
+        }
+        return task;
+    }
+
+    private static Object execute(Task task, TaskWorkload w, RunningTaskContext ctx) throws Throwable {
         Duration timeout = w.task().executionTimeout();
         if (timeout == null) {
-            return w.task().operator().execute(ctx); // interrupted by the executor's shutdown
+            return task.operator().execute(ctx); // interrupted by the executor's shutdown
         }
         CompletableFuture<Object> result = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                result.complete(w.task().operator().execute(ctx));
+                result.complete(task.operator().execute(ctx));
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }

@@ -1,6 +1,5 @@
 package io.gale.scheduler;
 
-import io.gale.dagbag.LoadedDag;
 import io.gale.schedule.DagRunInfo;
 import io.gale.schedule.DataInterval;
 import io.gale.schedule.TimeRestriction;
@@ -17,25 +16,24 @@ public final class NextRuns {
     private NextRuns() {
     }
 
-    public static TimeRestriction restriction(LoadedDag d) {
+    public static TimeRestriction restriction(SchedulableDag d) {
         var dag = d.dag();
-        return new TimeRestriction(dag.startDate() == null ? null : dag.startDate().toInstant(),
-                dag.endDate() == null ? null : dag.endDate().toInstant(), dag.catchup());
+        return new TimeRestriction(dag.startDate(), dag.endDate(), dag.catchup());
     }
 
     /** What the next run depends on: when it changes, the stored next run is recomputed. */
-    public static String signature(LoadedDag d) {
+    public static String signature(SchedulableDag d) {
         var dag = d.dag();
         return d.timetable().summary() + "|" + dag.startDate() + "|" + dag.endDate() + "|" + dag.catchup();
     }
 
     /** The run after {@code last} (null: the first), or empty when the timetable has no more. */
-    public static Optional<DagRunInfo> after(LoadedDag d, DataInterval last, Instant now) {
+    public static Optional<DagRunInfo> after(SchedulableDag d, DataInterval last, Instant now) {
         return d.timetable().nextDagRunInfo(last, restriction(d), now);
     }
 
     /** The next {@code n} runs after the DAG's latest scheduled run. */
-    public static List<DagRunInfo> upcoming(Store store, LoadedDag d, int n, Instant now) {
+    public static List<DagRunInfo> upcoming(Store store, SchedulableDag d, int n, Instant now) {
         DataInterval last = store.runs().latestScheduled(d.id())
                 .map(r -> new DataInterval(r.dataIntervalStart(), r.dataIntervalEnd())).orElse(null);
         List<DagRunInfo> out = new ArrayList<>();
@@ -51,7 +49,7 @@ public final class NextRuns {
     }
 
     /** Recomputes and stores the DAG's next automated run. */
-    public static void refresh(Store store, LoadedDag d, Instant now) {
+    public static void refresh(Store store, SchedulableDag d, Instant now) {
         NextRun next = upcoming(store, d, 1, now).stream().findFirst().map(i -> toNextRun(d.id(), i)).orElse(null);
         store.dags().setNext(d.id(), next, signature(d));
     }

@@ -1,17 +1,15 @@
 package io.gale.scheduler;
 
-import io.gale.api.Dag;
 import io.gale.api.Task;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
 import io.gale.core.RetryDelay;
 import io.gale.core.RunType;
+import io.gale.core.SerializedTask;
 import io.gale.core.TaskInstance;
 import io.gale.core.TaskKey;
 import io.gale.core.TaskState;
 import io.gale.core.TriggerRules;
-import io.gale.dagbag.DagBag;
-import io.gale.dagbag.LoadedDag;
 import io.gale.executor.Executor;
 import io.gale.executor.TaskEvent;
 import io.gale.executor.TaskRunner;
@@ -37,6 +35,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -59,29 +63,35 @@ public final class Scheduler implements AutoCloseable {
      * @param heartbeat        how often tries and the scheduler heartbeat, and zombies are looked for
      * @param zombieThreshold  a running try whose heartbeat is older is a zombie
      * @param queuedRunsPerLoop how many queued runs one loop may look at
+     * @param callbackTimeout  how long the callback of a try that ended outside the executor (a zombie) may run
      */
-    public record Settings(boolean createRuns, Duration heartbeat, Duration zombieThreshold, int queuedRunsPerLoop) {
+    public record Settings(boolean createRuns, Duration heartbeat, Duration zombieThreshold, int queuedRunsPerLoop,
+                           Duration callbackTimeout) {
         public static Settings defaults() {
-            return new Settings(true, Duration.ofSeconds(5), Duration.ofSeconds(60), 200);
+            return new Settings(true, Duration.ofSeconds(5), Duration.ofSeconds(60), 200, Duration.ofSeconds(60));
         }
 
         public Settings withCreateRuns(boolean create) {
-            return new Settings(create, heartbeat, zombieThreshold, queuedRunsPerLoop);
+            return new Settings(create, heartbeat, zombieThreshold, queuedRunsPerLoop, callbackTimeout);
         }
 
         public Settings withZombieThreshold(Duration threshold) {
-            return new Settings(createRuns, heartbeat, threshold, queuedRunsPerLoop);
+            return new Settings(createRuns, heartbeat, threshold, queuedRunsPerLoop, callbackTimeout);
         }
 
         public Settings withHeartbeat(Duration every) {
-            return new Settings(createRuns, every, zombieThreshold, queuedRunsPerLoop);
+            return new Settings(createRuns, every, zombieThreshold, queuedRunsPerLoop, callbackTimeout);
+        }
+
+        public Settings withCallbackTimeout(Duration timeout) {
+            return new Settings(createRuns, heartbeat, zombieThreshold, queuedRunsPerLoop, timeout);
         }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
     private final Store store;
-    private final DagBag dags;
+    private final DagSnapshot dags = new DagSnapshot();
     private final Executor executor;
     private final TaskRunner runner;
     private final Clock clock;
@@ -95,6 +105,14 @@ public final class Scheduler implements AutoCloseable {
     /** Runs with events since the last loop; other running runs are looked at in full passes. */
     private final java.util.Set<List<String>> dirty = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Instant nextFullPass = Instant.MIN;
+    /** Runs user callbacks of tries that ended outside the executor: two at a time, a hundred waiting at most. */
+    private final ExecutorService callbacks = new ThreadPoolExecutor(0, 2, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(100), r -> {
+                Thread t = new Thread(r, "gale-callbacks");
+                t.setDaemon(true);
+                return t;
+            });
+    private volatile Instant nextDagCheck = Instant.MIN;
     private final LongAdder loops = new LongAdder();
     private final LongAdder eventsRecorded = new LongAdder();
     private final LongAdder triesStarted = new LongAdder();
@@ -111,30 +129,55 @@ public final class Scheduler implements AutoCloseable {
                 planNanos.sum() / 1_000_000, runsLooked.sum());
     }
 
-    public Scheduler(Store store, DagBag dags, Executor executor, TaskRunner runner, Clock clock, Settings settings) {
+    public Scheduler(Store store, Executor executor, TaskRunner runner, Clock clock, Settings settings) {
         this.store = store;
-        this.dags = dags;
         this.executor = executor;
         this.runner = runner;
         this.clock = clock;
         this.settings = settings;
         this.jobId = store.schedulerJobs().register(hostname, pid, clock.instant());
+        dags.refresh(store);
+    }
+
+    /** The DAGs this scheduler plans with. */
+    public DagSnapshot dags() {
+        return dags;
     }
 
     /** Makes a blocked {@link #runOnce} return soon and re-check for due runs. */
     public void wakeUp() {
+        nextDagCheck = Instant.MIN;
         nextCreateCheck = Instant.MIN;
         nextFullPass = Instant.MIN;
         executor.wakeUp();
     }
 
-    /** Recomputes every loaded DAG's next automated run (at start, and when catchup=false, after a pause). */
+    /** Recomputes every DAG's next automated run (at start, and when catchup=false, after a pause). */
     public void refreshNextRuns() {
+        dags.refresh(store);
         Instant now = clock.instant();
-        for (LoadedDag d : dags.dags()) {
+        for (SchedulableDag d : dags.all()) {
             store.transact(tx -> NextRuns.refresh(tx, d, now));
         }
         nextCreateCheck = Instant.MIN;
+    }
+
+    /**
+     * Takes a new snapshot of the DAGs when the DAG processor recorded a change, and recomputes
+     * the next run of each DAG whose schedule changed.
+     */
+    private void refreshDags(Instant now) {
+        if (!dags.refresh(store)) {
+            return;
+        }
+        Map<String, String> signatures = store.dags().signatures();
+        for (SchedulableDag d : dags.all()) {
+            if (!NextRuns.signature(d).equals(signatures.get(d.id()))) {
+                store.transact(tx -> NextRuns.refresh(tx, d, now));
+            }
+        }
+        nextCreateCheck = Instant.MIN;
+        nextFullPass = Instant.MIN;
     }
 
     /**
@@ -145,6 +188,10 @@ public final class Scheduler implements AutoCloseable {
         loops.increment();
         boolean progressed = apply(executor.poll(Duration.ZERO));
         Instant now = clock.instant();
+        if (!now.isBefore(nextDagCheck)) {
+            nextDagCheck = now.plusSeconds(1);
+            refreshDags(now);
+        }
         maintain(now);
         if (settings.createRuns()) {
             progressed |= createDueRuns(now);
@@ -158,12 +205,12 @@ public final class Scheduler implements AutoCloseable {
 
     /** Runs {@code run} until it finishes or {@code timeout} passes; returns it as it then is. */
     public DagRun runToCompletion(DagRun run, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
         Scope scope = Scope.run(run.dagId(), run.runId());
         while (true) {
             runOnce(scope, Duration.ofMillis(200));
             DagRun current = store.runs().find(run.dagId(), run.runId()).orElseThrow();
-            if ((current.state().finished() && executor.running() == 0) || Instant.now().isAfter(deadline)) {
+            if ((current.state().finished() && executor.running() == 0) || System.nanoTime() - deadline > 0) {
                 return current;
             }
         }
@@ -226,7 +273,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private Duration retryDelay(Store tx, TaskKey key, int tryNumber) {
-        Task task = dags.get(key.dagId()).map(d -> d.dag().task(key.taskId())).orElse(null);
+        SerializedTask task = dags.get(key.dagId()).map(d -> d.task(key.taskId())).orElse(null);
         if (task == null) {
             return Task.DEFAULT_RETRY_DELAY;
         }
@@ -245,15 +292,15 @@ public final class Scheduler implements AutoCloseable {
         boolean created = retrying(() -> store.transaction(tx -> {
             boolean any = false;
             for (NextRun due : tx.dags().lockDue(now)) {
-                Optional<LoadedDag> loaded = dags.get(due.dagId());
+                Optional<SchedulableDag> loaded = dags.get(due.dagId());
                 if (loaded.isEmpty()) {
                     continue;
                 }
-                LoadedDag d = loaded.get();
+                SchedulableDag d = loaded.get();
                 int active = tx.runs().countActive(d.id());
                 NextRun n = due;
                 while (n != null && !n.createAfter().isAfter(now)) {
-                    if (active >= d.dag().maxActiveRuns()) {
+                    if (active >= d.maxActiveRuns()) {
                         heldBack[0] = true; // created once a run finishes
                         break;
                     }
@@ -319,12 +366,12 @@ public final class Scheduler implements AutoCloseable {
             tx.backfills().running().forEach(b -> backfillLimits.put(b.id(), b.maxActiveRuns()));
         }
         for (var g : queued) {
-            Optional<LoadedDag> d = dags.get(g.dagId());
+            Optional<SchedulableDag> d = dags.get(g.dagId());
             if (d.isEmpty()) {
                 continue;
             }
-            int limit = g.backfillId() == null ? d.get().dag().maxActiveRuns()
-                    : backfillLimits.getOrDefault(g.backfillId(), d.get().dag().maxActiveRuns());
+            int limit = g.backfillId() == null ? d.get().maxActiveRuns()
+                    : backfillLimits.getOrDefault(g.backfillId(), d.get().maxActiveRuns());
             int free = Math.min(limit - running.getOrDefault(Arrays.asList(g.dagId(), g.backfillId()), 0), settings.queuedRunsPerLoop());
             if (free > 0) {
                 runs.addAll(tx.runs().lockQueued(scope, g.dagId(), g.backfillId(), free));
@@ -349,11 +396,11 @@ public final class Scheduler implements AutoCloseable {
         List<Start> starts = new ArrayList<>();
         List<TaskWorkload> toStart = new ArrayList<>();
         for (DagRun run : runs) {
-            Optional<LoadedDag> loaded = dags.get(run.dagId());
+            Optional<SchedulableDag> loaded = dags.get(run.dagId());
             if (loaded.isEmpty()) {
-                continue; // its file is broken or gone; the run waits for it to come back
+                continue; // its file is gone; the run waits for it to come back
             }
-            Dag dag = loaded.get().dag();
+            SchedulableDag dag = loaded.get();
             if (run.state() == DagRunState.QUEUED) {
                 List<Object> key = Arrays.asList(run.dagId(), run.backfillId());
                 int limit = run.backfillId() == null ? dag.maxActiveRuns()
@@ -397,7 +444,7 @@ public final class Scheduler implements AutoCloseable {
                 if (state != TaskState.NONE && state != TaskState.SCHEDULED && state != TaskState.UP_FOR_RETRY) {
                     continue;
                 }
-                Task task = dag.task(taskId);
+                SerializedTask task = dag.task(taskId);
                 var decision = state == TaskState.UP_FOR_RETRY ? TriggerRules.Decision.RUN
                         : TriggerRules.evaluate(task.triggerRule(), TriggerRules.Counts.of(
                         task.upstreamIds().stream().map(current::get).toList()));
@@ -417,7 +464,7 @@ public final class Scheduler implements AutoCloseable {
                         int tryNumber = ti.tryNumber() + 1;
                         starts.add(new Start(ti.key(), tryNumber));
                         current.put(taskId, TaskState.RUNNING);
-                        toStart.add(new TaskWorkload(dag, task, run, tryNumber, Math.max(ti.maxTries(), tryNumber)));
+                        toStart.add(new TaskWorkload(dag.dag(), task, run, tryNumber, Math.max(ti.maxTries(), tryNumber)));
                         activeTasks.put(run.dagId(), dagActive + 1);
                         slots--;
                         startedHere++;
@@ -496,14 +543,31 @@ public final class Scheduler implements AutoCloseable {
         }
         String message = "Try " + z.tryNumber() + " was lost: " + why + "; marked " + state.id();
         LOG.warn("Task {} {}", z.key(), message);
-        String callbackLog = "";
-        Optional<LoadedDag> d = dags.get(z.dagId());
+        store.logs().append(z.key(), z.tryNumber(), "[" + now + "] ERROR - " + message + "\n");
+        String callback = state == TaskState.UP_FOR_RETRY ? "on_retry" : "on_failure";
+        Optional<SchedulableDag> d = dags.get(z.dagId());
+        SerializedTask task = d.map(x -> x.task(z.taskId())).orElse(null);
         Optional<DagRun> run = store.runs().find(z.dagId(), z.runId());
-        if (d.isPresent() && run.isPresent() && d.get().dag().task(z.taskId()) != null) {
-            callbackLog = runner.callback(new TaskWorkload(d.get().dag(), d.get().dag().task(z.taskId()), run.get(),
-                    z.tryNumber(), z.maxTries()), state, new IllegalStateException(message));
+        if (task == null || run.isEmpty() || !task.callbacks().contains(callback)) {
+            return;
         }
-        store.logs().append(z.key(), z.tryNumber(), "[" + now + "] ERROR - " + message + "\n" + callbackLog);
+        // user code: on its own bounded pool, with a time limit, never on the scheduler's thread
+        TaskWorkload w = new TaskWorkload(d.get().dag(), task, run.get(), z.tryNumber(), z.maxTries());
+        try {
+            CompletableFuture.supplyAsync(() -> runner.callback(w, state, new IllegalStateException(message)), callbacks)
+                    .orTimeout(settings.callbackTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((log, error) -> {
+                        String text = error == null ? log : "[" + clock.instant() + "] ERROR - The " + callback
+                                + " callback did not finish within " + settings.callbackTimeout().toSeconds() + " s\n";
+                        try {
+                            store.logs().append(z.key(), z.tryNumber(), text);
+                        } catch (RuntimeException e) {
+                            LOG.warn("Cannot record the {} callback's log of {}: {}", callback, z.key(), e.getMessage());
+                        }
+                    });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("Skipped the {} callback of {}: too many callbacks are running", callback, z.key());
+        }
     }
 
     private void completeBackfills(Instant now) {
@@ -520,8 +584,8 @@ public final class Scheduler implements AutoCloseable {
      * records them as ended (up_for_retry or failed), so nothing is left looking alive.
      */
     public void shutdown(Duration grace) throws InterruptedException {
-        Instant deadline = Instant.now().plus(grace);
-        while (executor.running() > 0 && Instant.now().isBefore(deadline)) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (executor.running() > 0 && System.nanoTime() - deadline < 0) {
             apply(executor.poll(Duration.ofMillis(100)));
         }
         executor.close();
@@ -531,6 +595,14 @@ public final class Scheduler implements AutoCloseable {
 
     @Override
     public void close() {
+        callbacks.shutdown();
+        try {
+            if (!callbacks.awaitTermination(settings.callbackTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                callbacks.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         store.schedulerJobs().end(jobId, "success");
     }
 

@@ -586,6 +586,11 @@ public final class JooqStore implements Store {
     }
 
     @Override
+    public SerializedDagRepository serializedDags() {
+        return new JooqSerializedDags(dsl);
+    }
+
+    @Override
     public ModelRegistry models() {
         return new JooqModelRegistry(dsl);
     }

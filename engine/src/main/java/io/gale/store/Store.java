@@ -19,6 +19,9 @@ public interface Store {
 
     ImportErrorRepository importErrors();
 
+    /** DAGs as the DAG processor serialized them. */
+    SerializedDagRepository serializedDags();
+
     VariableRepository variables();
 
     ConnectionRepository connections();

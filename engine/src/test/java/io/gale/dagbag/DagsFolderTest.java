@@ -27,6 +27,7 @@ class DagsFolderTest {
     Path home;
     Path dags;
     GaleClient client;
+    DagProcessor processor;
     AutoCloseable watcher;
 
     static String dagSource(String className, String dagId, String body) {
@@ -49,14 +50,16 @@ class DagsFolderTest {
         dags = Files.createDirectories(home.resolve("dags"));
         GaleConfig config = GaleConfig.from(Map.of("GALE_HOME", home.toString())).withDagDirListInterval(Duration.ofMillis(100));
         Database db = TestDatabase.fresh();
-        client = new GaleClient(config, db, DagBag.load(dags, home.resolve("cache")), Clock.systemUTC(), Map.of());
-        client.syncDags();
-        watcher = client.watchDagsFolder(Throwable::printStackTrace);
+        client = new GaleClient(config, db, new DagBag(dags, config.dagCacheDir(), DagBag.class.getClassLoader()),
+                Clock.systemUTC(), Map.of());
+        processor = client.dagProcessor();
+        watcher = processor.every(Duration.ofMillis(100), Throwable::printStackTrace);
     }
 
     @AfterEach
     void close() throws Exception {
         watcher.close();
+        processor.close();
         client.close();
     }
 
@@ -74,7 +77,7 @@ class DagsFolderTest {
         Path file = dags.resolve("Hello.java");
         Files.writeString(file, dagSource("Hello", "from_folder", "dag.task(\"hello\", ctx -> \"hi\");"));
         Await.until(Duration.ofSeconds(30), "the new DAG", () -> active("from_folder"));
-        assertThat(client.dagBag().get("from_folder").orElseThrow().fileloc()).isEqualTo(file.toString());
+        assertThat(client.dag("from_folder").fileloc()).isEqualTo(file.toString());
 
         DagRun run = client.test("from_folder", Instant.parse("2026-01-01T00:00:00Z"), Map.of(), Duration.ofSeconds(30));
         assertThat(run.state().id()).isEqualTo("success");
@@ -83,11 +86,11 @@ class DagsFolderTest {
         Files.writeString(file, dagSource("Hello", "from_folder",
                 "var a = dag.task(\"hello\", ctx -> \"hi\"); a.then(dag.task(\"bye\", ctx -> \"bye\"));"));
         Await.until(Duration.ofSeconds(30), "the changed DAG",
-                () -> client.dagBag().get("from_folder").map(d -> d.dag().tasks().size() == 2).orElse(false));
+                () -> client.store().serializedDags().find("from_folder").map(d -> d.tasks().size() == 2).orElse(false));
 
         Files.delete(file);
         Await.until(Duration.ofSeconds(30), "the DAG to go away",
-                () -> client.dagBag().get("from_folder").isEmpty() && !active("from_folder"));
+                () -> client.store().serializedDags().find("from_folder").isEmpty() && !active("from_folder"));
     }
 
     @Test

@@ -37,7 +37,10 @@ public final class CliHarness {
             Database db = Database.external(url, "postgres", null);
             db.migrate();
             GaleClient client = new GaleClient(cfg, db, bag, Clock.systemUTC(), Map.of());
-            client.syncDags();
+            client.syncDags(bag);
+            // the DAGs come from the bag: nothing is to be read from the (empty) dags folder
+            client.store().serializedDags().syncBundle(io.gale.dagbag.DagProcessor.folderBundle(cfg.dagsFolder()),
+                    java.util.List.of(), Map.of(), true, java.time.Instant.now());
             return client;
         });
         StringWriter out = new StringWriter();

@@ -40,8 +40,8 @@ public final class Harness implements AutoCloseable {
         this.db = TestDatabase.fresh();
         this.store = new JooqStore(db);
         this.bag = DagBag.of(dags);
-        this.executor = new LocalExecutor(4, new TaskRunner(store, home.resolve("work"), Map.of(), clock));
-        client().syncDags();
+        this.executor = new LocalExecutor(4, new TaskRunner(store, bag, home.resolve("work"), Map.of(), clock));
+        client().syncDags(bag);
         this.scheduler = client().newScheduler(executor, Scheduler.Settings.defaults().withCreateRuns(false));
     }
 

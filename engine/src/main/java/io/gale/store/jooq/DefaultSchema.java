@@ -7,10 +7,12 @@ package io.gale.store.jooq;
 import io.gale.store.jooq.tables.Backfill;
 import io.gale.store.jooq.tables.Connection;
 import io.gale.store.jooq.tables.Dag;
+import io.gale.store.jooq.tables.DagBundle;
 import io.gale.store.jooq.tables.DagRun;
 import io.gale.store.jooq.tables.ImportError;
 import io.gale.store.jooq.tables.ModelVersion;
 import io.gale.store.jooq.tables.SchedulerJob;
+import io.gale.store.jooq.tables.SerializedDag;
 import io.gale.store.jooq.tables.TaskInstance;
 import io.gale.store.jooq.tables.TaskLog;
 import io.gale.store.jooq.tables.Variable;
@@ -53,6 +55,11 @@ public class DefaultSchema extends SchemaImpl {
     public final Dag DAG = Dag.DAG;
 
     /**
+     * The table <code>dag_bundle</code>.
+     */
+    public final DagBundle DAG_BUNDLE = DagBundle.DAG_BUNDLE;
+
+    /**
      * The table <code>dag_run</code>.
      */
     public final DagRun DAG_RUN = DagRun.DAG_RUN;
@@ -71,6 +78,11 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>scheduler_job</code>.
      */
     public final SchedulerJob SCHEDULER_JOB = SchedulerJob.SCHEDULER_JOB;
+
+    /**
+     * The table <code>serialized_dag</code>.
+     */
+    public final SerializedDag SERIALIZED_DAG = SerializedDag.SERIALIZED_DAG;
 
     /**
      * The table <code>task_instance</code>.
@@ -111,10 +123,12 @@ public class DefaultSchema extends SchemaImpl {
             Backfill.BACKFILL,
             Connection.CONNECTION,
             Dag.DAG,
+            DagBundle.DAG_BUNDLE,
             DagRun.DAG_RUN,
             ImportError.IMPORT_ERROR,
             ModelVersion.MODEL_VERSION,
             SchedulerJob.SCHEDULER_JOB,
+            SerializedDag.SERIALIZED_DAG,
             TaskInstance.TASK_INSTANCE,
             TaskLog.TASK_LOG,
             Variable.VARIABLE,

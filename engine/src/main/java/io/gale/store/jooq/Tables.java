@@ -7,10 +7,12 @@ package io.gale.store.jooq;
 import io.gale.store.jooq.tables.Backfill;
 import io.gale.store.jooq.tables.Connection;
 import io.gale.store.jooq.tables.Dag;
+import io.gale.store.jooq.tables.DagBundle;
 import io.gale.store.jooq.tables.DagRun;
 import io.gale.store.jooq.tables.ImportError;
 import io.gale.store.jooq.tables.ModelVersion;
 import io.gale.store.jooq.tables.SchedulerJob;
+import io.gale.store.jooq.tables.SerializedDag;
 import io.gale.store.jooq.tables.TaskInstance;
 import io.gale.store.jooq.tables.TaskLog;
 import io.gale.store.jooq.tables.Variable;
@@ -39,6 +41,11 @@ public class Tables {
     public static final Dag DAG = Dag.DAG;
 
     /**
+     * The table <code>dag_bundle</code>.
+     */
+    public static final DagBundle DAG_BUNDLE = DagBundle.DAG_BUNDLE;
+
+    /**
      * The table <code>dag_run</code>.
      */
     public static final DagRun DAG_RUN = DagRun.DAG_RUN;
@@ -57,6 +64,11 @@ public class Tables {
      * The table <code>scheduler_job</code>.
      */
     public static final SchedulerJob SCHEDULER_JOB = SchedulerJob.SCHEDULER_JOB;
+
+    /**
+     * The table <code>serialized_dag</code>.
+     */
+    public static final SerializedDag SERIALIZED_DAG = SerializedDag.SERIALIZED_DAG;
 
     /**
      * The table <code>task_instance</code>.

@@ -8,6 +8,7 @@ import io.gale.store.jooq.DefaultSchema;
 import io.gale.store.jooq.Keys;
 import io.gale.store.jooq.tables.Backfill.BackfillPath;
 import io.gale.store.jooq.tables.DagRun.DagRunPath;
+import io.gale.store.jooq.tables.SerializedDag.SerializedDagPath;
 import io.gale.store.jooq.tables.records.DagRecord;
 
 import java.time.OffsetDateTime;
@@ -136,6 +137,16 @@ public class Dag extends TableImpl<DagRecord> {
      */
     public final TableField<DagRecord, OffsetDateTime> NEXT_DAGRUN_CREATE_AFTER = createField(DSL.name("next_dagrun_create_after"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
+    /**
+     * The column <code>dag.bundle</code>.
+     */
+    public final TableField<DagRecord, String> BUNDLE = createField(DSL.name("bundle"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>dag.dag_hash</code>.
+     */
+    public final TableField<DagRecord, String> DAG_HASH = createField(DSL.name("dag_hash"), SQLDataType.CLOB, this, "");
+
     private Dag(Name alias, Table<DagRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -230,6 +241,19 @@ public class Dag extends TableImpl<DagRecord> {
             _dagRun = new DagRunPath(this, null, Keys.DAG_RUN__DAG_RUN_DAG_ID_FKEY.getInverseKey());
 
         return _dagRun;
+    }
+
+    private transient SerializedDagPath _serializedDag;
+
+    /**
+     * Get the implicit to-many join path to the <code>serialized_dag</code>
+     * table
+     */
+    public SerializedDagPath serializedDag() {
+        if (_serializedDag == null)
+            _serializedDag = new SerializedDagPath(this, null, Keys.SERIALIZED_DAG__SERIALIZED_DAG_DAG_ID_FKEY.getInverseKey());
+
+        return _serializedDag;
     }
 
     @Override

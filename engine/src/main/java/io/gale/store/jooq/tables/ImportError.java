@@ -65,6 +65,11 @@ public class ImportError extends TableImpl<ImportErrorRecord> {
      */
     public final TableField<ImportErrorRecord, OffsetDateTime> TIMESTAMP = createField(DSL.name("timestamp"), SQLDataType.TIMESTAMPWITHTIMEZONE(6).nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.TIMESTAMPWITHTIMEZONE)), this, "");
 
+    /**
+     * The column <code>import_error.bundle</code>.
+     */
+    public final TableField<ImportErrorRecord, String> BUNDLE = createField(DSL.name("bundle"), SQLDataType.CLOB, this, "");
+
     private ImportError(Name alias, Table<ImportErrorRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

@@ -244,6 +244,34 @@ public class DagRecord extends UpdatableRecordImpl<DagRecord> {
         return (OffsetDateTime) get(15);
     }
 
+    /**
+     * Setter for <code>dag.bundle</code>.
+     */
+    public void setBundle(String value) {
+        set(16, value);
+    }
+
+    /**
+     * Getter for <code>dag.bundle</code>.
+     */
+    public String getBundle() {
+        return (String) get(16);
+    }
+
+    /**
+     * Setter for <code>dag.dag_hash</code>.
+     */
+    public void setDagHash(String value) {
+        set(17, value);
+    }
+
+    /**
+     * Getter for <code>dag.dag_hash</code>.
+     */
+    public String getDagHash() {
+        return (String) get(17);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -267,7 +295,7 @@ public class DagRecord extends UpdatableRecordImpl<DagRecord> {
     /**
      * Create a detached, initialised DagRecord
      */
-    public DagRecord(String dagId, Boolean isPaused, Boolean isActive, String description, String schedule, String timezone, String[] tags, String fileloc, Integer maxActiveRuns, Integer maxActiveTasks, OffsetDateTime lastParsedAt, String scheduleSignature, OffsetDateTime nextDagrun, OffsetDateTime nextDagrunDataIntervalStart, OffsetDateTime nextDagrunDataIntervalEnd, OffsetDateTime nextDagrunCreateAfter) {
+    public DagRecord(String dagId, Boolean isPaused, Boolean isActive, String description, String schedule, String timezone, String[] tags, String fileloc, Integer maxActiveRuns, Integer maxActiveTasks, OffsetDateTime lastParsedAt, String scheduleSignature, OffsetDateTime nextDagrun, OffsetDateTime nextDagrunDataIntervalStart, OffsetDateTime nextDagrunDataIntervalEnd, OffsetDateTime nextDagrunCreateAfter, String bundle, String dagHash) {
         super(Dag.DAG);
 
         setDagId(dagId);
@@ -286,6 +314,8 @@ public class DagRecord extends UpdatableRecordImpl<DagRecord> {
         setNextDagrunDataIntervalStart(nextDagrunDataIntervalStart);
         setNextDagrunDataIntervalEnd(nextDagrunDataIntervalEnd);
         setNextDagrunCreateAfter(nextDagrunCreateAfter);
+        setBundle(bundle);
+        setDagHash(dagHash);
         resetChangedOnNotNull();
     }
 }

@@ -62,6 +62,20 @@ public class ImportErrorRecord extends UpdatableRecordImpl<ImportErrorRecord> {
         return (OffsetDateTime) get(2);
     }
 
+    /**
+     * Setter for <code>import_error.bundle</code>.
+     */
+    public void setBundle(String value) {
+        set(3, value);
+    }
+
+    /**
+     * Getter for <code>import_error.bundle</code>.
+     */
+    public String getBundle() {
+        return (String) get(3);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -85,12 +99,13 @@ public class ImportErrorRecord extends UpdatableRecordImpl<ImportErrorRecord> {
     /**
      * Create a detached, initialised ImportErrorRecord
      */
-    public ImportErrorRecord(String filename, String message, OffsetDateTime timestamp) {
+    public ImportErrorRecord(String filename, String message, OffsetDateTime timestamp, String bundle) {
         super(ImportError.IMPORT_ERROR);
 
         setFilename(filename);
         setMessage(message);
         setTimestamp(timestamp);
+        setBundle(bundle);
         resetChangedOnNotNull();
     }
 }

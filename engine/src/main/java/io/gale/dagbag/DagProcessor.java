@@ -1,0 +1,325 @@
+package io.gale.dagbag;
+
+import io.gale.core.Json;
+import io.gale.core.SerializedDag;
+import io.gale.store.Store;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Airflow's DAG processor: reads a bundle (the classpath, and a dags folder) and records its DAGs
+ * serialized, with the import errors, in the store. It is the only writer of DAG rows and import
+ * errors. DAG code runs in a child process ({@link ProcessorChild}), one file at a time, so a file
+ * that calls {@code System.exit}, hangs or throws becomes an import error and nothing else: a file
+ * still loading after the import timeout is stopped by killing the child. Only files that changed
+ * since the last pass are loaded again; a file that breaks keeps its last good DAGs (with the
+ * import error shown), as Airflow does. It deactivates only DAGs of its own bundle that went away.
+ */
+public final class DagProcessor implements AutoCloseable {
+
+    /** The bundle name of DAGs registered on the classpath. */
+    public static final String CLASSPATH_BUNDLE = "classpath";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DagProcessor.class);
+
+    /** What the last load of one file gave. */
+    private record FileState(String fingerprint, List<SerializedDag> dags, String error) {
+    }
+
+    /** What a pass recorded: how many DAGs and import errors the bundles hold, and what changed. */
+    public record Pass(int dags, int importErrors, List<String> changedDags) {
+    }
+
+    private final Path dagsFolder;
+    private final Path cacheDir;
+    private final Path logFile;
+    private final Duration importTimeout;
+    private final Store store;
+    private final boolean pausedAtCreation;
+    private final Clock clock;
+    private final Map<String, FileState> files = new TreeMap<>();
+    private List<SerializedDag> classpathDags;
+    private Map<String, String> classpathErrors = Map.of();
+    private Child child;
+
+    /**
+     * @param dagsFolder       the folder of DAG files (may be missing or null: classpath only)
+     * @param cacheDir         where compiled DAG sources are kept
+     * @param logFile          where the child's output (and whatever DAG code prints) goes
+     * @param importTimeout    how long one file may take to load (Airflow's dagbag_import_timeout)
+     * @param pausedAtCreation whether new DAGs start paused
+     */
+    public DagProcessor(Path dagsFolder, Path cacheDir, Path logFile, Duration importTimeout, Store store,
+                        boolean pausedAtCreation, Clock clock) {
+        this.dagsFolder = dagsFolder;
+        this.cacheDir = cacheDir;
+        this.logFile = logFile;
+        this.importTimeout = importTimeout;
+        this.store = store;
+        this.pausedAtCreation = pausedAtCreation;
+        this.clock = clock;
+    }
+
+    /** The bundle name of a dags folder. */
+    public static String folderBundle(Path dagsFolder) {
+        return "dags-folder:" + dagsFolder.toAbsolutePath().normalize();
+    }
+
+    /** The name of this processor's dags-folder bundle. */
+    public String bundle() {
+        return folderBundle(dagsFolder);
+    }
+
+    /** Whether any processor has recorded this processor's dags folder yet. */
+    public boolean processedBefore() {
+        return store.serializedDags().processedAt(bundle()).isPresent();
+    }
+
+    /**
+     * One pass: the classpath (the first time), then every file of the dags folder that is new or
+     * changed; records the result when anything changed (and the first time).
+     */
+    public synchronized Pass processOnce() {
+        boolean first = classpathDags == null;
+        if (first) {
+            ProcessorChild.Answer a = ask(new ProcessorChild.Request(null, true, CLASSPATH_BUNDLE), "the classpath");
+            classpathDags = a.dags();
+            classpathErrors = a.errors();
+        }
+        boolean changed = first;
+        Optional<Map<String, Path>> present = scan();
+        if (present.isPresent()) {
+            changed |= files.keySet().retainAll(present.get().keySet());
+            for (var e : present.get().entrySet()) {
+                String fp = fingerprint(e.getValue());
+                FileState old = files.get(e.getKey());
+                if (old != null && old.fingerprint().equals(fp)) {
+                    continue;
+                }
+                ProcessorChild.Answer a = ask(new ProcessorChild.Request(e.getKey(), false, bundle()), e.getKey());
+                String error = a.errors().get(e.getKey());
+                if (error != null && old != null && !old.dags().isEmpty()) {
+                    files.put(e.getKey(), new FileState(fp, old.dags(), error)); // the last good version stays
+                } else {
+                    files.put(e.getKey(), new FileState(fp, a.dags(), error));
+                }
+                changed = true;
+            }
+        }
+        List<SerializedDag> folderDags = new ArrayList<>();
+        Map<String, String> folderErrors = new TreeMap<>();
+        Map<String, String> owner = new LinkedHashMap<>();
+        classpathDags.forEach(d -> owner.putIfAbsent(d.dagId(), d.fileloc()));
+        for (var e : files.entrySet()) {
+            if (e.getValue().error() != null) {
+                folderErrors.put(e.getKey(), e.getValue().error());
+            }
+            for (SerializedDag d : e.getValue().dags()) {
+                String prev = owner.putIfAbsent(d.dagId(), d.fileloc());
+                if (prev == null) {
+                    folderDags.add(d);
+                } else if (!prev.equals(d.fileloc())) {
+                    folderErrors.put(e.getKey(), "DAG '" + d.dagId() + "' is already defined by " + prev + ": DAG ids must be unique");
+                }
+            }
+        }
+        if (!changed && processedBefore()) {
+            return new Pass(classpathDags.size() + folderDags.size(), classpathErrors.size() + folderErrors.size(), List.of());
+        }
+        List<String> changedDags = store.transaction(tx -> {
+            List<String> c = new ArrayList<>(tx.serializedDags().syncBundle(CLASSPATH_BUNDLE, classpathDags, classpathErrors,
+                    pausedAtCreation, clock.instant()));
+            c.addAll(tx.serializedDags().syncBundle(bundle(), folderDags, folderErrors, pausedAtCreation, clock.instant()));
+            return c;
+        });
+        if (!changedDags.isEmpty()) {
+            LOG.info("DAGs new or changed: {}", changedDags);
+        }
+        store.notifyChange();
+        return new Pass(classpathDags.size() + folderDags.size(), classpathErrors.size() + folderErrors.size(), changedDags);
+    }
+
+    /**
+     * Runs {@link #processOnce} every {@code interval} on a thread of its own until the result is
+     * closed; a failed pass is reported to {@code onError} and the next pass tries again.
+     */
+    public AutoCloseable every(Duration interval, Consumer<Throwable> onError) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gale-dag-processor");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                processOnce();
+            } catch (Throwable e) {
+                onError.accept(e);
+            }
+        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        return () -> {
+            timer.shutdownNow();
+            timer.awaitTermination(importTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        };
+    }
+
+    /** The dags folder's DAG files, or empty when it cannot be listed (then nothing is dropped). */
+    private Optional<Map<String, Path>> scan() {
+        Map<String, Path> present = new TreeMap<>();
+        if (dagsFolder == null || !Files.isDirectory(dagsFolder)) {
+            return Optional.of(present);
+        }
+        try (Stream<Path> walk = Files.walk(dagsFolder)) {
+            walk.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".jar"))
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.naturalOrder())
+                    .forEach(p -> present.put(p.toString(), p));
+            return Optional.of(present);
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Cannot list the dags folder {} ({}); keeping the DAGs read before", dagsFolder, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static String fingerprint(Path p) {
+        try {
+            return Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return "gone";
+        }
+    }
+
+    /** Asks the child; a child that exits or overruns the timeout is replaced and the file gets the error. */
+    private ProcessorChild.Answer ask(ProcessorChild.Request request, String what) {
+        String key = request.classpath() ? "classpath" : request.file();
+        try {
+            if (child == null || !child.process.isAlive()) {
+                child = new Child(cacheDir, logFile);
+            }
+            String line = child.ask(Json.write(request), importTimeout);
+            if (line != null) {
+                return Json.read(line, ProcessorChild.Answer.class);
+            }
+            String why;
+            if (child.process.isAlive()) {
+                why = "loading took longer than " + importTimeout.toSeconds()
+                        + " s (GALE_DAGBAG_IMPORT_TIMEOUT) and was stopped";
+            } else {
+                why = "the DAG processor's child process exited with code " + child.exitCode()
+                        + " while loading it (does the DAG code call System.exit?)";
+            }
+            child.close();
+            child = null;
+            LOG.warn("{}: {}", what, why);
+            return new ProcessorChild.Answer(List.of(), Map.of(key, why));
+        } catch (IOException e) {
+            if (child != null) {
+                child.close();
+                child = null;
+            }
+            return new ProcessorChild.Answer(List.of(), Map.of(key, "the DAG processor could not load it: " + e.getMessage()));
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (child != null) {
+            child.close();
+            child = null;
+        }
+    }
+
+    /** The child JVM, with a thread reading its answers so that a wait can time out. */
+    private static final class Child {
+        private static final String EOF = "\u0000eof";
+        private final Process process;
+        private final BufferedWriter in;
+        private final LinkedBlockingQueue<String> answers = new LinkedBlockingQueue<>();
+
+        Child(Path cacheDir, Path logFile) throws IOException {
+            Files.createDirectories(logFile.getParent());
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss4m",
+                    "-cp", System.getProperty("java.class.path"), ProcessorChild.class.getName(), cacheDir.toString());
+            pb.redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            process = pb.start();
+            in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+            Thread reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = out.readLine()) != null; ) {
+                        answers.add(line);
+                    }
+                } catch (IOException e) {
+                    // the child is gone
+                }
+                answers.add(EOF);
+            }, "gale-dag-processor-child");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** The answer line, or null when the child exited or did not answer in time. */
+        String ask(String request, Duration timeout) throws IOException {
+            try {
+                in.write(request);
+                in.newLine();
+                in.flush();
+            } catch (IOException e) {
+                return null; // it exited before reading
+            }
+            try {
+                String line = answers.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (EOF.equals(line)) {
+                    process.waitFor(5, TimeUnit.SECONDS);
+                    return null;
+                }
+                return line;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the DAG processor's child");
+            }
+        }
+
+        int exitCode() {
+            try {
+                return process.waitFor(5, TimeUnit.SECONDS) ? process.exitValue() : -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+
+        void close() {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
