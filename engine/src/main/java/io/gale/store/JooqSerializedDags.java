@@ -77,7 +77,7 @@ final class JooqSerializedDags implements SerializedDagRepository {
             }
         }
         boolean bump = !changed.isEmpty() || deactivated > 0 || errorsChanged;
-        dsl.insertInto(DAG_BUNDLE).set(DAG_BUNDLE.NAME, bundle).set(DAG_BUNDLE.LAST_PROCESSED_AT, at).set(DAG_BUNDLE.VERSION, 1L)
+        dsl.insertInto(DAG_BUNDLE).set(DAG_BUNDLE.NAME, bundle).set(DAG_BUNDLE.LAST_PROCESSED_AT, at).set(DAG_BUNDLE.VERSION, bump ? 1L : 0L)
                 .onConflict(DAG_BUNDLE.NAME).doUpdate().set(DAG_BUNDLE.LAST_PROCESSED_AT, at)
                 .set(DAG_BUNDLE.VERSION, bump ? DAG_BUNDLE.VERSION.plus(1) : DAG_BUNDLE.VERSION)
                 .execute();
