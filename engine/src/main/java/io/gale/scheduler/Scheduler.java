@@ -4,6 +4,7 @@ import io.gale.api.Task;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
 import io.gale.core.RetryDelay;
+import io.gale.core.ProcessIdentity;
 import io.gale.core.RunType;
 import io.gale.core.SerializedTask;
 import io.gale.core.TaskInstance;
@@ -24,7 +25,6 @@ import io.gale.store.Store;
 import io.gale.store.TaskInstanceRepository.Finish;
 import io.gale.store.TaskInstanceRepository.NewTask;
 import io.gale.store.TaskInstanceRepository.Start;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,8 +96,7 @@ public final class Scheduler implements AutoCloseable {
     private final TaskRunner runner;
     private final Clock clock;
     private final Settings settings;
-    private final String hostname = hostname();
-    private final long pid = ProcessHandle.current().pid();
+    private final ProcessIdentity identity = ProcessIdentity.current();
     private final long jobId;
     private volatile Instant nextWakeup;
     private volatile Instant nextCreateCheck = Instant.MIN;
@@ -135,7 +134,7 @@ public final class Scheduler implements AutoCloseable {
         this.runner = runner;
         this.clock = clock;
         this.settings = settings;
-        this.jobId = store.schedulerJobs().register(hostname, pid, clock.instant());
+        this.jobId = store.schedulerJobs().register(identity, clock.instant());
         dags.refresh(store);
     }
 
@@ -490,7 +489,7 @@ public final class Scheduler implements AutoCloseable {
         tx.taskInstances().setStates(states, now);
         // a first try has no XComs (clearing deletes them); a retry must not see its failed try's
         tx.xcoms().deleteAll(starts.stream().filter(st -> st.tryNumber() > 1).map(Start::key).toList());
-        tx.taskInstances().markRunning(starts, now, hostname, pid, jobId);
+        tx.taskInstances().markRunning(starts, now, identity.hostname(), identity.pid(), jobId);
         for (long backfillId : finishedBackfillRuns) {
             var p = tx.backfills().progress(backfillId);
             if (p.queued() + p.running() == 0) {
@@ -518,8 +517,7 @@ public final class Scheduler implements AutoCloseable {
         Instant stale = now.minus(settings.zombieThreshold());
         List<Long> dead = new ArrayList<>(own);
         for (Job j : store.schedulerJobs().running()) {
-            boolean gone = j.hostname().equals(hostname) && ProcessHandle.of(j.pid()).map(p -> !p.isAlive()).orElse(true);
-            if (j.id() != jobId && (gone || j.latestHeartbeat().isBefore(stale))) {
+            if (j.id() != jobId && (j.process().goneFromThisMachine() || j.latestHeartbeat().isBefore(stale))) {
                 dead.add(j.id());
             }
         }
@@ -620,11 +618,4 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
-        }
-    }
 }

@@ -665,8 +665,10 @@ public final class JooqStore implements Store {
     public SchedulerJobRepository schedulerJobs() {
         return new SchedulerJobRepository() {
             @Override
-            public long register(String hostname, long pid, Instant now) {
-                return dsl.insertInto(SCHEDULER_JOB).set(SCHEDULER_JOB.HOSTNAME, hostname).set(SCHEDULER_JOB.PID, (int) pid)
+            public long register(io.gale.core.ProcessIdentity p, Instant now) {
+                return dsl.insertInto(SCHEDULER_JOB).set(SCHEDULER_JOB.JOB_UUID, p.uuid()).set(SCHEDULER_JOB.HOSTNAME, p.hostname())
+                        .set(SCHEDULER_JOB.PID, (int) p.pid()).set(SCHEDULER_JOB.MACHINE_ID, p.machineId())
+                        .set(SCHEDULER_JOB.PROCESS_STARTED_AT, odt(p.started()))
                         .set(SCHEDULER_JOB.STARTED_AT, odt(now)).set(SCHEDULER_JOB.LATEST_HEARTBEAT, odt(now))
                         .returning(SCHEDULER_JOB.ID).fetchOne().getId();
             }
@@ -684,7 +686,8 @@ public final class JooqStore implements Store {
             @Override
             public List<Job> running() {
                 return dsl.selectFrom(SCHEDULER_JOB).where(SCHEDULER_JOB.STATE.eq("running"))
-                        .fetch(r -> new Job(r.getId(), r.getHostname(), r.getPid(), instant(r.getStartedAt()),
+                        .fetch(r -> new Job(r.getId(), new io.gale.core.ProcessIdentity(r.getJobUuid(), r.getHostname(),
+                                r.getMachineId(), r.getPid(), instant(r.getProcessStartedAt())), instant(r.getStartedAt()),
                                 instant(r.getLatestHeartbeat()), r.getState()));
             }
 

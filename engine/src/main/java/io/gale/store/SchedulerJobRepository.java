@@ -1,21 +1,24 @@
 package io.gale.store;
 
+import io.gale.core.ProcessIdentity;
 import java.time.Instant;
 import java.util.List;
 
 /** Scheduler processes and their heartbeats. */
 public interface SchedulerJobRepository {
 
-    record Job(long id, String hostname, int pid, Instant startedAt, Instant latestHeartbeat, String state) {
+    /** A scheduler process as recorded: its row id, who it is, and its latest heartbeat. */
+    record Job(long id, ProcessIdentity process, Instant startedAt, Instant latestHeartbeat, String state) {
     }
 
-    long register(String hostname, long pid, Instant now);
+    /** Records a running scheduler; returns its row id. */
+    long register(ProcessIdentity process, Instant now);
 
     void heartbeat(long id, Instant now);
 
     void end(long id, String state);
 
-    /** Running jobs whose heartbeat is older than {@code staleBefore} or whose process on this host is gone. */
+    /** Jobs recorded as running. */
     List<Job> running();
 
     void markFailed(List<Long> ids);

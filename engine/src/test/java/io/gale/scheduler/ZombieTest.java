@@ -8,11 +8,14 @@ import io.gale.core.TaskKey;
 import io.gale.store.DagRunRepository.Scope;
 import io.gale.store.TaskInstanceRepository.NewTask;
 import io.gale.store.TaskInstanceRepository.Start;
+import io.gale.core.ProcessIdentity;
+import io.gale.testing.Await;
 import io.gale.testing.Harness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +38,8 @@ class ZombieTest {
                      Scheduler.Settings.defaults().withCreateRuns(false).withZombieThreshold(Duration.ofSeconds(30)))) {
             DagRun run = h.trigger("zombies", Map.of());
             // another scheduler, on another host, started both tries and then went silent
-            long other = h.store.schedulerJobs().register("other-host", 4242, h.clock.instant());
+            long other = h.store.schedulerJobs().register(
+                    new ProcessIdentity(UUID.randomUUID(), "other-host", "another-boot", 4242, null), h.clock.instant());
             h.store.transact(tx -> {
                 tx.runs().setState("zombies", run.runId(), io.gale.core.DagRunState.RUNNING, h.clock.instant());
                 tx.taskInstances().createMissing(Map.of(List.of("zombies", run.runId()),
@@ -50,12 +54,52 @@ class ZombieTest {
             DagRun done = h.runToEnd(run);
             assertThat(h.states(done)).containsEntry("retries", "success").containsEntry("fails", "failed");
             assertThat(h.ti(done, "retries").tryNumber()).isEqualTo(2);
+            Await.until(Duration.ofSeconds(30), "both callbacks", () -> calls.size() == 2
+                    && h.client().log("zombies", done.runId(), "fails", 1).contains("Ran the on_failure callback"));
             assertThat(calls).containsExactlyInAnyOrder(
                     "on_retry retries: Try 1 was lost: its scheduler (other-host, pid 4242) stopped heartbeating; marked up_for_retry",
                     "on_failure fails");
-            assertThat(h.client().log("zombies", done.runId(), "fails", 1))
-                    .contains("Try 1 was lost", "marked failed", "Ran the on_failure callback");
+            assertThat(h.client().log("zombies", done.runId(), "fails", 1)).contains("Try 1 was lost", "marked failed");
             assertThat(h.store.schedulerJobs().running()).extracting(j -> j.id()).doesNotContain(other);
+        }
+    }
+
+    /** A scheduler on another machine that shares this host name and heartbeats is alive, whatever its pid here. */
+    @Test
+    void aLiveSchedulerWithTheSameHostNameElsewhereKeepsItsTriesAndADeadOneHereLosesThemAtOnce() throws Exception {
+        var dag = Dag.builder("twins");
+        dag.task("a", ctx -> "a ran here").retries(1).retryDelay(Duration.ofSeconds(1));
+        dag.task("b", ctx -> "b ran here").retries(1).retryDelay(Duration.ofSeconds(1));
+        try (Harness h = new Harness(home, dag.build());
+             Scheduler s = h.client().newScheduler(h.executor,
+                     Scheduler.Settings.defaults().withCreateRuns(false).withZombieThreshold(Duration.ofSeconds(30)))) {
+            DagRun run = h.trigger("twins", Map.of());
+            ProcessIdentity here = ProcessIdentity.current();
+            long deadPid = 4_194_000; // below Linux's largest pid, and not alive
+            while (ProcessHandle.of(deadPid).isPresent()) {
+                deadPid--;
+            }
+            long pid = deadPid;
+            // same host name on another machine: its pid means nothing here
+            long twin = h.store.schedulerJobs().register(
+                    new ProcessIdentity(UUID.randomUUID(), here.hostname(), "another-boot", pid, null), h.clock.instant());
+            // this machine, a process that is gone
+            long gone = h.store.schedulerJobs().register(
+                    new ProcessIdentity(UUID.randomUUID(), here.hostname(), here.machineId(), pid, null), h.clock.instant());
+            h.store.transact(tx -> {
+                tx.runs().setState("twins", run.runId(), io.gale.core.DagRunState.RUNNING, h.clock.instant());
+                tx.taskInstances().createMissing(Map.of(List.of("twins", run.runId()),
+                        List.of(new NewTask("a", 2, "lambda"), new NewTask("b", 2, "lambda"))));
+                tx.taskInstances().markRunning(List.of(new Start(new TaskKey("twins", run.runId(), "a"), 1)),
+                        h.clock.instant(), here.hostname(), pid, twin);
+                tx.taskInstances().markRunning(List.of(new Start(new TaskKey("twins", run.runId(), "b"), 1)),
+                        h.clock.instant(), here.hostname(), pid, gone);
+            });
+            s.runOnce(Scope.run("twins", run.runId()), Duration.ofMillis(10));
+            assertThat(h.states(run)).containsEntry("a", "running");
+            assertThat(h.states(run).get("b")).isIn("up_for_retry", "running", "success");
+            assertThat(h.store.schedulerJobs().running()).extracting(j -> j.id()).contains(twin).doesNotContain(gone);
+            assertThat(h.client().log("twins", run.runId(), "b", 1)).contains("Try 1 was lost");
         }
     }
 }

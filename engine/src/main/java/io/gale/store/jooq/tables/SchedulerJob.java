@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 
 import org.jooq.Check;
 import org.jooq.Condition;
@@ -85,6 +86,21 @@ public class SchedulerJob extends TableImpl<SchedulerJobRecord> {
      */
     public final TableField<SchedulerJobRecord, String> STATE = createField(DSL.name("state"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("'running'::text"), SQLDataType.CLOB)), this, "");
 
+    /**
+     * The column <code>scheduler_job.job_uuid</code>.
+     */
+    public final TableField<SchedulerJobRecord, UUID> JOB_UUID = createField(DSL.name("job_uuid"), SQLDataType.UUID.nullable(false), this, "");
+
+    /**
+     * The column <code>scheduler_job.machine_id</code>.
+     */
+    public final TableField<SchedulerJobRecord, String> MACHINE_ID = createField(DSL.name("machine_id"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>scheduler_job.process_started_at</code>.
+     */
+    public final TableField<SchedulerJobRecord, OffsetDateTime> PROCESS_STARTED_AT = createField(DSL.name("process_started_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
     private SchedulerJob(Name alias, Table<SchedulerJobRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -127,6 +143,11 @@ public class SchedulerJob extends TableImpl<SchedulerJobRecord> {
     @Override
     public UniqueKey<SchedulerJobRecord> getPrimaryKey() {
         return Keys.SCHEDULER_JOB_PKEY;
+    }
+
+    @Override
+    public List<UniqueKey<SchedulerJobRecord>> getUniqueKeys() {
+        return Arrays.asList(Keys.SCHEDULER_JOB_UUID);
     }
 
     @Override

@@ -7,6 +7,7 @@ package io.gale.store.jooq.tables.records;
 import io.gale.store.jooq.tables.SchedulerJob;
 
 import java.time.OffsetDateTime;
+import java.util.UUID;
 
 import org.jooq.Record1;
 import org.jooq.impl.UpdatableRecordImpl;
@@ -104,6 +105,48 @@ public class SchedulerJobRecord extends UpdatableRecordImpl<SchedulerJobRecord> 
         return (String) get(5);
     }
 
+    /**
+     * Setter for <code>scheduler_job.job_uuid</code>.
+     */
+    public void setJobUuid(UUID value) {
+        set(6, value);
+    }
+
+    /**
+     * Getter for <code>scheduler_job.job_uuid</code>.
+     */
+    public UUID getJobUuid() {
+        return (UUID) get(6);
+    }
+
+    /**
+     * Setter for <code>scheduler_job.machine_id</code>.
+     */
+    public void setMachineId(String value) {
+        set(7, value);
+    }
+
+    /**
+     * Getter for <code>scheduler_job.machine_id</code>.
+     */
+    public String getMachineId() {
+        return (String) get(7);
+    }
+
+    /**
+     * Setter for <code>scheduler_job.process_started_at</code>.
+     */
+    public void setProcessStartedAt(OffsetDateTime value) {
+        set(8, value);
+    }
+
+    /**
+     * Getter for <code>scheduler_job.process_started_at</code>.
+     */
+    public OffsetDateTime getProcessStartedAt() {
+        return (OffsetDateTime) get(8);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -127,7 +170,7 @@ public class SchedulerJobRecord extends UpdatableRecordImpl<SchedulerJobRecord> 
     /**
      * Create a detached, initialised SchedulerJobRecord
      */
-    public SchedulerJobRecord(Long id, String hostname, Integer pid, OffsetDateTime startedAt, OffsetDateTime latestHeartbeat, String state) {
+    public SchedulerJobRecord(Long id, String hostname, Integer pid, OffsetDateTime startedAt, OffsetDateTime latestHeartbeat, String state, UUID jobUuid, String machineId, OffsetDateTime processStartedAt) {
         super(SchedulerJob.SCHEDULER_JOB);
 
         setId(id);
@@ -136,6 +179,9 @@ public class SchedulerJobRecord extends UpdatableRecordImpl<SchedulerJobRecord> 
         setStartedAt(startedAt);
         setLatestHeartbeat(latestHeartbeat);
         setState(state);
+        setJobUuid(jobUuid);
+        setMachineId(machineId);
+        setProcessStartedAt(processStartedAt);
         resetChangedOnNotNull();
     }
 }
