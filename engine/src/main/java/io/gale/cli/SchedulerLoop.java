@@ -28,8 +28,9 @@ final class SchedulerLoop {
              Scheduler scheduler = client.newScheduler(executor, settings);
              ChangeListener ignored = new ChangeListener(client.database(), scheduler::wakeUp);
              var processor = client.dagProcessor();
-             AutoCloseable watcher = processor.every(client.config().dagDirListInterval(),
-                     e -> err.println("Error: reading the dags folder: " + e.getMessage()))) {
+             AutoCloseable watcher = client.config().standaloneDagProcessor() ? () -> { }
+                     : processor.every(client.config().dagDirListInterval(),
+                             e -> err.println("Error: reading the dags folder: " + e.getMessage()))) {
             Thread hook = new Thread(() -> {
                 stop.set(true);
                 scheduler.wakeUp();

@@ -11,13 +11,14 @@ final class StandaloneCommand extends Sub implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var client = client();
+        java.nio.file.Files.createDirectories(client.config().dagsFolder());
         var out = out();
         out.println("Gale standalone " + GaleCommand.version());
         out.println("  metadata: " + client.database().description());
         out.println("  DAGs:     the classpath and " + client.config().dagsFolder() + " (re-scanned every "
                 + client.config().dagDirListInterval().toSeconds() + " s)");
         out.println("  DAGs found: " + client.listDags().size() + ", import errors: " + client.importErrors().size());
-        out.println("  New DAGs start paused: 'gale dags unpause example_pipeline' in another shell starts its schedule.");
+        out.println("  New DAGs start paused: './gale dags unpause example_pipeline' in another shell starts its schedule.");
         out.println("  Stop with Ctrl-C.");
         out.flush();
         SchedulerLoop.run(client, client.schedulerSettings(), Scope.ALL, err(), () -> false, () -> { });

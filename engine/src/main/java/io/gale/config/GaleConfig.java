@@ -18,11 +18,13 @@ import java.util.Map;
  * @param heartbeat          {@code GALE_HEARTBEAT} in seconds: how often schedulers and running tries heartbeat (default 5)
  * @param zombieThreshold    {@code GALE_ZOMBIE_THRESHOLD} in seconds: a running try silent this long is taken over (default 60)
  * @param dagImportTimeout   {@code GALE_DAGBAG_IMPORT_TIMEOUT} in seconds: how long one DAG file may take to load (default 30, as Airflow)
+ * @param standaloneDagProcessor {@code GALE_STANDALONE_DAG_PROCESSOR}: when true, schedulers leave reading DAG files to
+ *                           a separate {@code gale dag-processor} (default false: each scheduler runs one)
  */
 public record GaleConfig(Path home, String databaseUrl, String databaseUser, String databasePassword,
                          Path dagsFolder, int parallelism, boolean pausedAtCreation,
                          Duration dagDirListInterval, Duration heartbeat, Duration zombieThreshold,
-                         Duration dagImportTimeout) {
+                         Duration dagImportTimeout, boolean standaloneDagProcessor) {
 
     public static GaleConfig fromEnvironment() {
         return from(System.getenv());
@@ -44,19 +46,20 @@ public record GaleConfig(Path home, String databaseUrl, String databaseUser, Str
                 Duration.ofSeconds(intSetting(env, "GALE_DAG_DIR_LIST_INTERVAL", 5)),
                 Duration.ofSeconds(intSetting(env, "GALE_HEARTBEAT", 5)),
                 Duration.ofSeconds(intSetting(env, "GALE_ZOMBIE_THRESHOLD", 60)),
-                Duration.ofSeconds(intSetting(env, "GALE_DAGBAG_IMPORT_TIMEOUT", 30)));
+                Duration.ofSeconds(intSetting(env, "GALE_DAGBAG_IMPORT_TIMEOUT", 30)),
+                "true".equalsIgnoreCase(env.getOrDefault("GALE_STANDALONE_DAG_PROCESSOR", "false")));
     }
 
     public GaleConfig withParallelism(int n) {
-        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, n, pausedAtCreation, dagDirListInterval, heartbeat, zombieThreshold, dagImportTimeout);
+        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, n, pausedAtCreation, dagDirListInterval, heartbeat, zombieThreshold, dagImportTimeout, standaloneDagProcessor);
     }
 
     public GaleConfig withPausedAtCreation(boolean paused) {
-        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, paused, dagDirListInterval, heartbeat, zombieThreshold, dagImportTimeout);
+        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, paused, dagDirListInterval, heartbeat, zombieThreshold, dagImportTimeout, standaloneDagProcessor);
     }
 
     public GaleConfig withDagDirListInterval(Duration interval) {
-        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, pausedAtCreation, interval, heartbeat, zombieThreshold, dagImportTimeout);
+        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, pausedAtCreation, interval, heartbeat, zombieThreshold, dagImportTimeout, standaloneDagProcessor);
     }
 
     public boolean embeddedDatabase() {

@@ -65,6 +65,8 @@ public final class DagProcessor implements AutoCloseable {
     private List<SerializedDag> classpathDags;
     private Map<String, String> classpathErrors = Map.of();
     private Child child;
+    private Map<String, String> lastDags = Map.of();
+    private Map<String, String> lastErrors = Map.of();
 
     /**
      * @param dagsFolder       the folder of DAG files (may be missing or null: classpath only)
@@ -156,11 +158,35 @@ public final class DagProcessor implements AutoCloseable {
             c.addAll(tx.serializedDags().syncBundle(bundle(), folderDags, folderErrors, pausedAtCreation, clock.instant()));
             return c;
         });
-        if (!changedDags.isEmpty()) {
-            LOG.info("DAGs new or changed: {}", changedDags);
-        }
+        logChanges(classpathDags, folderDags, changedDags, classpathErrors, folderErrors);
         store.notifyChange();
         return new Pass(classpathDags.size() + folderDags.size(), classpathErrors.size() + folderErrors.size(), changedDags);
+    }
+
+    /** One line per DAG found, changed or gone, and per import error that appeared or was fixed. */
+    private void logChanges(List<SerializedDag> classpath, List<SerializedDag> folder, List<String> changed,
+                            Map<String, String> classpathErrs, Map<String, String> folderErrs) {
+        Map<String, String> dagsNow = new TreeMap<>();
+        classpath.forEach(d -> dagsNow.put(d.dagId(), d.fileloc()));
+        folder.forEach(d -> dagsNow.put(d.dagId(), d.fileloc()));
+        Map<String, String> errorsNow = new TreeMap<>(classpathErrs);
+        errorsNow.putAll(folderErrs);
+        for (var d : dagsNow.entrySet()) {
+            if (!lastDags.containsKey(d.getKey())) {
+                LOG.info("DAG found: {} ({})", d.getKey(), d.getValue());
+            } else if (changed.contains(d.getKey())) {
+                LOG.info("DAG changed: {} ({})", d.getKey(), d.getValue());
+            }
+        }
+        lastDags.keySet().stream().filter(id -> !dagsNow.containsKey(id)).forEach(id -> LOG.info("DAG gone: {} ({})", id, lastDags.get(id)));
+        for (var e : errorsNow.entrySet()) {
+            if (!e.getValue().equals(lastErrors.get(e.getKey()))) {
+                LOG.warn("Import error in {}: {}", e.getKey(), e.getValue().lines().findFirst().orElse(""));
+            }
+        }
+        lastErrors.keySet().stream().filter(f -> !errorsNow.containsKey(f)).forEach(f -> LOG.info("Import error fixed: {}", f));
+        lastDags = dagsNow;
+        lastErrors = errorsNow;
     }
 
     /**

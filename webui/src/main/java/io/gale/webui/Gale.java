@@ -9,7 +9,17 @@ public final class Gale {
     private Gale() {
     }
 
+    /** Commands that run until stopped log what they do at INFO; the others keep stderr for errors. */
+    private static final java.util.Set<String> SERVICES = java.util.Set.of("scheduler", "standalone", "dag-processor");
+
     public static void main(String[] args) {
+        String command = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        if (SERVICES.contains(command)
+                && System.getProperty("org.slf4j.simpleLogger.log.io.gale") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.io.gale", "info");
+            System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+            System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        }
         System.exit(Cli.mainExitCode(args, new RecVaeCommand()));
     }
 }
