@@ -44,7 +44,7 @@ public final class TaskRunner {
         try {
             Object value = execute(w, ctx);
             if (value != null) {
-                ctx.xcomPush(io.gale.api.TaskContext.RETURN_VALUE, value);
+                ctx.pushReturnValue(value);
             }
             state = TaskState.SUCCESS;
         } catch (SkipTask e) {

@@ -1,0 +1,71 @@
+package io.gale.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gale.api.Dag;
+import io.gale.core.DagRun;
+import io.gale.core.DagRunState;
+import io.gale.core.RunType;
+import io.gale.store.NewDagRun;
+import io.gale.testing.Harness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Working directories: one folder per id, never outside the work root, distinct for distinct ids. */
+class WorkDirTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void idsMapToDistinctFoldersInsideTheWorkRoot() throws Exception {
+        var dag = Dag.builder("..");
+        for (String task : List.of("..", ".", "a.b", "a_b", "a-b")) {
+            dag.task(task, ctx -> ctx.workDir().toString());
+        }
+        try (Harness h = new Harness(home, dag.build())) {
+            Path workRoot = home.resolve("work").toAbsolutePath().normalize();
+            List<String> dirs = new ArrayList<>();
+            Instant t = h.clock.instant();
+            for (String runId : List.of("a:b", "a_b", "a%3Ab", "..")) {
+                t = t.plusSeconds(60);
+                DagRun run = h.store.runs().create(new NewDagRun("..", runId, RunType.MANUAL, t, t, t, DagRunState.QUEUED, Map.of()));
+                assertThat(h.runToEnd(run).state()).isEqualTo(DagRunState.SUCCESS);
+                for (String task : List.of("..", ".", "a.b", "a_b", "a-b")) {
+                    String json = h.client().xcoms("..", runId, task, "return_value").get(0).json();
+                    Path dir = Path.of(io.gale.core.Json.read(json, String.class));
+                    assertThat(dir.normalize()).as(dir.toString()).isEqualTo(dir);
+                    assertThat(dir.startsWith(workRoot)).as(dir + " is inside " + workRoot).isTrue();
+                    assertThat(workRoot.relativize(dir).getNameCount()).as(dir.toString()).isEqualTo(3);
+                    for (Path segment : workRoot.relativize(dir)) {
+                        assertThat(segment.toString()).isNotIn(".", "..");
+                    }
+                    assertThat(Files.isDirectory(dir)).isTrue();
+                    dirs.add(dir.toString());
+                }
+            }
+            Set<String> distinct = new HashSet<>(dirs);
+            assertThat(distinct).as("one folder per (run, task)").hasSize(dirs.size());
+        }
+    }
+
+    @Test
+    void pathSegmentsAreInjectiveAndSafe() {
+        assertThat(RunningTaskContext.pathSegment("a:b")).isEqualTo("a%3Ab");
+        assertThat(RunningTaskContext.pathSegment("a_b")).isEqualTo("a_b");
+        assertThat(RunningTaskContext.pathSegment("a%3Ab")).isEqualTo("a%253Ab");
+        assertThat(RunningTaskContext.pathSegment("..")).isEqualTo("%2E%2E");
+        assertThat(RunningTaskContext.pathSegment("../../etc/passwd")).doesNotContain("/", "..");
+        assertThat(RunningTaskContext.pathSegment("manual__2026-06-01T00:00:00+00:00"))
+                .isEqualTo("manual__2026-06-01T00%3A00%3A00%2B00%3A00");
+        assertThat(RunningTaskContext.pathSegment("é")).isEqualTo("%C3%A9");
+    }
+}
