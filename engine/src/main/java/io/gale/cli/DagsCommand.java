@@ -4,7 +4,6 @@ import io.gale.api.Dag;
 import io.gale.api.Task;
 import io.gale.client.DagSummary;
 import io.gale.core.DagRun;
-import io.gale.core.Json;
 import io.gale.core.TaskInstance;
 import io.gale.dagbag.LoadedDag;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -121,14 +121,14 @@ final class DagsCommand extends Sub implements Runnable {
         String dagId;
         @Parameters(index = "1", arity = "0..1", paramLabel = "LOGICAL_DATE", description = "default: now; without an offset, in the DAG's timezone")
         String logicalDate;
-        @Option(names = {"-c", "--conf"}, description = "JSON object merged over the DAG's params")
-        String conf;
-        @Option(names = "--timeout", defaultValue = "PT1H", description = "give up after this long (ISO-8601 duration)")
+        @Mixin
+        ConfOptions conf;
+        @Option(names = "--timeout", defaultValue = "1h", description = "give up after this long: 90 (seconds), 90s, 5m, 1h30m or PT1H")
         Duration timeout;
 
         @Override
         public Integer call() throws InterruptedException {
-            Map<String, Object> c = Json.conf(conf);
+            Map<String, Object> c = conf.conf();
             LoadedDag d = client().dag(dagId);
             Instant logical = Dates.parse(logicalDate, d.dag().timezone());
             DagRun run = client().test(dagId, logical, c, timeout);
@@ -146,8 +146,8 @@ final class DagsCommand extends Sub implements Runnable {
     static final class Trigger extends Sub implements Callable<Integer> {
         @Parameters(paramLabel = "DAG")
         String dagId;
-        @Option(names = {"-c", "--conf"}, description = "JSON object merged over the DAG's params")
-        String conf;
+        @Mixin
+        ConfOptions conf;
         @Option(names = {"-r", "--run-id"})
         String runId;
         @Option(names = {"-e", "--exec-date", "--logical-date"}, description = "default: now; without an offset, in the DAG's timezone")
@@ -158,7 +158,7 @@ final class DagsCommand extends Sub implements Runnable {
         @Override
         public Integer call() {
             boolean json = isJson(output);
-            Map<String, Object> c = Json.conf(conf);
+            Map<String, Object> c = conf.conf();
             LoadedDag d = client().dag(dagId);
             DagRun run = client().trigger(dagId, c, runId, Dates.parse(logicalDate, d.dag().timezone()));
             if (json) {
