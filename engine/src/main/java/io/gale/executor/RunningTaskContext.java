@@ -154,56 +154,18 @@ final class RunningTaskContext implements TaskContext {
         try {
             return XCOM_MAPPER.writeValueAsString(value);
         } catch (NotData e) {
-            throw new GaleException(what + " that cannot be stored as XCom: " + e.type.getName()
-                    + (e.type == value.getClass() ? "" : " (inside a " + value.getClass().getName() + ")"));
+            throw notStorable(what, e.type, value, "");
         } catch (InvalidDefinitionException e) {
-            Class<?> type = e.getType() == null ? value.getClass() : e.getType().getRawClass();
-            throw new GaleException(what + " that cannot be stored as XCom: " + type.getName()
-                    + (type == value.getClass() ? "" : " (inside a " + value.getClass().getName() + ")")
-                    + " has no properties to store");
+            throw notStorable(what, e.getType() == null ? value.getClass() : e.getType().getRawClass(), value,
+                    ", which has no properties");
         } catch (JsonProcessingException e) {
-            throw new GaleException(what + " that cannot be stored as XCom: " + value.getClass().getName() + " ("
-                    + Text.abbreviate(String.valueOf(e.getOriginalMessage()), 120) + ")");
+            throw notStorable(what, value.getClass(), value, " (" + Text.abbreviate(String.valueOf(e.getOriginalMessage()), 120) + ")");
         }
     }
 
-    /** Json.MAPPER, refusing to write JDK classes as beans. */
-    private static final ObjectMapper XCOM_MAPPER = Json.MAPPER.copy().registerModule(new SimpleModule("gale-xcom")
-            .setSerializerModifier(new BeanSerializerModifier() {
-                @Override
-                public JsonSerializer<?> modifySerializer(SerializationConfig config, BeanDescription description,
-                                                          JsonSerializer<?> serializer) {
-                    Class<?> type = description.getBeanClass();
-                    String module = type.getModule().getName();
-                    boolean platform = module != null && (module.startsWith("java.") || module.startsWith("jdk."));
-                    return serializer instanceof BeanSerializerBase && platform && !type.isRecord()
-                            ? new Refused(type) : serializer;
-                }
-            }));
-
-    /** Writes nothing: throws {@link NotData} for a type that is not data. */
-    private static final class Refused extends StdSerializer<Object> {
-        private final Class<?> type;
-
-        Refused(Class<?> type) {
-            super(Object.class);
-            this.type = type;
-        }
-
-        @Override
-        public void serialize(Object value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            throw new NotData(gen, type);
-        }
-    }
-
-    /** A value (or a part of it) that is not data. */
-    private static final class NotData extends JsonMappingException {
-        private final transient Class<?> type;
-
-        NotData(JsonGenerator gen, Class<?> type) {
-            super(gen, type.getName() + " is not data");
-            this.type = type;
-        }
+    private static GaleException notStorable(String what, Class<?> type, Object value, String detail) {
+        return new GaleException(what + " that cannot be stored as XCom: " + type.getName()
+                + (type == value.getClass() ? "" : " (inside a " + value.getClass().getName() + ")") + detail);
     }
 
     @Override
@@ -324,4 +286,43 @@ final class RunningTaskContext implements TaskContext {
     }
 
     private static final String HEX = "0123456789ABCDEF";
+
+    /** Json.MAPPER, refusing to write JDK classes as beans. */
+    private static final ObjectMapper XCOM_MAPPER = Json.MAPPER.copy().registerModule(new SimpleModule("gale-xcom")
+            .setSerializerModifier(new BeanSerializerModifier() {
+                @Override
+                public JsonSerializer<?> modifySerializer(SerializationConfig config, BeanDescription description,
+                                                          JsonSerializer<?> serializer) {
+                    Class<?> type = description.getBeanClass();
+                    String module = type.getModule().getName();
+                    boolean platform = module != null && (module.startsWith("java.") || module.startsWith("jdk."));
+                    return serializer instanceof BeanSerializerBase && platform && !type.isRecord()
+                            ? new Refused(type) : serializer;
+                }
+            }));
+
+    /** Writes nothing: throws {@link NotData} for a type that is not data. */
+    private static final class Refused extends StdSerializer<Object> {
+        private final Class<?> type;
+
+        Refused(Class<?> type) {
+            super(Object.class);
+            this.type = type;
+        }
+
+        @Override
+        public void serialize(Object value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            throw new NotData(gen, type);
+        }
+    }
+
+    /** A value (or a part of it) that is not data. */
+    private static final class NotData extends JsonMappingException {
+        private final transient Class<?> type;
+
+        NotData(JsonGenerator gen, Class<?> type) {
+            super(gen, type.getName() + " is not data");
+            this.type = type;
+        }
+    }
 }

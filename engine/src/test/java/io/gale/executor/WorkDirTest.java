@@ -6,7 +6,8 @@ import io.gale.api.Dag;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
 import io.gale.core.RunType;
-import io.gale.store.NewDagRun;
+import io.gale.core.Json;
+import io.gale.core.TaskState;
 import io.gale.testing.Harness;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,21 +27,23 @@ class WorkDirTest {
 
     @Test
     void idsMapToDistinctFoldersInsideTheWorkRoot() throws Exception {
-        var dag = Dag.builder("..");
-        for (String task : List.of("..", ".", "a.b", "a_b", "a-b")) {
-            dag.task(task, ctx -> ctx.workDir().toString());
+        List<String> taskIds = List.of("..", ".", "a.b", "a_b", "a-b");
+        var builder = Dag.builder("..");
+        for (String task : taskIds) {
+            builder.task(task, ctx -> ctx.workDir().toString());
         }
-        try (Harness h = new Harness(home, dag.build())) {
-            Path workRoot = home.resolve("work").toAbsolutePath().normalize();
-            List<String> dirs = new ArrayList<>();
+        Dag dag = builder.build();
+        Path workRoot = home.resolve("work").toAbsolutePath().normalize();
+        try (Harness h = new Harness(home, dag)) {
+            TaskRunner runner = new TaskRunner(h.store, workRoot, Map.of(), h.clock);
             Instant t = h.clock.instant();
-            for (String runId : List.of("a:b", "a_b", "a%3Ab", "..")) {
-                t = t.plusSeconds(60);
-                DagRun run = h.store.runs().create(new NewDagRun("..", runId, RunType.MANUAL, t, t, t, DagRunState.QUEUED, Map.of()));
-                assertThat(h.runToEnd(run).state()).isEqualTo(DagRunState.SUCCESS);
-                for (String task : List.of("..", ".", "a.b", "a_b", "a-b")) {
-                    String json = h.client().xcoms("..", runId, task, "return_value").get(0).json();
-                    Path dir = Path.of(io.gale.core.Json.read(json, String.class));
+            List<String> dirs = new ArrayList<>();
+            for (String runId : List.of("a:b", "a_b", "a%3Ab", "..", "../../etc")) {
+                DagRun run = new DagRun(0, "..", runId, RunType.MANUAL, t, t, t, DagRunState.RUNNING, Map.of(), t, t, null, null);
+                for (String task : taskIds) {
+                    TaskEvent e = runner.run(new TaskWorkload(dag, dag.task(task), run, 1, 1));
+                    assertThat(e.state()).as(e.log()).isEqualTo(TaskState.SUCCESS);
+                    Path dir = Path.of(Json.read(e.xcoms().get("return_value"), String.class));
                     assertThat(dir.normalize()).as(dir.toString()).isEqualTo(dir);
                     assertThat(dir.startsWith(workRoot)).as(dir + " is inside " + workRoot).isTrue();
                     assertThat(workRoot.relativize(dir).getNameCount()).as(dir.toString()).isEqualTo(3);
@@ -52,8 +54,7 @@ class WorkDirTest {
                     dirs.add(dir.toString());
                 }
             }
-            Set<String> distinct = new HashSet<>(dirs);
-            assertThat(distinct).as("one folder per (run, task)").hasSize(dirs.size());
+            assertThat(new HashSet<>(dirs)).as("one folder per (run, task)").hasSize(dirs.size());
         }
     }
 
