@@ -3,7 +3,6 @@ package io.gale.cli;
 import io.gale.client.Backfills;
 import io.gale.core.BadRequestException;
 import io.gale.core.DagRun;
-import io.gale.core.Json;
 import io.gale.scheduler.SchedulableDag;
 import io.gale.store.BackfillRepository.Backfill;
 import io.gale.store.BackfillRepository.Progress;
@@ -15,6 +14,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,8 +40,8 @@ final class BackfillCommand extends Sub implements Callable<Integer> {
     boolean backwards;
     @Option(names = {"-n", "--dry-run"}, description = "print the runs it would create; write nothing")
     boolean dryRun;
-    @Option(names = {"-c", "--conf"}, description = "JSON object for every run's conf")
-    String conf;
+    @Mixin
+    ConfOptions conf;
     @Option(names = "--max-active-runs", description = "runs of this backfill at once (default: the DAG's max_active_runs)")
     Integer maxActiveRuns;
     @Option(names = {"-y", "--yes"}, description = "do not ask for confirmation")
@@ -71,7 +71,7 @@ final class BackfillCommand extends Sub implements Callable<Integer> {
                 out().println("Dates without an offset are read in the DAG's timezone " + zone + ": "
                         + from.atZone(zone) + " .. " + to.atZone(zone) + " (" + from + " .. " + to + " UTC), both inclusive");
             }
-            var request = new Backfills.Request(dagId, from, to, reset, rerunFailed, backwards, Json.conf(conf), maxActiveRuns);
+            var request = new Backfills.Request(dagId, from, to, reset, rerunFailed, backwards, conf.conf(), maxActiveRuns);
             var plan = client.backfills().plan(d, request);
             report(plan);
             if (dryRun) {

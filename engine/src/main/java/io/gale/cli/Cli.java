@@ -4,20 +4,31 @@ import io.gale.client.GaleClient;
 import io.gale.config.ConfigException;
 import io.gale.config.GaleConfig;
 import io.gale.core.GaleException;
+import io.gale.core.Secrets;
+import io.gale.core.Text;
 import io.gale.store.StoreException;
 import io.gale.api.DagValidationException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
  * Runs one {@code gale} command: parses the arguments, opens the client when the command needs
  * it, and maps failures to a one-line message on stderr and a non-zero exit code (1 for a
- * failed command, 2 for bad usage). {@code --verbose} adds the stack trace.
+ * failed command, 2 for bad usage). {@code --verbose} adds the stack trace. Passwords are
+ * masked and echoed input is cut short; picocli's {@code @file} argument expansion is off.
  */
 public final class Cli {
+
+    private static final int MAX_MESSAGE = 300;
+    private static final int MAX_QUOTED = 80;
+    private static final Pattern QUOTED = Pattern.compile("'([^']{" + (MAX_QUOTED + 1) + ",})'");
 
     private final GaleConfig config;
     private final Function<GaleConfig, GaleClient> opener;
@@ -60,13 +71,25 @@ public final class Cli {
         GaleCommand top = new GaleCommand(this);
         CommandLine cmd = new CommandLine(top);
         extraCommands.forEach(cmd::addSubcommand);
+        cmd.setExpandAtFiles(false);
+        cmd.registerConverter(Duration.class, new DurationConverter());
         cmd.setOut(out);
         cmd.setErr(err);
         this.err = err;
+        cmd.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine failed = e.getCommandLine();
+            err.println("Error: " + mask(shorten(e.getMessage())));
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("Run '" + failed.getCommandSpec().qualifiedName() + " --help' for its usage.");
+            err.flush();
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cmd.setExecutionExceptionHandler((e, line, parsed) -> {
-            err.println("Error: " + message(e));
+            err.println("Error: " + mask(message(e)));
             if (top.verbose) {
-                e.printStackTrace(err);
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                err.print(mask(trace.toString()));
             }
             err.flush();
             return 1;
@@ -81,6 +104,32 @@ public final class Cli {
             out.flush();
             err.flush();
         }
+    }
+
+    /** The text with the configured database password and any password in a URL masked. */
+    private String mask(String text) {
+        List<String> secrets = new ArrayList<>(List.of(Secrets.passwordsIn(config.databaseUrl())));
+        secrets.add(config.databasePassword());
+        return Secrets.mask(text, secrets.toArray(String[]::new));
+    }
+
+    /**
+     * One line of at most {@value #MAX_MESSAGE} characters: quoted values longer than
+     * {@value #MAX_QUOTED} characters (e.g. a whole file given as an argument) are cut with an ellipsis.
+     */
+    static String shorten(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        String oneLine = message.strip().replaceAll("\\s*\\R\\s*", " ");
+        Matcher quoted = QUOTED.matcher(oneLine);
+        StringBuilder sb = new StringBuilder();
+        while (quoted.find()) {
+            quoted.appendReplacement(sb, Matcher.quoteReplacement(
+                    "'" + quoted.group(1).substring(0, MAX_QUOTED) + Text.ELLIPSIS + "'"));
+        }
+        quoted.appendTail(sb);
+        return Text.abbreviate(sb.toString(), MAX_MESSAGE);
     }
 
     static String message(Throwable e) {
@@ -98,7 +147,7 @@ public final class Cli {
     }
 
     private static String firstLine(String s) {
-        return s == null ? "unknown error" : s.lines().findFirst().orElse("");
+        return s == null ? "unknown error" : shorten(s.lines().findFirst().orElse(""));
     }
 
     public static void main(String[] args) {
@@ -113,7 +162,7 @@ public final class Cli {
         try {
             config = GaleConfig.fromEnvironment();
         } catch (ConfigException e) {
-            err.println("Error: " + e.getMessage());
+            err.println("Error: " + Secrets.mask(shorten(e.getMessage()), Secrets.passwordsIn(System.getenv("GALE_DATABASE_URL"))));
             return 1;
         }
         Cli cli = new Cli(config, GaleClient::open);

@@ -2,7 +2,6 @@ package io.gale.cli;
 
 import io.gale.client.DagSummary;
 import io.gale.core.DagRun;
-import io.gale.core.Json;
 import io.gale.core.TaskInstance;
 import io.gale.core.SerializedDag;
 import io.gale.core.SerializedTask;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -123,14 +123,14 @@ final class DagsCommand extends Sub implements Runnable {
         String dagId;
         @Parameters(index = "1", arity = "0..1", paramLabel = "LOGICAL_DATE", description = "default: now; without an offset, in the DAG's timezone")
         String logicalDate;
-        @Option(names = {"-c", "--conf"}, description = "JSON object merged over the DAG's params")
-        String conf;
-        @Option(names = "--timeout", defaultValue = "PT1H", description = "give up after this long (ISO-8601 duration)")
+        @Mixin
+        ConfOptions conf;
+        @Option(names = "--timeout", defaultValue = "1h", description = "give up after this long: 90 (seconds), 90s, 5m, 1h30m or PT1H")
         Duration timeout;
 
         @Override
         public Integer call() throws InterruptedException {
-            Map<String, Object> c = Json.conf(conf);
+            Map<String, Object> c = conf.conf();
             client().processDags();
             Instant logical = Dates.parse(logicalDate, ZoneId.of(client().dag(dagId).timezone()));
             DagRun run = client().test(dagId, logical, c, timeout);
@@ -148,8 +148,8 @@ final class DagsCommand extends Sub implements Runnable {
     static final class Trigger extends Sub implements Callable<Integer> {
         @Parameters(paramLabel = "DAG")
         String dagId;
-        @Option(names = {"-c", "--conf"}, description = "JSON object merged over the DAG's params")
-        String conf;
+        @Mixin
+        ConfOptions conf;
         @Option(names = {"-r", "--run-id"})
         String runId;
         @Option(names = {"-e", "--exec-date", "--logical-date"}, description = "default: now; without an offset, in the DAG's timezone")
@@ -160,7 +160,7 @@ final class DagsCommand extends Sub implements Runnable {
         @Override
         public Integer call() {
             boolean json = isJson(output);
-            Map<String, Object> c = Json.conf(conf);
+            Map<String, Object> c = conf.conf();
             DagRun run = client().trigger(dagId, c, runId, Dates.parse(logicalDate, ZoneId.of(client().dag(dagId).timezone())));
             if (json) {
                 json(runJson(run));

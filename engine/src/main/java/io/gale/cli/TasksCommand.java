@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,11 +32,14 @@ final class TasksCommand extends Sub implements Runnable {
         String taskId;
         @Parameters(index = "2", arity = "0..1", paramLabel = "LOGICAL_DATE")
         String logicalDate;
+        @Mixin
+        ConfOptions conf;
 
         @Override
         public Integer call() {
+            Map<String, Object> c = conf.conf();
             client().processDags();
-            TaskEvent e = client().testTask(dagId, taskId, Dates.parse(logicalDate, java.time.ZoneId.of(client().dag(dagId).timezone())));
+            TaskEvent e = client().testTask(dagId, taskId, Dates.parse(logicalDate, java.time.ZoneId.of(client().dag(dagId).timezone())), c);
             out().print(e.log());
             e.xcoms().forEach((k, v) -> out().println("XCom " + k + " = " + v));
             out().println("Task " + taskId + " " + e.state().id());

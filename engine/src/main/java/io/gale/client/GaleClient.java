@@ -160,9 +160,7 @@ public final class GaleClient implements AutoCloseable {
         SchedulableDag d = schedulable(dagId);
         Instant logical = logicalDate != null ? logicalDate : clock.instant().truncatedTo(ChronoUnit.MICROS);
         String id = runId != null ? runId : RunType.MANUAL.runId(logical);
-        if (id.isBlank() || id.length() > 250) {
-            throw new BadRequestException("run id must be 1 to 250 characters, got '" + id + "'");
-        }
+        io.gale.core.RunIds.validate(id);
         DataInterval interval = d.timetable().inferManualDataInterval(logical);
         DagRun run = store.runs().create(new NewDagRun(dagId, id, RunType.MANUAL, logical, interval.start(), interval.end(),
                 DagRunState.QUEUED, conf == null ? Map.of() : conf));
@@ -215,9 +213,10 @@ public final class GaleClient implements AutoCloseable {
 
     /**
      * Airflow's {@code tasks test}: runs one task once, ignoring its upstream tasks and recording
-     * nothing. XCom pulls read the run with that logical date, if there is one.
+     * nothing. XCom pulls read the run with that logical date, if there is one; a non-empty
+     * {@code conf} replaces that run's conf for this one try.
      */
-    public TaskEvent testTask(String dagId, String taskId, Instant logicalDate) {
+    public TaskEvent testTask(String dagId, String taskId, Instant logicalDate, Map<String, Object> conf) {
         SchedulableDag d = schedulable(dagId);
         var task = d.task(taskId);
         if (task == null) {
@@ -229,6 +228,10 @@ public final class GaleClient implements AutoCloseable {
             return new DagRun(0, dagId, RunType.MANUAL.runId(logical), RunType.MANUAL, logical, interval.start(),
                     interval.end(), DagRunState.RUNNING, Map.of(), clock.instant(), clock.instant(), null, null);
         });
+        if (conf != null && !conf.isEmpty()) {
+            run = new DagRun(run.id(), dagId, run.runId(), run.runType(), logical, run.dataIntervalStart(), run.dataIntervalEnd(),
+                    run.state(), conf, run.queuedAt(), run.startDate(), run.endDate(), run.backfillId());
+        }
         return runner().run(new TaskWorkload(d.dag(), task, run, 1, 1));
     }
 

@@ -96,7 +96,8 @@ public record GaleConfig(Path home, String databaseUrl, String databaseUser, Str
 
     @Override
     public String toString() {
-        return "GaleConfig[home=" + home + ", databaseUrl=" + databaseUrl + ", dagsFolder=" + dagsFolder
+        return "GaleConfig[home=" + home + ", databaseUrl=" + io.gale.core.Secrets.mask(databaseUrl, databasePassword)
+                + ", dagsFolder=" + dagsFolder
                 + ", parallelism=" + parallelism + "]";
     }
 }

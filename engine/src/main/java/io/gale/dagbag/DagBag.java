@@ -216,19 +216,25 @@ public final class DagBag implements DagCode {
     }
 
     /** Loads one file outside the bag (the DAG processor's child does this); its classes are released after. */
-    FileLoad loadOnce(Path file) {
-        FileResult r = loadFile(file, "");
+    FileLoad loadOnce(Path file, Runnable compiled) {
+        FileResult r = loadFile(file, "", compiled);
         close(r);
         return new FileLoad(r.dags(), r.error());
     }
 
     private FileResult loadFile(Path file, String fp) {
+        return loadFile(file, fp, () -> { });
+    }
+
+    /** Loads a file; {@code compiled} runs once its classes are loaded, before any of its code runs. */
+    private FileResult loadFile(Path file, String fp, Runnable compiled) {
         String where = file.toString();
         ClassLoader loader = null;
         try {
             List<Class<?>> classes = file.toString().endsWith(".java")
                     ? compiler.compile(file, parent) : jarClasses(file);
             loader = classes.isEmpty() ? null : classes.get(0).getClassLoader();
+            compiled.run();
             List<DagDefinition> defs = new ArrayList<>();
             for (Class<?> c : classes) {
                 if (DagDefinition.class.isAssignableFrom(c) && !c.isInterface() && !Modifier.isAbstract(c.getModifiers())

@@ -45,6 +45,8 @@ public final class DagProcessor implements AutoCloseable {
     public static final String CLASSPATH_BUNDLE = "classpath";
 
     private static final Logger LOG = LoggerFactory.getLogger(DagProcessor.class);
+    /** How long the child may take to start, and to compile one file, before it is replaced. */
+    private static final Duration COMPILE_TIMEOUT = Duration.ofSeconds(120);
 
     /** What the last load of one file gave. */
     private record FileState(String fingerprint, List<SerializedDag> dags, String error) {
@@ -246,14 +248,15 @@ public final class DagProcessor implements AutoCloseable {
             if (child == null || !child.process.isAlive()) {
                 child = new Child(cacheDir, logFile);
             }
-            String line = child.ask(Json.write(request), importTimeout);
-            if (line != null) {
-                return Json.read(line, ProcessorChild.Answer.class);
+            Child.Reply reply = child.ask(Json.write(request), importTimeout);
+            if (reply.line() != null) {
+                return Json.read(reply.line(), ProcessorChild.Answer.class);
             }
             String why;
             if (child.process.isAlive()) {
-                why = "loading took longer than " + importTimeout.toSeconds()
-                        + " s (GALE_DAGBAG_IMPORT_TIMEOUT) and was stopped";
+                why = reply.defining() ? "loading took longer than " + importTimeout.toSeconds()
+                        + " s (GALE_DAGBAG_IMPORT_TIMEOUT) and was stopped"
+                        : "compiling took longer than " + COMPILE_TIMEOUT.toSeconds() + " s and was stopped";
             } else {
                 why = "the DAG processor's child process exited with code " + child.exitCode()
                         + " while loading it (does the DAG code call System.exit?)";
@@ -285,8 +288,11 @@ public final class DagProcessor implements AutoCloseable {
         private final Process process;
         private final BufferedWriter in;
         private final LinkedBlockingQueue<String> answers = new LinkedBlockingQueue<>();
+        private final Path logFile;
+        private boolean ready;
 
         Child(Path cacheDir, Path logFile) throws IOException {
+            this.logFile = logFile;
             Files.createDirectories(logFile.getParent());
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss4m",
@@ -308,22 +314,43 @@ public final class DagProcessor implements AutoCloseable {
             reader.start();
         }
 
-        /** The answer line, or null when the child exited or did not answer in time. */
-        String ask(String request, Duration timeout) throws IOException {
+        /** An answer line (null when the child exited or did not answer in time), and whether DAG code had started to run. */
+        record Reply(String line, boolean defining) {
+        }
+
+        /**
+         * Sends a request and waits for its answer: up to {@link #COMPILE_TIMEOUT} for the child to
+         * start and compile, then up to {@code timeout} once the file's own code runs.
+         */
+        Reply ask(String request, Duration timeout) throws IOException {
             try {
-                in.write(request);
-                in.newLine();
-                in.flush();
-            } catch (IOException e) {
-                return null; // it exited before reading
-            }
-            try {
-                String line = answers.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (EOF.equals(line)) {
-                    process.waitFor(5, TimeUnit.SECONDS);
-                    return null;
+                if (!ready) {
+                    String first = answers.poll(COMPILE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    if (!ProcessorChild.READY.equals(first)) {
+                        throw new IOException("its child process did not start (see " + logFile + ")");
+                    }
+                    ready = true;
                 }
-                return line;
+                try {
+                    in.write(request);
+                    in.newLine();
+                    in.flush();
+                } catch (IOException e) {
+                    return new Reply(null, false); // it exited before reading
+                }
+                boolean defining = false;
+                while (true) {
+                    String line = answers.poll((defining ? timeout : COMPILE_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
+                    if (ProcessorChild.DEFINING.equals(line)) {
+                        defining = true;
+                        continue;
+                    }
+                    if (EOF.equals(line)) {
+                        process.waitFor(5, TimeUnit.SECONDS);
+                        return new Reply(null, defining);
+                    }
+                    return new Reply(line, defining);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for the DAG processor's child");

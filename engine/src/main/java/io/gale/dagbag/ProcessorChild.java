@@ -28,6 +28,11 @@ public final class ProcessorChild {
     record Answer(List<SerializedDag> dags, Map<String, String> errors) {
     }
 
+    /** Sent once the child has started, so that start-up time never counts against a file. */
+    static final String READY = "ready";
+    /** Sent once a file's classes are compiled and loaded: from here its code runs, and the import timeout applies. */
+    static final String DEFINING = "defining";
+
     private ProcessorChild() {
     }
 
@@ -37,6 +42,7 @@ public final class ProcessorChild {
         System.setOut(System.err);
         DagBag bag = new DagBag(null, Path.of(args[0]), ProcessorChild.class.getClassLoader());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        answers.println(READY);
         for (String line; (line = in.readLine()) != null; ) {
             Request r = Json.read(line, Request.class);
             Answer a;
@@ -47,7 +53,7 @@ public final class ProcessorChild {
             } else {
                 Answer loaded;
                 try {
-                    DagBag.FileLoad f = bag.loadOnce(Path.of(r.file()));
+                    DagBag.FileLoad f = bag.loadOnce(Path.of(r.file()), () -> answers.println(DEFINING));
                     loaded = f.error() != null ? new Answer(List.of(), Map.of(r.file(), f.error()))
                             : new Answer(f.dags().stream().map(d -> SerializedDag.of(d.dag(), d.fileloc(), r.bundle())).toList(), Map.of());
                 } catch (Throwable e) {

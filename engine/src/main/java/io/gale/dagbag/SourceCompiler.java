@@ -26,12 +26,15 @@ import javax.tools.ToolProvider;
  */
 final class SourceCompiler {
 
-    /** A source file that does not compile; the message quotes the compiler's first errors. */
+    /** A source file that does not compile; the message quotes javac's first errors in full, one after another. */
     static final class CompileException extends RuntimeException {
         CompileException(String message) {
             super(message);
         }
     }
+
+    /** At most this many of javac's errors are quoted in the import error. */
+    static final int MAX_DIAGNOSTICS = 20;
 
     private final Path cacheDir;
 
@@ -73,12 +76,16 @@ final class SourceCompiler {
                     "-encoding", "UTF-8", "--release", "17", "-nowarn", "-parameters");
             boolean ok = javac.getTask(null, fm, diags, options, null, fm.getJavaFileObjects(source.toFile())).call();
             if (!ok) {
-                List<String> errors = diags.getDiagnostics().stream()
-                        .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
-                        .map(d -> source.getFileName() + ":" + d.getLineNumber() + ": " + d.getMessage(Locale.ROOT).lines().findFirst().orElse(""))
-                        .limit(3).toList();
+                List<Diagnostic<? extends JavaFileObject>> errors = diags.getDiagnostics().stream()
+                        .filter(d -> d.getKind() == Diagnostic.Kind.ERROR).toList();
+                List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
+                StringBuilder message = new StringBuilder("compilation failed: ");
+                errors.stream().limit(MAX_DIAGNOSTICS).forEach(d -> message.append(format(source, lines, d)).append('\n'));
+                if (errors.size() > MAX_DIAGNOSTICS) {
+                    message.append("... and ").append(errors.size() - MAX_DIAGNOSTICS).append(" more errors\n");
+                }
                 deleteTree(tmp);
-                throw new CompileException("compilation failed: " + String.join("; ", errors));
+                throw new CompileException(message.toString().stripTrailing());
             }
         }
         deleteTree(out);
@@ -88,6 +95,30 @@ final class SourceCompiler {
             // another process compiled the same content first
             deleteTree(tmp);
         }
+    }
+
+    /**
+     * One diagnostic as javac prints it: {@code File.java:12: error: message}, the source line
+     * with a caret under the column, then the message's other lines ({@code symbol: ...}).
+     */
+    private static String format(Path source, List<String> lines, Diagnostic<? extends JavaFileObject> d) {
+        List<String> message = d.getMessage(Locale.ROOT).lines().toList();
+        StringBuilder sb = new StringBuilder().append(source.getFileName());
+        if (d.getLineNumber() != Diagnostic.NOPOS) {
+            sb.append(':').append(d.getLineNumber());
+        }
+        sb.append(": error: ").append(message.isEmpty() ? "" : message.get(0));
+        long line = d.getLineNumber();
+        if (line != Diagnostic.NOPOS && line >= 1 && line <= lines.size()) {
+            String text = lines.get((int) line - 1);
+            sb.append('\n').append(text);
+            long column = d.getColumnNumber();
+            if (column != Diagnostic.NOPOS && column >= 1 && column <= text.length() + 1) {
+                sb.append('\n').append(text.substring(0, (int) column - 1).replaceAll("[^\t]", " ")).append('^');
+            }
+        }
+        message.stream().skip(1).forEach(m -> sb.append('\n').append(m));
+        return sb.toString();
     }
 
     /** The running classpath plus where Gale's API classes were loaded from (a surefire run hides them in a manifest jar). */

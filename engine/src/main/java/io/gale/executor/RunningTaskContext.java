@@ -1,5 +1,18 @@
 package io.gale.executor;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.gale.api.Connection;
 import io.gale.api.ModelRegistry;
 import io.gale.api.TaskContext;
@@ -7,6 +20,7 @@ import io.gale.api.TaskLog;
 import io.gale.core.GaleException;
 import io.gale.core.Json;
 import io.gale.core.TaskKey;
+import io.gale.core.Text;
 import io.gale.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -121,7 +135,37 @@ final class RunningTaskContext implements TaskContext {
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("task '" + taskId() + "': XCom key must not be empty");
         }
-        pushes.put(key, Json.write(value));
+        pushes.put(key, xcomJson(value, "task '" + taskId() + "' pushed XCom '" + key + "' with a value"));
+    }
+
+    /** Stores the value the operator returned as XCom {@code return_value}. */
+    void pushReturnValue(Object value) {
+        pushes.put(RETURN_VALUE, xcomJson(value, "task returned a value"));
+    }
+
+    /**
+     * The value as XCom JSON, or a one-line {@link GaleException} naming its type if it is not
+     * data: a record, a bean with properties, a collection, an array, a map, a string, a number,
+     * a boolean, an enum, a java.time value or null (and so on, all the way down). Other JDK
+     * objects (a {@code Thread}, a stream, an {@code Optional}) and objects without properties
+     * are refused rather than dumped.
+     */
+    static String xcomJson(Object value, String what) {
+        try {
+            return XCOM_MAPPER.writeValueAsString(value);
+        } catch (NotData e) {
+            throw notStorable(what, e.type, value, "");
+        } catch (InvalidDefinitionException e) {
+            throw notStorable(what, e.getType() == null ? value.getClass() : e.getType().getRawClass(), value,
+                    ", which has no properties");
+        } catch (JsonProcessingException e) {
+            throw notStorable(what, value.getClass(), value, " (" + Text.abbreviate(String.valueOf(e.getOriginalMessage()), 120) + ")");
+        }
+    }
+
+    private static GaleException notStorable(String what, Class<?> type, Object value, String detail) {
+        return new GaleException(what + " that cannot be stored as XCom: " + type.getName()
+                + (type == value.getClass() ? "" : " (inside a " + value.getClass().getName() + ")") + detail);
     }
 
     @Override
@@ -154,7 +198,7 @@ final class RunningTaskContext implements TaskContext {
 
     @Override
     public Path workDir() {
-        Path dir = workRoot.resolve(dagId()).resolve(safe(runId())).resolve(taskId());
+        Path dir = workRoot.resolve(pathSegment(dagId())).resolve(pathSegment(runId())).resolve(pathSegment(taskId()));
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
@@ -223,7 +267,62 @@ final class RunningTaskContext implements TaskContext {
         return key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
     }
 
-    static String safe(String runId) {
-        return runId.replaceAll("[^A-Za-z0-9_.\\-+]", "_");
+    /**
+     * An id as one folder name, injectively: every character outside {@code [A-Za-z0-9_-]}
+     * (including {@code .}, {@code :}, {@code /} and {@code %}) becomes {@code %XX} of its UTF-8
+     * bytes, so {@code ..} or a separator can never appear and distinct ids get distinct folders.
+     */
+    static String pathSegment(String id) {
+        StringBuilder sb = new StringBuilder(id.length());
+        for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {
+                sb.append(c);
+            } else {
+                sb.append('%').append(HEX.charAt(c >> 4)).append(HEX.charAt(c & 0xf));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static final String HEX = "0123456789ABCDEF";
+
+    /** Json.MAPPER, refusing to write JDK classes as beans. */
+    private static final ObjectMapper XCOM_MAPPER = Json.MAPPER.copy().registerModule(new SimpleModule("gale-xcom")
+            .setSerializerModifier(new BeanSerializerModifier() {
+                @Override
+                public JsonSerializer<?> modifySerializer(SerializationConfig config, BeanDescription description,
+                                                          JsonSerializer<?> serializer) {
+                    Class<?> type = description.getBeanClass();
+                    String module = type.getModule().getName();
+                    boolean platform = module != null && (module.startsWith("java.") || module.startsWith("jdk."));
+                    return serializer instanceof BeanSerializerBase && platform && !type.isRecord()
+                            ? new Refused(type) : serializer;
+                }
+            }));
+
+    /** Writes nothing: throws {@link NotData} for a type that is not data. */
+    private static final class Refused extends StdSerializer<Object> {
+        private final Class<?> type;
+
+        Refused(Class<?> type) {
+            super(Object.class);
+            this.type = type;
+        }
+
+        @Override
+        public void serialize(Object value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            throw new NotData(gen, type);
+        }
+    }
+
+    /** A value (or a part of it) that is not data. */
+    private static final class NotData extends JsonMappingException {
+        private final transient Class<?> type;
+
+        NotData(JsonGenerator gen, Class<?> type) {
+            super(gen, type.getName() + " is not data");
+            this.type = type;
+        }
     }
 }

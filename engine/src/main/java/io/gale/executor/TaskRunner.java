@@ -53,7 +53,7 @@ public final class TaskRunner {
             task = task(w);
             Object value = execute(task, w, ctx);
             if (value != null) {
-                ctx.xcomPush(io.gale.api.TaskContext.RETURN_VALUE, value);
+                ctx.pushReturnValue(value);
             }
             state = TaskState.SUCCESS;
         } catch (SkipTask e) {

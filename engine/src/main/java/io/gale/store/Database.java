@@ -3,9 +3,12 @@ package io.gale.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.gale.config.GaleConfig;
+import io.gale.core.Secrets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -59,7 +62,7 @@ public final class Database implements AutoCloseable {
     /** Connects to an external PostgreSQL server (not migrated yet: call {@link #migrate()}). */
     public static Database external(String url, String user, String password) {
         checkReachable(url, user, password);
-        return new Database(pool(url, user, password, 1), "PostgreSQL at " + url, null);
+        return new Database(pool(url, user, password, 1), "PostgreSQL at " + Secrets.maskUrl(url), null);
     }
 
     /** Applies the migrations in {@code migrations/} that this database does not have yet. */
@@ -109,8 +112,10 @@ public final class Database implements AutoCloseable {
             // reachable
         } catch (SQLException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            if (password != null) reason = reason.replace(password, "***");
-            throw new StoreException("cannot connect to PostgreSQL at " + url + ": " + reason
+            List<String> secrets = new ArrayList<>(List.of(Secrets.passwordsIn(url)));
+            secrets.add(password);
+            reason = Secrets.mask(reason, secrets.toArray(String[]::new));
+            throw new StoreException("cannot connect to PostgreSQL at " + Secrets.maskUrl(url) + ": " + reason
                     + ". Check GALE_DATABASE_URL, GALE_DATABASE_USER and GALE_DATABASE_PASSWORD, or unset GALE_DATABASE_URL to use the embedded database");
         }
     }
