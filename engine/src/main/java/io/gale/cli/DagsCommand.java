@@ -127,13 +127,23 @@ final class DagsCommand extends Sub implements Runnable {
         ConfOptions conf;
         @Option(names = "--timeout", defaultValue = "1h", description = "give up after this long: 90 (seconds), 90s, 5m, 1h30m or PT1H")
         Duration timeout;
+        @Option(names = "--replace", description = "delete a run the scheduler or a user made at that logical date (with its logs and XComs) and test in its place")
+        boolean replace;
+        @Option(names = {"-y", "--yes"}, description = "with --replace: do not ask for confirmation")
+        boolean yes;
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() throws Exception {
             Map<String, Object> c = conf.conf();
             client().processDags();
             Instant logical = Dates.parse(logicalDate, ZoneId.of(client().dag(dagId).timezone()));
-            DagRun run = client().test(dagId, logical, c, timeout);
+            var existing = client().runAt(dagId, logical).filter(r -> !io.gale.client.GaleClient.isTestRun(r));
+            if (replace && existing.isPresent() && !yes && !confirm("Delete run " + existing.get().runId() + " ("
+                    + existing.get().state().id() + ") with its task instances, logs and XComs?", "not replacing run "
+                    + existing.get().runId())) {
+                return 1;
+            }
+            DagRun run = client().test(dagId, logical, c, timeout, replace);
             Table t = new Table("task_id", "state", "tries", "duration_s");
             for (TaskInstance ti : client().taskStates(dagId, run.runId())) {
                 t.row(ti.taskId(), ti.state().id(), ti.tryNumber(), ti.duration() == null ? "" : String.format("%.3f", ti.duration()));

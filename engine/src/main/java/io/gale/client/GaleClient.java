@@ -2,6 +2,7 @@ package io.gale.client;
 
 import io.gale.config.GaleConfig;
 import io.gale.core.BadRequestException;
+import io.gale.core.ConflictException;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
 import io.gale.core.NotFoundException;
@@ -33,6 +34,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -44,6 +46,9 @@ import java.util.regex.PatternSyntaxException;
  * DAG code; only {@link #test} and {@link #testTask} load the code of the DAG they run.
  */
 public final class GaleClient implements AutoCloseable {
+
+    /** Run ids of runs made by {@link #test} start with this. */
+    public static final String TEST_RUN_PREFIX = "test__";
 
     private final GaleConfig config;
     private final Database database;
@@ -193,22 +198,44 @@ public final class GaleClient implements AutoCloseable {
     /**
      * Airflow's {@code dags test}: runs one whole run in this process (paused or not) and returns
      * it when it has finished, with the DAG as the processor last recorded it (call
-     * {@link #processDags()} first to read its file again) and its code loaded here. A run with
-     * the same logical date is replaced.
+     * {@link #processDags()} first to read its file again) and its code loaded here. An earlier
+     * test run at the same logical date is replaced; any other run there only when {@code replace}
+     * is true, else this throws a {@link ConflictException} naming it.
      */
-    public DagRun test(String dagId, Instant logicalDate, Map<String, Object> conf, Duration timeout) throws InterruptedException {
+    public DagRun test(String dagId, Instant logicalDate, Map<String, Object> conf, Duration timeout, boolean replace)
+            throws InterruptedException {
         SchedulableDag d = schedulable(dagId);
-        Instant logical = logicalDate != null ? logicalDate : clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant logical = testDate(logicalDate);
         DataInterval interval = d.timetable().inferManualDataInterval(logical);
         DagRun run = store.transaction(tx -> {
-            tx.runs().findByLogicalDate(dagId, logical).ifPresent(old -> tx.runs().delete(dagId, old.runId()));
-            return tx.runs().create(new NewDagRun(dagId, RunType.MANUAL.runId(logical), RunType.MANUAL, logical,
-                    interval.start(), interval.end(), DagRunState.QUEUED, conf == null ? Map.of() : conf));
+            Optional<DagRun> old = tx.runs().findByLogicalDate(dagId, logical);
+            if (old.isPresent() && !isTestRun(old.get()) && !replace) {
+                throw new ConflictException("DAG '" + dagId + "' already has run '" + old.get().runId() + "' ("
+                        + old.get().runType().id() + ", " + old.get().state().id() + ") at logical date " + logical
+                        + ": test at another date, or pass --replace to delete it with its task instances, logs and XComs");
+            }
+            old.ifPresent(o -> tx.runs().delete(dagId, o.runId()));
+            return tx.runs().create(new NewDagRun(dagId, TEST_RUN_PREFIX + RunType.MANUAL.runId(logical).substring("manual__".length()),
+                    RunType.MANUAL, logical, interval.start(), interval.end(), DagRunState.QUEUED, conf == null ? Map.of() : conf));
         });
         try (LocalExecutor executor = newExecutor();
              Scheduler scheduler = newScheduler(executor, Scheduler.Settings.defaults().withCreateRuns(false))) {
             return scheduler.runToCompletion(run, timeout);
         }
+    }
+
+    /** The run of a DAG at a logical date ({@code dags test}'s default: now), if there is one. */
+    public Optional<DagRun> runAt(String dagId, Instant logicalDate) {
+        return store.runs().findByLogicalDate(dagId, testDate(logicalDate));
+    }
+
+    /** Whether {@code dags test} made this run (a later test replaces it without asking). */
+    public static boolean isTestRun(DagRun run) {
+        return run.runId().startsWith(TEST_RUN_PREFIX);
+    }
+
+    private Instant testDate(Instant logicalDate) {
+        return logicalDate != null ? logicalDate : clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 
     /**

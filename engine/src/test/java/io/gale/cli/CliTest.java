@@ -68,6 +68,24 @@ class CliTest {
     }
 
     @Test
+    void dagsTestNeverDeletesAnotherRunUnlessToldTo() {
+        assertThat(gale("dags", "trigger", "demo", "-r", "by_hand", "-e", "2026-06-01T00:00").code()).isZero();
+        failsWith(gale("dags", "test", "demo", "2026-06-01T00:00"),
+                "DAG 'demo' already has run 'by_hand' (manual, queued) at logical date 2026-06-01T00:00:00Z: test at another date, or pass --replace");
+        failsWith(gale("dags", "test", "demo", "2026-06-01T00:00", "--replace"), "not replacing run by_hand without confirmation: pass -y");
+        assertThat(gale("dags", "list-runs", "-d", "demo").out()).contains("by_hand");
+
+        Result replaced = gale("dags", "test", "demo", "2026-06-01T00:00", "--replace", "-y");
+        assertThat(replaced.code()).as(replaced.err()).isZero();
+        assertThat(replaced.out()).contains("DAG run test__2026-06-01T00:00:00+00:00 success");
+        // an earlier test run at that date is replaced without asking
+        Result again = gale("dags", "test", "demo", "2026-06-01T00:00");
+        assertThat(again.code()).as(again.err()).isZero();
+        String runs = gale("dags", "list-runs", "-d", "demo").out();
+        assertThat(runs).doesNotContain("by_hand").contains("test__2026-06-01T00:00:00+00:00");
+    }
+
+    @Test
     void triggerRecordsAQueuedRunThatListRunsShows() {
         Result t = gale("dags", "trigger", "demo", "-r", "my_run", "-c", "{\"name\": \"gale\"}", "-e", "2026-05-01T10:00");
         assertThat(t.code()).as(t.err()).isZero();
@@ -91,8 +109,8 @@ class CliTest {
     void testRunsAWholeRunAndItsStateCanBeInspected() {
         Result t = gale("dags", "test", "demo", "2026-03-01", "-c", "{\"name\": \"cli\"}");
         assertThat(t.code()).as(t.err()).isZero();
-        assertThat(t.out()).contains("a ", "success", "DAG run manual__2026-03-01T00:00:00+00:00 success");
-        String run = "manual__2026-03-01T00:00:00+00:00";
+        assertThat(t.out()).contains("a ", "success", "DAG run test__2026-03-01T00:00:00+00:00 success");
+        String run = "test__2026-03-01T00:00:00+00:00";
         Result states = gale("tasks", "states-for-dag-run", "demo", run, "-o", "json");
         assertThat(Json.read(states.out(), List.class)).hasSize(3);
         assertThat(states.out()).contains("\"task_id\" : \"c\"", "\"state\" : \"success\"");
@@ -106,7 +124,7 @@ class CliTest {
 
         // running the same logical date again replaces the run
         assertThat(gale("dags", "test", "demo", "2026-03-01").code()).isZero();
-        assertThat(gale("dags", "list-runs", "-d", "demo", "-o", "json").out()).containsOnlyOnce("manual__2026-03-01");
+        assertThat(gale("dags", "list-runs", "-d", "demo", "-o", "json").out()).containsOnlyOnce("test__2026-03-01");
     }
 
     @Test
@@ -119,7 +137,7 @@ class CliTest {
     @Test
     void clearResetsTasksAndDownstream() {
         assertThat(gale("dags", "test", "demo", "2026-03-01").code()).isZero();
-        String run = "manual__2026-03-01T00:00:00+00:00";
+        String run = "test__2026-03-01T00:00:00+00:00";
         failsWith(gale("tasks", "clear", "demo", "-t", "^b$"), "not clearing without confirmation: pass -y");
         failsWith(gale("tasks", "clear", "demo", "-t", "(", "-y"), "is not a valid regular expression");
         Result cleared = gale("tasks", "clear", "demo", "-t", "^b$", "-d", "-y");

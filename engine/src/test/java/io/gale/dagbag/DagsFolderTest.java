@@ -79,7 +79,7 @@ class DagsFolderTest {
         Await.until(Duration.ofSeconds(30), "the new DAG", () -> active("from_folder"));
         assertThat(client.dag("from_folder").fileloc()).isEqualTo(file.toString());
 
-        DagRun run = client.test("from_folder", Instant.parse("2026-01-01T00:00:00Z"), Map.of(), Duration.ofSeconds(30));
+        DagRun run = client.test("from_folder", Instant.parse("2026-01-01T00:00:00Z"), Map.of(), Duration.ofSeconds(30), false);
         assertThat(run.state().id()).isEqualTo("success");
         assertThat(client.xcoms("from_folder", run.runId(), "hello", "return_value").get(0).json()).isEqualTo("\"hi\"");
 
