@@ -68,7 +68,7 @@ class CliProcessTest {
             String pid = Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0);
             Result r = gale("dags", "test", "example_trigger_rules", "2026-02-01");
             assertThat(r.code()).as(r.err()).isZero();
-            assertThat(r.out()).contains("join_one_failed", "upstream_failed", "DAG run manual__2026-02-01T00:00:00+00:00 success");
+            assertThat(r.out()).contains("join_one_failed", "upstream_failed", "DAG run test__2026-02-01T00:00:00+00:00 success");
             assertThat(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0)).isEqualTo(pid);
             // the other process's run is visible here, and this process's connection still works
             assertThat(new JooqStore(held).runs().list("example_trigger_rules")).hasSize(1);
