@@ -35,6 +35,15 @@ class DatabaseTest {
     }
 
     @Test
+    void theLatestMigrationConstantNamesTheNewestFileOfTheMigrationsFolder() throws Exception {
+        try (var files = Files.list(Path.of("../migrations"))) {
+            int newest = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow();
+            assertThat(Database.LATEST_MIGRATION).as("Database.LATEST_MIGRATION").isEqualTo(newest);
+        }
+    }
+
+    @Test
     void databaseUrlMustBePostgres() {
         assertThatThrownBy(() -> GaleConfig.from(Map.of("GALE_DATABASE_URL", "mysql://localhost/gale")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("jdbc:postgresql://");
