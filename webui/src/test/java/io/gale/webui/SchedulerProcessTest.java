@@ -48,10 +48,19 @@ class SchedulerProcessTest {
         }
     }
 
-    /** A DAG file whose tasks append "start"/"done" lines; hourly with catchup from {@code hours} ago. */
+    /**
+     * Start and end of an hourly schedule with exactly {@code runs} runs whatever the time: they
+     * begin at midnight UTC two days ago, so every interval ended long before the test runs.
+     */
+    private static String[] hourlyWindow(int runs) {
+        ZonedDateTime start = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).minusDays(2);
+        return new String[] {start.toString(), start.plusHours(runs - 1).toString()};
+    }
+
+    /** A DAG file whose tasks append "start"/"done" lines; hourly with {@code hours} runs of catchup. */
     private void writeDag(String dagId, int hours, int tasks, long sleepMs) throws IOException {
         Path dags = Files.createDirectories(home.resolve("dags"));
-        String start = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS).minusHours(hours).toString();
+        String[] window = hourlyWindow(hours);
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < tasks; i++) {
             body.append("        var t").append(i).append(" = dag.task(\"t").append(i).append("\", ctx -> work(ctx, ").append(sleepMs).append("))")
@@ -77,14 +86,18 @@ class SchedulerProcessTest {
                     }
                     public Dag define() {
                         var dag = Dag.builder("%s").schedule("@hourly").catchup(true).maxActiveRuns(32)
-                                .startDate(ZonedDateTime.parse("%s"));
+                                .startDate(ZonedDateTime.parse("%s")).endDate(ZonedDateTime.parse("%s"));
                 %s        return dag.build();
                     }
                 }
-                """.formatted(dagId, dagId, home.resolve("executions.log"), dagId, start, body));
+                """.formatted(dagId, dagId, home.resolve("executions.log"), dagId, window[0], window[1], body));
     }
 
     private Process scheduler(String name) throws IOException {
+        return scheduler(name, Map.of());
+    }
+
+    private Process scheduler(String name, Map<String, String> env) throws IOException {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 "-cp", System.getProperty("java.class.path"), Gale.class.getName(), "scheduler");
@@ -92,6 +105,7 @@ class SchedulerProcessTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("GALE_"));
         pb.environment().putAll(Map.of("GALE_HOME", home.toString(), "GALE_DAGS_ARE_PAUSED_AT_CREATION", "false",
                 "GALE_HEARTBEAT", "1", "GALE_ZOMBIE_THRESHOLD", "5", "GALE_PARALLELISM", "4", "GALE_DAG_DIR_LIST_INTERVAL", "1"));
+        pb.environment().putAll(env);
         Process p = pb.redirectErrorStream(true).redirectOutput(home.resolve(name + ".out").toFile()).start();
         processes.add(p);
         return p;
@@ -171,6 +185,163 @@ class SchedulerProcessTest {
             assertThat(perTask).hasSize(72).allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1L));
             assertThat(lines().stream().filter(l -> l[0].equals("start")).count()).isEqualTo(72);
             assertThat(store.runs().list("shared_dag").stream().map(DagRun::logicalDate).distinct().count()).isEqualTo(24);
+        }
+    }
+
+    /** One try of a task as its side-effect lines show it: start, and end unless it was killed. */
+    record Try(String task, int number, long start, Long end) {
+    }
+
+    /**
+     * A DAG of Bash tasks: {@code slow} sleeps 25 s beside a fan {@code s0 -> s1..s8 -> s9} of
+     * one-second tasks, 3 hourly runs. Each try appends {@code start RUN TASK TRY EPOCH_MS} and
+     * {@code end ...} lines through a script whose path marks its processes.
+     */
+    private Path writeBashDag(String dagId, int runs) throws IOException {
+        Path dags = Files.createDirectories(home.resolve("dags"));
+        Path script = home.resolve("side-effect.sh");
+        Files.writeString(script, """
+                key="$GALE_CTX_RUN_ID $GALE_CTX_TASK_ID $GALE_CTX_TRY_NUMBER"
+                echo "start $key $(date +%%s%%3N)" >> '%s'
+                sleep "$1"
+                echo "end $key $(date +%%s%%3N)" >> '%s'
+                """.formatted(home.resolve("executions.log"), home.resolve("executions.log")));
+        String[] window = hourlyWindow(runs);
+        Files.writeString(dags.resolve(dagId + ".java"), """
+                import io.gale.api.*;
+                import io.gale.operators.BashOperator;
+                import java.time.*;
+
+                public class %s implements DagDefinition {
+                    static Task bash(Dag.Builder dag, String id, String seconds) {
+                        return dag.task(id, new BashOperator("bash '%s' " + seconds)).retries(2).retryDelay(Duration.ofSeconds(1));
+                    }
+                    public Dag define() {
+                        var dag = Dag.builder("%s").schedule("@hourly").catchup(true).maxActiveRuns(32)
+                                .startDate(ZonedDateTime.parse("%s")).endDate(ZonedDateTime.parse("%s"));
+                        bash(dag, "slow", "25");
+                        var first = bash(dag, "s0", "1");
+                        var last = bash(dag, "s9", "1");
+                        for (int i = 1; i <= 8; i++) {
+                            first.then(bash(dag, "s" + i, "1")).then(last);
+                        }
+                        return dag.build();
+                    }
+                }
+                """.formatted(dagId, script, dagId, window[0], window[1]));
+        return script;
+    }
+
+    /** Pids of live processes whose command line mentions {@code marker} (what {@code pgrep -f} finds). */
+    private static List<Long> processesMentioning(String marker) throws IOException {
+        List<Long> found = new ArrayList<>();
+        try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path dir : procs) {
+                try {
+                    String cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+                    if (cmdline.contains(marker)) {
+                        found.add(Long.parseLong(dir.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // the process ended while we looked
+                }
+            }
+        }
+        return found;
+    }
+
+    private Map<String, List<Try>> triesByTask() throws IOException {
+        Map<String, Long> ends = new HashMap<>();
+        List<String[]> all = lines();
+        for (String[] l : all) {
+            if (l[0].equals("end")) {
+                assertThat(ends.put(l[1] + " " + l[2] + " " + l[3], Long.parseLong(l[4]))).as("second end of " + String.join(" ", l)).isNull();
+            }
+        }
+        Map<String, List<Try>> tries = new HashMap<>();
+        for (String[] l : all) {
+            if (l[0].equals("start")) {
+                String key = l[1] + " " + l[2] + " " + l[3];
+                tries.computeIfAbsent(l[1] + " " + l[2], k -> new ArrayList<>())
+                        .add(new Try(l[2], Integer.parseInt(l[3]), Long.parseLong(l[4]), ends.get(key)));
+            }
+        }
+        return tries;
+    }
+
+    @Test
+    void bashTriesDieWithTheirKilledSchedulerAndRetriesNeverOverlapThem() throws Exception {
+        Path script = writeBashDag("bash_crash", 3);
+        Map<String, String> env = Map.of("GALE_PARALLELISM", "8");
+        Process first = scheduler("first", env);
+        Await.until(Duration.ofSeconds(90), "the slow tasks and some short ones to be under way", () -> {
+            try {
+                var tries = triesByTask().values().stream().flatMap(List::stream).toList();
+                return tries.stream().filter(t -> t.task().equals("slow")).count() == 3
+                        && tries.stream().anyMatch(t -> !t.task().equals("slow") && t.end() != null)
+                        && tries.stream().anyMatch(t -> !t.task().equals("slow") && t.end() == null);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertThat(processesMentioning(script.toString())).as("tries running before the kill").isNotEmpty();
+        first.destroyForcibly(); // SIGKILL: the JVM cannot clean up
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Await.until(Duration.ofSeconds(5), "every process of the killed scheduler's tries to be gone", () -> {
+            try {
+                return processesMentioning(script.toString()).isEmpty();
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        long allGone = System.currentTimeMillis();
+        Map<String, List<Try>> atKill = triesByTask();
+        assertThat(atKill.values().stream().flatMap(List::stream).filter(t -> t.end() == null))
+                .as("tries cut short by the kill").isNotEmpty();
+
+        scheduler("second", env);
+        try (Database db = open()) {
+            Store store = new JooqStore(db);
+            Await.until(Duration.ofSeconds(120), "every run to succeed", () -> allSucceeded(store, "bash_crash", 3));
+            Map<String, List<Try>> tries = triesByTask();
+            assertThat(tries).hasSize(3 * 11);
+            Map<String, TaskInstance> tis = new HashMap<>();
+            for (DagRun r : store.runs().list("bash_crash")) {
+                store.taskInstances().forRun("bash_crash", r.runId()).forEach(t -> tis.put(r.runId() + " " + t.taskId(), t));
+            }
+            assertThat(tis).hasSize(3 * 11);
+            tries.forEach((task, list) -> {
+                // exactly one side effect per task, by the try the database ended with
+                List<Try> ended = list.stream().filter(t -> t.end() != null).toList();
+                assertThat(ended).as(task).hasSize(1);
+                assertThat(ended.get(0).number()).as(task).isEqualTo(tis.get(task).tryNumber());
+                assertThat(list.stream().map(Try::number).distinct().count()).as("a try of " + task + " started twice")
+                        .isEqualTo(list.size());
+                // a killed try ends when its processes were all gone; none wrote after that
+                List<Try> sorted = list.stream().sorted(java.util.Comparator.comparingLong(Try::start)).toList();
+                for (int i = 0; i < sorted.size(); i++) {
+                    Try t = sorted.get(i);
+                    long end = t.end() == null ? allGone : t.end();
+                    if (t.end() == null) {
+                        assertThat(t.start()).as("only the kill cuts a try short: " + task + " " + t).isLessThanOrEqualTo(allGone);
+                    }
+                    if (t.start() <= allGone) {
+                        assertThat(end).as("a try of the killed scheduler wrote after its processes were gone: " + task + " " + t)
+                                .isLessThanOrEqualTo(allGone);
+                    }
+                    if (i > 0) {
+                        Try before = sorted.get(i - 1);
+                        long beforeEnd = before.end() == null ? allGone : before.end();
+                        assertThat(t.start()).as(task + ": " + t + " overlaps " + before).isGreaterThanOrEqualTo(beforeEnd);
+                    }
+                }
+            });
+            assertThat(tis).allSatisfy((k, ti) -> assertThat(ti.state().id()).as(k).isEqualTo("success"));
+            assertThat(tis.entrySet().stream().filter(e -> e.getKey().endsWith(" slow")))
+                    .as("the slow tries cut by the kill were retried")
+                    .allSatisfy(e -> assertThat(e.getValue().tryNumber()).as(e.getKey()).isGreaterThan(1));
+            TaskInstance slow = tis.entrySet().stream().filter(e -> e.getKey().endsWith(" slow")).findFirst().orElseThrow().getValue();
+            assertThat(store.logs().get(slow.key(), slow.tryNumber()).orElse("")).containsPattern("Command runs in process group \\d+");
         }
     }
 }
