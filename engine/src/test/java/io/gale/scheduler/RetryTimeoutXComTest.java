@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +106,26 @@ class RetryTimeoutXComTest {
             assertThat(h.client().log("slow", run.runId(), "sleeper", 1))
                     .contains("task 'sleeper' timed out after 200 ms (execution_timeout) and was interrupted");
             assertThat(h.client().log("slow", run.runId(), "sleeper", 2)).contains("Task ended failed");
+        }
+    }
+
+    @Test
+    void aTimedOutTryEndsOnlyAfterItsTaskHasCleanedUp() throws Exception {
+        AtomicBoolean cleanedUp = new AtomicBoolean();
+        var dag = Dag.builder("slow_cleanup");
+        dag.task("sleeper", ctx -> {
+            try {
+                Thread.sleep(60_000);
+            } finally {
+                Thread.sleep(500); // the interrupt is spent: a slow clean-up, as killing a process group can be
+                cleanedUp.set(true);
+            }
+            return "never";
+        }).executionTimeout(Duration.ofMillis(200));
+        try (Harness h = new Harness(home, dag.build())) {
+            DagRun run = h.runToEnd(h.trigger("slow_cleanup", Map.of()));
+            assertThat(h.ti(run, "sleeper").state().id()).isEqualTo("failed");
+            assertThat(cleanedUp).as("the task had cleaned up when its try was reported over").isTrue();
         }
     }
 
