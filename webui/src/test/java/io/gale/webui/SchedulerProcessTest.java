@@ -46,6 +46,19 @@ class SchedulerProcessTest {
                 p.destroyForcibly();
             }
         }
+        // a failed test may leave the embedded server of a killed scheduler running: stop it (fast shutdown)
+        Path postmaster = home.resolve("postgres").resolve("postmaster.pid");
+        if (Files.exists(postmaster)) {
+            long pid = Long.parseLong(Files.readAllLines(postmaster).get(0).strip());
+            ProcessHandle.of(pid).ifPresent(server -> {
+                try {
+                    new ProcessBuilder("kill", "-INT", String.valueOf(pid)).start().waitFor();
+                    server.onExit().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    server.destroyForcibly();
+                }
+            });
+        }
     }
 
     /**
@@ -196,10 +209,10 @@ class SchedulerProcessTest {
      * A DAG of Bash tasks: {@code slow} sleeps 25 s in its first try (1 s in a retry) beside a
      * fan {@code s0 -> s1..s8 -> s9} of one-second tasks, 3 hourly runs. Each try appends
      * {@code start RUN TASK TRY EPOCH_MS} and {@code end ...} lines through a script whose path
-     * marks its processes. {@code s1..s8} wait for the file {@code gate} before their sleep, so
-     * that the test can kill the scheduler while they run and while no try is between its last
-     * side effect and the commit of its success (a kill there repeats the try, as in Airflow:
-     * that is at-least-once delivery, not a survivor).
+     * marks its processes. {@code s1..s8} wait for the file {@code gate} (2 minutes at most) before
+     * their sleep, so that the test can kill the scheduler while they run and while no try is
+     * between its last side effect and the commit of its success (a kill there repeats the try,
+     * as in Airflow: that is at-least-once delivery, not a survivor).
      */
     private Path writeBashDag(String dagId, int runs) throws IOException {
         Path dags = Files.createDirectories(home.resolve("dags"));
@@ -207,7 +220,7 @@ class SchedulerProcessTest {
         Files.writeString(script, """
                 key="$GALE_CTX_RUN_ID $GALE_CTX_TASK_ID $GALE_CTX_TRY_NUMBER"
                 echo "start $key $(date +%%s%%3N)" >> '%s'
-                if [ -n "$3" ]; then until [ -e "$3" ]; do sleep 0.2; done; fi
+                if [ -n "$3" ]; then for i in $(seq 600); do [ -e "$3" ] && break; sleep 0.2; done; fi
                 if [ "$GALE_CTX_TRY_NUMBER" = 1 ]; then sleep "$1"; else sleep "$2"; fi
                 echo "end $key $(date +%%s%%3N)" >> '%s'
                 """.formatted(home.resolve("executions.log"), home.resolve("executions.log")));
