@@ -65,6 +65,7 @@ final class ProcessGroup {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
         if (first == null || !first.startsWith(MARKER)) {
+            p.getOutputStream().close(); // a watchdog already started kills its group
             p.destroyForcibly();
             throw new IOException("the Bash wrapper did not start (setsid and bash must be on PATH): "
                     + (first == null ? "no output" : first));
@@ -90,8 +91,9 @@ final class ProcessGroup {
     /**
      * Ends the group: closes the watchdog's pipe so that it kills every process still in the group,
      * kills any that remain as a backup, and returns when none is left (or after 10 s, reporting
-     * the survivors). Ending an ended group does nothing. An interrupt of the calling thread is kept for the caller and does not cut
-     * the wait short: a try has not ended while a process of it still runs.
+     * the survivors). Ending an ended group does nothing. An interrupt of the calling thread is
+     * kept for the caller and does not cut the wait short: a try has not ended while a process of
+     * it still runs.
      *
      * @return the pids still alive after the wait, empty when the group is gone
      */
@@ -141,7 +143,10 @@ final class ProcessGroup {
                 if (pid == process.pid()) {
                     continue;
                 }
-                // the handle first, the group second: a pid reused in between is not in our group
+                if (!inGroupAndRunning(dir)) {
+                    continue;
+                }
+                // the handle, then the group again: a pid reused in between is not in our group
                 Optional<ProcessHandle> handle = ProcessHandle.of(pid);
                 if (handle.isPresent() && inGroupAndRunning(dir)) {
                     handle.get().destroyForcibly();
