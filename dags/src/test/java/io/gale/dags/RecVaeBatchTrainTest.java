@@ -33,12 +33,9 @@ class RecVaeBatchTrainTest {
     @Test
     void runsEndToEndOnSyntheticDataAndAWorseSecondRunDoesNotReplaceTheCurrentModel() throws Exception {
         try (Harness h = new Harness(home, new RecVaeBatchTrain().define())) {
-            long t0 = System.nanoTime();
             DagRun first = h.runToEnd(h.trigger("recvae_batch_train", Map.of()));
-            double seconds = (System.nanoTime() - t0) / 1e9;
             assertThat(h.states(first)).containsExactlyInAnyOrderEntriesOf(Map.of("preprocess_base_data", "success",
                     "preprocess_vae", "success", "train", "success", "parse_artifact", "success", "register", "success"));
-            assertThat(seconds).as("whole DAG on 2 cores").isLessThan(60);
             ModelVersion v1 = h.store.models().current("recvae").orElseThrow();
             assertThat(v1.version()).isEqualTo(1);
             assertThat(v1.metrics()).containsKeys("ndcg100", "recall20", "recall50");

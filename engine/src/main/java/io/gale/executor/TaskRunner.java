@@ -23,6 +23,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TaskRunner {
 
+    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
     private final Store store;
     private final Path workRoot;
     private final Map<String, String> env;
@@ -138,12 +140,35 @@ public final class TaskRunner {
         } catch (ExecutionException e) {
             throw e.getCause();
         } catch (TimeoutException e) {
-            t.interrupt();
+            stop(t, ctx);
             throw new TimeoutException("task '" + w.task().id() + "' timed out after " + format(timeout)
                     + " (execution_timeout) and was interrupted");
         } catch (InterruptedException e) {
-            t.interrupt();
+            stop(t, ctx);
             throw e;
+        }
+    }
+
+    /**
+     * Interrupts the operator's thread and waits for it to finish cleaning up (a Bash command's
+     * processes to be gone), so that a try is never reported over, and retried, while it runs.
+     */
+    private static void stop(Thread t, RunningTaskContext ctx) {
+        t.interrupt();
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        while (t.isAlive() && System.nanoTime() < deadline) {
+            try {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (t.isAlive()) {
+            ctx.log().warn("The task's thread did not stop within {} of its interrupt; the try ends without it", format(STOP_GRACE));
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -6,6 +6,7 @@ import io.gale.api.Dag;
 import io.gale.api.TaskContext;
 import io.gale.core.DagRun;
 import io.gale.core.TaskInstance;
+import io.gale.testing.Await;
 import io.gale.testing.Harness;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +26,16 @@ class RetryTimeoutXComTest {
     Path home;
 
     record Point(int x, String label) {
+    }
+
+    /** One scheduler loop over every run, as {@code gale scheduler} does. */
+    private static void tick(Harness h) {
+        try {
+            h.scheduler.runOnce(new io.gale.store.DagRunRepository.Scope(null, null, null, true), Duration.ofMillis(50));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted in a scheduler loop", e);
+        }
     }
 
     @Test
@@ -41,24 +54,27 @@ class RetryTimeoutXComTest {
         }).retries(1).retryDelay(Duration.ofSeconds(5))
                 .onFailure((ctx, e) -> calls.add("failure " + ctx.tryNumber()));
         try (Harness h = new Harness(home, dag.build())) {
-            DagRun run = h.trigger("retrying", Map.of());
+            DagRun triggered = h.trigger("retrying", Map.of());
             // record each retry gap as the scheduler sets it
-            while (true) {
-                h.scheduler.runOnce(new io.gale.store.DagRunRepository.Scope(null, null, null, true), Duration.ofMillis(50));
-                TaskInstance ti = h.ti(run, "flaky");
+            AtomicReference<DagRun> finished = new AtomicReference<>();
+            Await.until(Duration.ofSeconds(60), "run " + triggered.runId() + " to finish with every retry", () -> {
+                tick(h);
+                TaskInstance ti = h.ti(triggered, "flaky");
                 if (ti.state().id().equals("up_for_retry") && ti.nextRetryAt() != null
                         && gaps.size() < ti.tryNumber()) {
                     gaps.add(Duration.between(ti.endDate(), ti.nextRetryAt()));
                 }
-                DagRun now = h.store.runs().find(run.dagId(), run.runId()).orElseThrow();
+                DagRun now = h.store.runs().find(triggered.dagId(), triggered.runId()).orElseThrow();
                 if (now.state().finished() && h.executor.running() == 0) {
-                    run = now;
-                    break;
+                    finished.set(now);
+                    return true;
                 }
                 if (h.executor.running() == 0 && h.scheduler.nextWakeup() != null) {
                     h.clock.set(h.scheduler.nextWakeup());
                 }
-            }
+                return false;
+            });
+            DagRun run = finished.get();
             assertThat(gaps).hasSize(3);
             assertThat(gaps.get(0).toSeconds()).isBetween(10L, 19L);
             assertThat(gaps.get(1).toSeconds()).isBetween(20L, 39L);
@@ -90,6 +106,26 @@ class RetryTimeoutXComTest {
             assertThat(h.client().log("slow", run.runId(), "sleeper", 1))
                     .contains("task 'sleeper' timed out after 200 ms (execution_timeout) and was interrupted");
             assertThat(h.client().log("slow", run.runId(), "sleeper", 2)).contains("Task ended failed");
+        }
+    }
+
+    @Test
+    void aTimedOutTryEndsOnlyAfterItsTaskHasCleanedUp() throws Exception {
+        AtomicBoolean cleanedUp = new AtomicBoolean();
+        var dag = Dag.builder("slow_cleanup");
+        dag.task("sleeper", ctx -> {
+            try {
+                Thread.sleep(60_000);
+            } finally {
+                Thread.sleep(500); // the interrupt is spent: a slow clean-up, as killing a process group can be
+                cleanedUp.set(true);
+            }
+            return "never";
+        }).executionTimeout(Duration.ofMillis(200));
+        try (Harness h = new Harness(home, dag.build())) {
+            DagRun run = h.runToEnd(h.trigger("slow_cleanup", Map.of()));
+            assertThat(h.ti(run, "sleeper").state().id()).isEqualTo("failed");
+            assertThat(cleanedUp).as("the task had cleaned up when its try was reported over").isTrue();
         }
     }
 
@@ -142,9 +178,11 @@ class RetryTimeoutXComTest {
         try (Harness h = new Harness(home, dag.build())) {
             DagRun run = h.trigger("clearing", Map.of());
             // after the first try the pushes are stored; the second try starts with none
-            while (!h.states(run).getOrDefault("t", "").equals("up_for_retry")) {
-                h.scheduler.runOnce(new io.gale.store.DagRunRepository.Scope(null, null, null, true), Duration.ofMillis(50));
-            }
+            DagRun started = run;
+            Await.until(Duration.ofSeconds(30), "task t to fail its first try and wait for a retry", () -> {
+                tick(h);
+                return h.states(started).getOrDefault("t", "").equals("up_for_retry");
+            });
             assertThat(h.client().xcoms("clearing", run.runId(), "t", null)).extracting(e -> e.key())
                     .containsExactly("attempt", "only_first");
             run = h.runToEnd(run);

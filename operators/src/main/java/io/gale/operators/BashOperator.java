@@ -5,18 +5,22 @@ import io.gale.api.SkipTask;
 import io.gale.api.TaskContext;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a shell command with {@code bash -c}: stdout and stderr go to the task log, the last line
  * of stdout is the return value, a non-zero exit fails the task (exit code 99 skips it, as in
- * Airflow). The process is killed when the try times out or is interrupted. The command sees
+ * Airflow). The command runs in a process group and session of its own (logged with the try),
+ * with stdin from {@code /dev/null}; the whole group is killed when the command exits (background
+ * jobs it left behind), when the try times out or is interrupted (the try ends once every process
+ * of the group is gone), and when the JVM running the try dies, even by {@code kill -9}, so a
+ * retry never runs beside a survivor of an earlier try on this host. Needs Linux with
+ * {@code setsid} (util-linux). The command sees
  * {@code GALE_CTX_DAG_ID}, {@code GALE_CTX_RUN_ID}, {@code GALE_CTX_TASK_ID},
  * {@code GALE_CTX_TRY_NUMBER}, {@code GALE_CTX_LOGICAL_DATE} and
  * {@code GALE_CTX_DATA_INTERVAL_START}/{@code _END}.
@@ -25,6 +29,8 @@ public final class BashOperator implements Operator<String> {
 
     /** Exit code that ends the task as skipped. */
     public static final int SKIP_EXIT_CODE = 99;
+
+    private static final Duration OUTPUT_GRACE = Duration.ofSeconds(5);
 
     private final String command;
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -56,9 +62,8 @@ public final class BashOperator implements Operator<String> {
 
     @Override
     public String execute(TaskContext ctx) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", command)
-                .directory((cwd != null ? cwd : ctx.workDir()).toFile())
-                .redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(ProcessGroup.commandLine(command))
+                .directory((cwd != null ? cwd : ctx.workDir()).toFile());
         Map<String, String> e = pb.environment();
         e.put("GALE_CTX_DAG_ID", ctx.dagId());
         e.put("GALE_CTX_RUN_ID", ctx.runId());
@@ -69,24 +74,30 @@ public final class BashOperator implements Operator<String> {
         e.put("GALE_CTX_DATA_INTERVAL_END", ctx.dataIntervalEnd().toString());
         e.putAll(env);
         ctx.log().info("Running command: {}", command);
-        Process p = pb.start();
-        AtomicReference<String> last = new AtomicReference<>();
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    ctx.log().line(line);
-                    last.set(line);
-                }
-            } catch (IOException ignored) {
-                // the process was killed; its output ends here
-            }
-        }, "gale-bash-output");
-        pump.setDaemon(true);
-        pump.start();
+        ProcessGroup group = ProcessGroup.start(pb);
         try {
-            int code = p.waitFor();
-            pump.join();
+            ctx.log().info("Command runs in process group {}, which is killed when the try ends or its JVM dies", group.id());
+            AtomicReference<String> last = new AtomicReference<>();
+            Thread pump = new Thread(() -> {
+                try (BufferedReader r = group.output()) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        ctx.log().line(line);
+                        last.set(line);
+                    }
+                } catch (IOException ignored) {
+                    // the process was killed; its output ends here
+                }
+            }, "gale-bash-output");
+            pump.setDaemon(true);
+            pump.start();
+            int code = group.process().waitFor();
+            endGroup(ctx, group);
+            pump.join(OUTPUT_GRACE.toMillis());
+            if (pump.isAlive()) {
+                ctx.log().warn("Output of process group {} is still open, held by a process that left the group; not waiting for it",
+                        group.id());
+            }
             if (code == SKIP_EXIT_CODE) {
                 throw new SkipTask("command exited with code " + SKIP_EXIT_CODE);
             }
@@ -95,19 +106,16 @@ public final class BashOperator implements Operator<String> {
             }
             return last.get();
         } finally {
-            if (p.isAlive()) {
-                kill(p);
-            }
+            // on timeout or interrupt too: the try is not over while a process of it runs
+            endGroup(ctx, group);
         }
     }
 
-    private static void kill(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        try {
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException ignored) {
-            Thread.currentThread().interrupt();
+    /** Kills what is left of the group (background jobs the command did not wait for) and waits for it. */
+    private static void endGroup(TaskContext ctx, ProcessGroup group) {
+        List<Long> survivors = group.end();
+        if (!survivors.isEmpty()) {
+            ctx.log().warn("Processes {} of process group {} are still alive after SIGKILL", survivors, group.id());
         }
     }
 

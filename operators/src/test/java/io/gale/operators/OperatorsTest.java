@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.gale.api.Dag;
 import io.gale.core.DagRun;
-import io.gale.testing.Await;
 import io.gale.testing.Harness;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -42,18 +41,50 @@ class OperatorsTest {
     }
 
     @Test
-    void aTimedOutCommandIsKilled() throws Exception {
+    void aTimedOutCommandIsKilledWithItsBackgroundJobsBeforeTheTryEnds() throws Exception {
         Path pidFile = home.resolve("sleep.pid");
+        Path bgFile = home.resolve("background.pid");
         var dag = Dag.builder("bash_timeout");
-        dag.task("sleepy", new BashOperator("echo $$ > " + pidFile + "; exec sleep 60"))
+        dag.task("sleepy", new BashOperator("(trap '' TERM HUP; sleep 60) & echo $! > " + bgFile
+                        + "; echo $$ > " + pidFile + "; exec sleep 60"))
                 .executionTimeout(Duration.ofMillis(500));
         try (Harness h = new Harness(home, dag.build())) {
             DagRun run = h.runToEnd(h.trigger("bash_timeout", Map.of()));
             assertThat(h.states(run)).containsEntry("sleepy", "failed");
             long pid = Long.parseLong(Files.readString(pidFile).strip());
-            Await.until(Duration.ofSeconds(10), "the command to be killed",
-                    () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
-            assertThat(h.client().log("bash_timeout", run.runId(), "sleepy", null)).contains("timed out after 500 ms");
+            long background = Long.parseLong(Files.readString(bgFile).strip());
+            // the try is reported over only once every process of it is gone
+            assertThat(running(pid)).as("the command").isFalse();
+            assertThat(running(background)).as("its background job").isFalse();
+            String log = h.client().log("bash_timeout", run.runId(), "sleepy", null);
+            assertThat(log).contains("timed out after 500 ms", "Command runs in process group " + pid + ",");
+        }
+    }
+
+    @Test
+    void backgroundJobsLeftBehindDieWhenTheCommandEndsAndStdinIsEmpty() throws Exception {
+        Path bgFile = home.resolve("background.pid");
+        var dag = Dag.builder("bash_leftovers");
+        dag.task("leaves", new BashOperator("sleep 60 > /dev/null & echo $! > " + bgFile
+                + "; read -r line; echo \"read exited $?\""));
+        try (Harness h = new Harness(home, dag.build())) {
+            DagRun run = h.runToEnd(h.trigger("bash_leftovers", Map.of()));
+            assertThat(h.states(run)).containsEntry("leaves", "success");
+            assertThat(h.client().xcoms("bash_leftovers", run.runId(), "leaves", "return_value").get(0).json())
+                    .isEqualTo("\"read exited 1\"");
+            long background = Long.parseLong(Files.readString(bgFile).strip());
+            assertThat(running(background)).as("the background job the command left").isFalse();
+        }
+    }
+
+    /** Whether a process runs (a zombie has ended; only its parent has not collected it). */
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (java.io.IOException gone) {
+            return false;
         }
     }
 

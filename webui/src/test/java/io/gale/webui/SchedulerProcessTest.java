@@ -46,12 +46,34 @@ class SchedulerProcessTest {
                 p.destroyForcibly();
             }
         }
+        // a failed test may leave the embedded server of a killed scheduler running: stop it (fast shutdown)
+        Path postmaster = home.resolve("postgres").resolve("postmaster.pid");
+        if (Files.exists(postmaster)) {
+            long pid = Long.parseLong(Files.readAllLines(postmaster).get(0).strip());
+            ProcessHandle.of(pid).ifPresent(server -> {
+                try {
+                    new ProcessBuilder("kill", "-INT", String.valueOf(pid)).start().waitFor();
+                    server.onExit().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    server.destroyForcibly();
+                }
+            });
+        }
     }
 
-    /** A DAG file whose tasks append "start"/"done" lines; hourly with catchup from {@code hours} ago. */
+    /**
+     * Start and end of an hourly schedule with exactly {@code runs} runs whatever the time: they
+     * begin at midnight UTC two days ago, so every interval ended long before the test runs.
+     */
+    private static String[] hourlyWindow(int runs) {
+        ZonedDateTime start = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).minusDays(2);
+        return new String[] {start.toString(), start.plusHours(runs - 1).toString()};
+    }
+
+    /** A DAG file whose tasks append "start"/"done" lines; hourly with {@code hours} runs of catchup. */
     private void writeDag(String dagId, int hours, int tasks, long sleepMs) throws IOException {
         Path dags = Files.createDirectories(home.resolve("dags"));
-        String start = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS).minusHours(hours).toString();
+        String[] window = hourlyWindow(hours);
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < tasks; i++) {
             body.append("        var t").append(i).append(" = dag.task(\"t").append(i).append("\", ctx -> work(ctx, ").append(sleepMs).append("))")
@@ -77,14 +99,18 @@ class SchedulerProcessTest {
                     }
                     public Dag define() {
                         var dag = Dag.builder("%s").schedule("@hourly").catchup(true).maxActiveRuns(32)
-                                .startDate(ZonedDateTime.parse("%s"));
+                                .startDate(ZonedDateTime.parse("%s")).endDate(ZonedDateTime.parse("%s"));
                 %s        return dag.build();
                     }
                 }
-                """.formatted(dagId, dagId, home.resolve("executions.log"), dagId, start, body));
+                """.formatted(dagId, dagId, home.resolve("executions.log"), dagId, window[0], window[1], body));
     }
 
     private Process scheduler(String name) throws IOException {
+        return scheduler(name, Map.of());
+    }
+
+    private Process scheduler(String name, Map<String, String> env) throws IOException {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 "-cp", System.getProperty("java.class.path"), Gale.class.getName(), "scheduler");
@@ -92,6 +118,7 @@ class SchedulerProcessTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("GALE_"));
         pb.environment().putAll(Map.of("GALE_HOME", home.toString(), "GALE_DAGS_ARE_PAUSED_AT_CREATION", "false",
                 "GALE_HEARTBEAT", "1", "GALE_ZOMBIE_THRESHOLD", "5", "GALE_PARALLELISM", "4", "GALE_DAG_DIR_LIST_INTERVAL", "1"));
+        pb.environment().putAll(env);
         Process p = pb.redirectErrorStream(true).redirectOutput(home.resolve(name + ".out").toFile()).start();
         processes.add(p);
         return p;
@@ -171,6 +198,176 @@ class SchedulerProcessTest {
             assertThat(perTask).hasSize(72).allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1L));
             assertThat(lines().stream().filter(l -> l[0].equals("start")).count()).isEqualTo(72);
             assertThat(store.runs().list("shared_dag").stream().map(DagRun::logicalDate).distinct().count()).isEqualTo(24);
+        }
+    }
+
+    /** One try of a task as its side-effect lines show it: start, and end unless it was killed. */
+    record Try(String task, int number, long start, Long end) {
+    }
+
+    /**
+     * A DAG of Bash tasks: {@code slow} sleeps 25 s in its first try (1 s in a retry) beside a
+     * fan {@code s0 -> s1..s8 -> s9} of one-second tasks, 3 hourly runs. Each try appends
+     * {@code start RUN TASK TRY EPOCH_MS} and {@code end ...} lines through a script whose path
+     * marks its processes. {@code s1..s8} wait for the file {@code gate} (2 minutes at most) before
+     * their sleep, so that the test can kill the scheduler while they run and while no try is
+     * between its last side effect and the commit of its success (a kill there repeats the try,
+     * as in Airflow: that is at-least-once delivery, not a survivor).
+     */
+    private Path writeBashDag(String dagId, int runs) throws IOException {
+        Path dags = Files.createDirectories(home.resolve("dags"));
+        Path script = home.resolve("side-effect.sh");
+        Files.writeString(script, """
+                key="$GALE_CTX_RUN_ID $GALE_CTX_TASK_ID $GALE_CTX_TRY_NUMBER"
+                echo "start $key $(date +%%s%%3N)" >> '%s'
+                if [ -n "$3" ]; then for i in $(seq 600); do [ -e "$3" ] && break; sleep 0.2; done; fi
+                if [ "$GALE_CTX_TRY_NUMBER" = 1 ]; then sleep "$1"; else sleep "$2"; fi
+                echo "end $key $(date +%%s%%3N)" >> '%s'
+                """.formatted(home.resolve("executions.log"), home.resolve("executions.log")));
+        String[] window = hourlyWindow(runs);
+        Files.writeString(dags.resolve(dagId + ".java"), """
+                import io.gale.api.*;
+                import io.gale.operators.BashOperator;
+                import java.time.*;
+
+                public class %s implements DagDefinition {
+                    static Task bash(Dag.Builder dag, String id, String args) {
+                        return dag.task(id, new BashOperator("bash '%s' " + args)).retries(2).retryDelay(Duration.ofSeconds(1));
+                    }
+                    public Dag define() {
+                        var dag = Dag.builder("%s").schedule("@hourly").catchup(true).maxActiveRuns(32)
+                                .startDate(ZonedDateTime.parse("%s")).endDate(ZonedDateTime.parse("%s"));
+                        bash(dag, "slow", "25 1");
+                        var first = bash(dag, "s0", "1 1");
+                        var last = bash(dag, "s9", "1 1");
+                        for (int i = 1; i <= 8; i++) {
+                            first.then(bash(dag, "s" + i, "1 1 '%s'")).then(last);
+                        }
+                        return dag.build();
+                    }
+                }
+                """.formatted(dagId, script, dagId, window[0], window[1], home.resolve("gate")));
+        return script;
+    }
+
+    /** Pids of live processes whose command line mentions {@code marker} (what {@code pgrep -f} finds). */
+    private static List<Long> processesMentioning(String marker) throws IOException {
+        List<Long> found = new ArrayList<>();
+        try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path dir : procs) {
+                try {
+                    String cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+                    if (cmdline.contains(marker)) {
+                        found.add(Long.parseLong(dir.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // the process ended while we looked
+                }
+            }
+        }
+        return found;
+    }
+
+    private Map<String, List<Try>> triesByTask() throws IOException {
+        Map<String, Long> ends = new HashMap<>();
+        List<String[]> all = lines();
+        for (String[] l : all) {
+            if (l[0].equals("end")) {
+                assertThat(ends.put(l[1] + " " + l[2] + " " + l[3], Long.parseLong(l[4]))).as("second end of " + String.join(" ", l)).isNull();
+            }
+        }
+        Map<String, List<Try>> tries = new HashMap<>();
+        for (String[] l : all) {
+            if (l[0].equals("start")) {
+                String key = l[1] + " " + l[2] + " " + l[3];
+                tries.computeIfAbsent(l[1] + " " + l[2], k -> new ArrayList<>())
+                        .add(new Try(l[2], Integer.parseInt(l[3]), Long.parseLong(l[4]), ends.get(key)));
+            }
+        }
+        return tries;
+    }
+
+    @Test
+    void bashTriesDieWithTheirKilledSchedulerAndRetriesNeverOverlapThem() throws Exception {
+        Path script = writeBashDag("bash_crash", 3);
+        Map<String, String> env = Map.of("GALE_PARALLELISM", "8");
+        Process first = scheduler("first", env);
+        Await.until(Duration.ofSeconds(90), "the slow tasks and some gated ones to be under way", () -> {
+            try {
+                var tries = triesByTask().values().stream().flatMap(List::stream).toList();
+                return tries.stream().filter(t -> t.task().equals("slow")).count() == 3
+                        && tries.stream().filter(t -> t.task().equals("s0") && t.end() != null).count() == 3
+                        && tries.stream().anyMatch(t -> t.task().matches("s[1-8]"));
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        try (Database db = open()) {
+            Store store = new JooqStore(db);
+            Await.until(Duration.ofSeconds(30), "s0 to be committed as a success in every run", () -> store.runs().list("bash_crash").stream()
+                    .flatMap(r -> store.taskInstances().forRun("bash_crash", r.runId()).stream())
+                    .filter(t -> t.taskId().equals("s0") && t.state().id().equals("success")).count() == 3);
+        }
+        assertThat(processesMentioning(script.toString())).as("tries running before the kill").isNotEmpty();
+        first.destroyForcibly(); // SIGKILL: the JVM cannot clean up
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Await.until(Duration.ofSeconds(5), "every process of the killed scheduler's tries to be gone", () -> {
+            try {
+                return processesMentioning(script.toString()).isEmpty();
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        long allGone = System.currentTimeMillis();
+        Files.createFile(home.resolve("gate"));
+        Map<String, List<Try>> atKill = triesByTask();
+        List<String> cut = atKill.values().stream().flatMap(List::stream).filter(t -> t.end() == null).map(Try::task).toList();
+        assertThat(cut).as("tries cut short by the kill").filteredOn("slow"::equals).hasSize(3);
+        assertThat(cut).as("tries cut short by the kill").anyMatch(t -> t.matches("s[1-8]"));
+
+        scheduler("second", env);
+        try (Database db = open()) {
+            Store store = new JooqStore(db);
+            Await.until(Duration.ofSeconds(120), "every run to succeed", () -> allSucceeded(store, "bash_crash", 3));
+            Map<String, List<Try>> tries = triesByTask();
+            assertThat(tries).hasSize(3 * 11);
+            Map<String, TaskInstance> tis = new HashMap<>();
+            for (DagRun r : store.runs().list("bash_crash")) {
+                store.taskInstances().forRun("bash_crash", r.runId()).forEach(t -> tis.put(r.runId() + " " + t.taskId(), t));
+            }
+            assertThat(tis).hasSize(3 * 11);
+            tries.forEach((task, list) -> {
+                // exactly one side effect per task, by the try the database ended with
+                List<Try> ended = list.stream().filter(t -> t.end() != null).toList();
+                assertThat(ended).as(task).hasSize(1);
+                assertThat(ended.get(0).number()).as(task).isEqualTo(tis.get(task).tryNumber());
+                assertThat(list.stream().map(Try::number).distinct().count()).as("a try of " + task + " started twice")
+                        .isEqualTo(list.size());
+                // a killed try ends when its processes were all gone; none wrote after that
+                List<Try> sorted = list.stream().sorted(java.util.Comparator.comparingLong(Try::start)).toList();
+                for (int i = 0; i < sorted.size(); i++) {
+                    Try t = sorted.get(i);
+                    long end = t.end() == null ? allGone : t.end();
+                    if (t.end() == null) {
+                        assertThat(t.start()).as("only the kill cuts a try short: " + task + " " + t).isLessThanOrEqualTo(allGone);
+                    }
+                    if (t.start() <= allGone) {
+                        assertThat(end).as("a try of the killed scheduler wrote after its processes were gone: " + task + " " + t)
+                                .isLessThanOrEqualTo(allGone);
+                    }
+                    if (i > 0) {
+                        Try before = sorted.get(i - 1);
+                        long beforeEnd = before.end() == null ? allGone : before.end();
+                        assertThat(t.start()).as(task + ": " + t + " overlaps " + before).isGreaterThanOrEqualTo(beforeEnd);
+                    }
+                }
+            });
+            assertThat(tis).allSatisfy((k, ti) -> assertThat(ti.state().id()).as(k).isEqualTo("success"));
+            assertThat(tis.entrySet().stream().filter(e -> e.getKey().endsWith(" slow")))
+                    .as("the slow tries cut by the kill were retried")
+                    .allSatisfy(e -> assertThat(e.getValue().tryNumber()).as(e.getKey()).isGreaterThan(1));
+            TaskInstance slow = tis.entrySet().stream().filter(e -> e.getKey().endsWith(" slow")).findFirst().orElseThrow().getValue();
+            assertThat(store.logs().get(slow.key(), slow.tryNumber()).orElse("")).containsPattern("Command runs in process group \\d+");
         }
     }
 }
