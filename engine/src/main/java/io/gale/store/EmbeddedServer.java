@@ -42,12 +42,15 @@ final class EmbeddedServer {
     static final String USER = "postgres";
     static final String DATABASE = "gale";
     static final int DEFAULT_PORT = 15432;
+    /** Crash recovery after a kill -9 on a busy machine can take a while. */
+    static final java.time.Duration STARTUP_WAIT = java.time.Duration.ofSeconds(60);
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
 
     private final Path dataDir;
     private final Path lockFile;
     private final Path portFile;
+    private final Path logFile;
     private volatile int port;
     private volatile long postmasterPid;
     private EmbeddedPostgres owned;
@@ -56,6 +59,7 @@ final class EmbeddedServer {
         this.dataDir = home.resolve("postgres");
         this.lockFile = home.resolve("postgres.lock");
         this.portFile = home.resolve("postgres.port");
+        this.logFile = home.resolve("postgres.log");
         this.port = port;
         this.postmasterPid = postmasterPid;
         this.owned = owned;
@@ -184,10 +188,16 @@ final class EmbeddedServer {
     }
 
     /** Starts a server on the remembered port (or a new one, then remembered); call under the lock. */
-    private void start() throws IOException, SQLException {
+    private void start() throws IOException, SQLException, InterruptedException {
+        awaitOldPostmasterGone();
         int chosen = choosePort();
         EmbeddedPostgres pg;
         try {
+            pg = startOn(chosen);
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            // a failed start in this JVM left zonky's lock behind on an object nobody holds: collecting
+            // it closes its file and so releases the lock
+            System.gc();
             pg = startOn(chosen);
         } catch (IOException | RuntimeException e) {
             if (!answers(chosen) && portFree(chosen)) {
@@ -206,6 +216,40 @@ final class EmbeddedServer {
         ensureDatabase();
     }
 
+    /**
+     * A postmaster killed with -9 leaves its {@code postmaster.pid}. PostgreSQL replaces the file
+     * itself once that process is gone, but refuses while it still exists (a zombie not reaped
+     * yet): wait for that. A pid that now belongs to another program is not a postmaster, so the
+     * file is removed.
+     */
+    private void awaitOldPostmasterGone() throws InterruptedException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        long pid;
+        try {
+            if (!Files.exists(pidFile)) {
+                return;
+            }
+            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Cannot read {}: {}", pidFile, firstLine(e));
+            return;
+        }
+        long deadline = System.nanoTime() + STARTUP_WAIT.toNanos();
+        while (Files.exists(Path.of("/proc", Long.toString(pid))) && System.nanoTime() < deadline) {
+            Optional<String> command = ProcessHandle.of(pid).flatMap(p -> p.info().command());
+            if (command.isPresent() && !command.get().contains("postgres")) {
+                LOG.warn("Removing {}: its pid {} now belongs to {}", pidFile, pid, command.get());
+                try {
+                    Files.deleteIfExists(pidFile);
+                } catch (IOException e) {
+                    LOG.warn("Cannot remove {}: {}", pidFile, firstLine(e));
+                }
+                return;
+            }
+            Thread.sleep(100); // a dead postmaster waiting to be reaped, or one still shutting down
+        }
+    }
+
     private EmbeddedPostgres startOn(int port) throws IOException {
         return EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
@@ -214,8 +258,9 @@ final class EmbeddedServer {
                 .setPort(port)
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("fsync", "on")
-                .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
-                .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
+                .setPGStartupWait(STARTUP_WAIT)
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
     }
 
