@@ -604,7 +604,7 @@ public final class Scheduler implements AutoCloseable {
                 endZombie(ti, now, "it was marked running while the database connection broke, and never started");
             }
         }
-        LOG.warn("database back after {} s", Math.max(0, Duration.between(unreachableSince, now).toSeconds()));
+        LOG.warn("database back after {} s", Math.max(0, Duration.between(unreachableSince, clock.instant()).toSeconds()));
         unreachableSince = null;
         backoff = Duration.ZERO;
     }

@@ -52,16 +52,14 @@ final class EmbeddedServer {
     private final Path portFile;
     private final Path logFile;
     private volatile int port;
-    private volatile long postmasterPid;
     private EmbeddedPostgres owned;
 
-    private EmbeddedServer(Path home, int port, long postmasterPid, EmbeddedPostgres owned) {
+    private EmbeddedServer(Path home, int port, EmbeddedPostgres owned) {
         this.dataDir = home.resolve("postgres");
         this.lockFile = home.resolve("postgres.lock");
         this.portFile = home.resolve("postgres.port");
         this.logFile = home.resolve("postgres.log");
         this.port = port;
-        this.postmasterPid = postmasterPid;
         this.owned = owned;
     }
 
@@ -78,9 +76,9 @@ final class EmbeddedServer {
                 Optional<Postmaster> running = runningServer(dataDir);
                 EmbeddedServer server;
                 if (running.isPresent()) {
-                    server = new EmbeddedServer(home, running.get().port(), running.get().pid(), null);
+                    server = new EmbeddedServer(home, running.get().port(), null);
                 } else {
-                    server = new EmbeddedServer(home, 0, -1, null);
+                    server = new EmbeddedServer(home, 0, null);
                     server.start();
                 }
                 return new Started<>(server, connect.connect(server));
@@ -131,7 +129,6 @@ final class EmbeddedServer {
                 Optional<Postmaster> running = runningServer(dataDir);
                 if (running.isPresent()) {
                     port = running.get().port(); // another process restarted it (on another port if ours was taken)
-                    postmasterPid = running.get().pid();
                     return false;
                 }
                 owned = null; // its postmaster is dead; zonky's own data directory lock was released at start
@@ -158,10 +155,11 @@ final class EmbeddedServer {
                     return null;
                 }
                 if (owned != null) {
-                    owned.close();
+                    owned.close(); // pg_ctl stop on the data directory: whichever process started the server last
                     owned = null;
-                } else if (postmasterPid > 0) {
-                    ProcessHandle.of(postmasterPid).ifPresent(p -> {
+                } else {
+                    // the server may have been restarted by another process since this one attached
+                    runningServer(dataDir).flatMap(pm -> ProcessHandle.of(pm.pid())).ifPresent(p -> {
                         p.destroy();
                         p.onExit().completeOnTimeout(p, 30, TimeUnit.SECONDS).join();
                     });
@@ -211,7 +209,6 @@ final class EmbeddedServer {
         releaseDataDirectoryLock(pg);
         owned = pg;
         port = chosen;
-        postmasterPid = runningServer(dataDir).map(Postmaster::pid).orElse(-1L);
         remember(chosen);
         ensureDatabase();
     }
