@@ -625,7 +625,15 @@ public final class Scheduler implements AutoCloseable {
 
     @Override
     public void close() {
-        store.schedulerJobs().end(jobId, "success");
+        try {
+            store.schedulerJobs().end(jobId, "success");
+        } catch (RuntimeException e) {
+            if (!ConnectionErrors.isConnectionLoss(e)) {
+                throw e;
+            }
+            LOG.warn("database unreachable at stop ({}): scheduler job {} stays marked running until others see it stopped heartbeating",
+                    ConnectionErrors.reason(e), jobId);
+        }
     }
 
     private static <T> T retrying(Supplier<T> work) {
