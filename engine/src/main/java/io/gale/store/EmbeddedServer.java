@@ -116,20 +116,19 @@ final class EmbeddedServer {
     }
 
     /**
-     * Starts the server again when it is down (nothing answers on its port and its postmaster is
-     * gone, e.g. after {@code kill -9}); returns true when this call started it. Any process may
-     * call it: the file lock makes sure only one server is started.
+     * Starts the server again when it is down (its postmaster gone, e.g. after {@code kill -9});
+     * returns true when a connection is worth retrying: this call started it, or it runs on
+     * another port than this process knew (another process restarted it there because the old
+     * port was taken). Any process may call it: the file lock makes sure only one server starts.
      */
     synchronized boolean reviveIfDown() {
-        if (answers(port)) {
-            return false;
-        }
         try {
             return locked(lockFile, () -> {
                 Optional<Postmaster> running = runningServer(dataDir);
                 if (running.isPresent()) {
-                    port = running.get().port(); // another process restarted it (on another port if ours was taken)
-                    return false;
+                    boolean moved = running.get().port() != port;
+                    port = running.get().port();
+                    return moved;
                 }
                 owned = null; // its postmaster is dead; zonky's own data directory lock was released at start
                 start();
