@@ -86,8 +86,8 @@ final class EmbeddedServer {
         } catch (StoreException e) {
             throw e;
         } catch (Exception e) {
-            throw new StoreException("cannot start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage()
-                    + " (is another server using it? remove " + dataDir.resolve("postmaster.pid") + " if no Gale process runs)", e);
+            throw new StoreException("cannot start the embedded PostgreSQL in " + dataDir + ": " + firstLine(e)
+                    + " (its log: " + home.resolve("postgres.log") + ")", e);
         }
     }
 
@@ -192,8 +192,8 @@ final class EmbeddedServer {
         try {
             pg = startOn(chosen);
         } catch (java.nio.channels.OverlappingFileLockException e) {
-            // a failed start in this JVM left zonky's lock behind on an object nobody holds: collecting
-            // it closes its file and so releases the lock
+            // a failed start in this JVM left zonky's lock on an object nobody holds; the JVM's table
+            // of file locks holds such locks weakly, so collecting the object frees the lock
             System.gc();
             pg = startOn(chosen);
         } catch (IOException | RuntimeException e) {
