@@ -2,6 +2,7 @@ package io.gale.dagbag;
 
 import io.gale.core.Json;
 import io.gale.core.SerializedDag;
+import io.gale.store.ConnectionErrors;
 import io.gale.store.Store;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -69,6 +70,8 @@ public final class DagProcessor implements AutoCloseable {
     private Child child;
     private Map<String, String> lastDags = Map.of();
     private Map<String, String> lastErrors = Map.of();
+    /** True when what was loaded last could not be recorded (the database was away): the next pass records it. */
+    private boolean unsaved;
 
     /**
      * @param dagsFolder       the folder of DAG files (may be missing or null: classpath only)
@@ -151,15 +154,17 @@ public final class DagProcessor implements AutoCloseable {
                 }
             }
         }
-        if (!changed && processedBefore()) {
+        if (!changed && !unsaved && processedBefore()) {
             return new Pass(classpathDags.size() + folderDags.size(), classpathErrors.size() + folderErrors.size(), List.of());
         }
+        unsaved = true;
         List<String> changedDags = store.transaction(tx -> {
             List<String> c = new ArrayList<>(tx.serializedDags().syncBundle(CLASSPATH_BUNDLE, classpathDags, classpathErrors,
                     pausedAtCreation, clock.instant()));
             c.addAll(tx.serializedDags().syncBundle(bundle(), folderDags, folderErrors, pausedAtCreation, clock.instant()));
             return c;
         });
+        unsaved = false;
         logChanges(classpathDags, folderDags, changedDags, classpathErrors, folderErrors);
         store.notifyChange();
         return new Pass(classpathDags.size() + folderDags.size(), classpathErrors.size() + folderErrors.size(), changedDags);
@@ -193,9 +198,11 @@ public final class DagProcessor implements AutoCloseable {
 
     /**
      * Runs {@link #processOnce} every {@code interval} on a thread of its own until the result is
-     * closed; a failed pass is reported to {@code onError} and the next pass tries again.
+     * closed; a failed pass is reported to {@code onError} (a lost database once per outage) and
+     * the next pass tries again.
      */
     public AutoCloseable every(Duration interval, Consumer<Throwable> onError) {
+        boolean[] databaseAway = {false};
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gale-dag-processor");
             t.setDaemon(true);
@@ -204,8 +211,13 @@ public final class DagProcessor implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> {
             try {
                 processOnce();
+                databaseAway[0] = false;
             } catch (Throwable e) {
-                onError.accept(e);
+                boolean lost = ConnectionErrors.isConnectionLoss(e);
+                if (!lost || !databaseAway[0]) {
+                    onError.accept(e);
+                }
+                databaseAway[0] = lost;
             }
         }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return () -> {

@@ -17,6 +17,7 @@ import io.gale.executor.TaskRunner;
 import io.gale.executor.TaskWorkload;
 import io.gale.schedule.DataInterval;
 import io.gale.store.BackfillRepository;
+import io.gale.store.ConnectionErrors;
 import io.gale.store.DagRepository.NextRun;
 import io.gale.store.DagRunRepository.Scope;
 import io.gale.store.NewDagRun;
@@ -89,6 +90,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+    /** The longest wait between two attempts to reach the database. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
     private final Store store;
     private final DagSnapshot dags = new DagSnapshot();
@@ -118,6 +121,16 @@ public final class Scheduler implements AutoCloseable {
     private final LongAdder applyNanos = new LongAdder();
     private final LongAdder planNanos = new LongAdder();
     private final LongAdder runsLooked = new LongAdder();
+    /** Executor events not committed yet: held through a database outage and written once it is back. */
+    private final List<TaskEvent> pending = new ArrayList<>();
+    /** Tries handed to the executor whose end is not committed yet. */
+    private final java.util.Set<TaskKey> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** When the database became unreachable (this scheduler's clock), or null while it is reachable. */
+    private Instant unreachableSince;
+    private Duration backoff = Duration.ZERO;
+    private long retryAtNanos;
+    /** Until then other schedulers are not judged by their heartbeat age: they may be reconnecting too. */
+    private Instant judgeHeartbeatsAfter = Instant.MIN;
 
     /** What this loop has done: loops, events recorded, tries started, and milliseconds spent recording and planning. */
     public record Stats(long loops, long events, long started, long applyMillis, long planMillis, long runsLooked) {
@@ -185,6 +198,28 @@ public final class Scheduler implements AutoCloseable {
      */
     public boolean runOnce(Scope scope, Duration maxWait) throws InterruptedException {
         loops.increment();
+        if (unreachableSince != null) {
+            long left = retryAtNanos - System.nanoTime();
+            if (left > 0) {
+                holdEvents(Duration.ofNanos(Math.min(left, maxWait.toNanos())));
+                return false;
+            }
+        }
+        try {
+            if (unreachableSince != null) {
+                reconnected();
+            }
+            return loop(scope, maxWait);
+        } catch (RuntimeException e) {
+            if (!ConnectionErrors.isConnectionLoss(e)) {
+                throw e;
+            }
+            unreachable(e);
+            return false;
+        }
+    }
+
+    private boolean loop(Scope scope, Duration maxWait) throws InterruptedException {
         boolean progressed = apply(executor.poll(Duration.ZERO));
         Instant now = clock.instant();
         if (!now.isBefore(nextDagCheck)) {
@@ -234,12 +269,18 @@ public final class Scheduler implements AutoCloseable {
 
     // ---- executor events ------------------------------------------------------------------
 
-    boolean apply(List<TaskEvent> events) {
-        if (events.isEmpty()) {
+    /**
+     * Records the executor's events together with those held since a failed write; they leave
+     * memory only once committed (a write repeated after an unclear commit changes nothing: an
+     * event for a try that is no longer running is ignored).
+     */
+    boolean apply(List<TaskEvent> newEvents) {
+        pending.addAll(newEvents);
+        if (pending.isEmpty()) {
             return false;
         }
+        List<TaskEvent> events = List.copyOf(pending);
         long t0 = System.nanoTime();
-        eventsRecorded.add(events.size());
         events.forEach(e -> dirty.add(List.of(e.key().dagId(), e.key().runId())));
         retrying(() -> {
             store.transact(tx -> {
@@ -267,6 +308,9 @@ public final class Scheduler implements AutoCloseable {
             });
             return null;
         });
+        pending.clear();
+        events.forEach(e -> inFlight.remove(e.key()));
+        eventsRecorded.add(events.size());
         applyNanos.add(System.nanoTime() - t0);
         return true;
     }
@@ -351,7 +395,10 @@ public final class Scheduler implements AutoCloseable {
             nextWakeup = plan.wake();
         }
         dirty.addAll(plan.heldBack());
-        plan.toStart().forEach(executor::submit);
+        plan.toStart().forEach(w -> {
+            inFlight.add(w.key());
+            executor.submit(w);
+        });
         return plan.changed();
     }
 
@@ -505,16 +552,16 @@ public final class Scheduler implements AutoCloseable {
         if (Duration.between(lastHeartbeat, now).compareTo(settings.heartbeat()) < 0 && lastHeartbeat.isAfter(Instant.MIN)) {
             return;
         }
-        lastHeartbeat = now;
         store.schedulerJobs().heartbeat(jobId, now);
         store.taskInstances().heartbeat(jobId, now);
+        lastHeartbeat = now;
         handleZombies(now, List.of());
         completeBackfills(now);
     }
 
     /** Ends the tries whose scheduler died (or, with {@code own}, this scheduler's unfinished ones at shutdown). */
     void handleZombies(Instant now, List<Long> own) {
-        Instant stale = now.minus(settings.zombieThreshold());
+        Instant stale = now.isBefore(judgeHeartbeatsAfter) ? Instant.EPOCH : now.minus(settings.zombieThreshold());
         List<Long> dead = new ArrayList<>(own);
         for (Job j : store.schedulerJobs().running()) {
             if (j.id() != jobId && (j.process().goneFromThisMachine() || j.latestHeartbeat().isBefore(stale))) {
@@ -577,6 +624,53 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    // ---- database outages ------------------------------------------------------------------
+
+    /** Enters (or stays in) the outage: logs once, then retries with backoff doubling from 1 s to 10 s. */
+    private void unreachable(RuntimeException e) {
+        backoff = backoff.isZero() ? Duration.ofSeconds(1)
+                : backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        retryAtNanos = System.nanoTime() + backoff.toNanos();
+        if (unreachableSince == null) {
+            unreachableSince = clock.instant();
+            LOG.warn("database unreachable, retrying in {} s ({}); running tries keep running, their results are held",
+                    backoff.toSeconds(), ConnectionErrors.reason(e));
+        }
+        lastHeartbeat = Instant.MIN; // heartbeat first once back, before anything looks for zombies
+    }
+
+    /** Keeps the executor's events in memory until {@code wait} passes or {@link #wakeUp()} is called. */
+    private void holdEvents(Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (long left = wait.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            List<TaskEvent> events = executor.poll(Duration.ofNanos(left));
+            if (events.isEmpty()) {
+                return; // timed out, or woken up (a stop, a change)
+            }
+            pending.addAll(events);
+        }
+    }
+
+    /**
+     * The first loop after an outage: heartbeats this scheduler and its tries before any zombie
+     * check (so its own live tries are not taken for zombies), gives other schedulers time to
+     * heartbeat before judging them, and ends tries marked running for this scheduler that never
+     * reached the executor (a start whose commit was cut off).
+     */
+    private void reconnected() {
+        Instant now = clock.instant();
+        judgeHeartbeatsAfter = now.plus(settings.heartbeat().multipliedBy(2)).plus(MAX_BACKOFF);
+        maintain(now);
+        for (TaskInstance ti : store.taskInstances().zombies(Instant.EPOCH, List.of(jobId))) {
+            if (!inFlight.contains(ti.key()) && pending.stream().noneMatch(e -> e.key().equals(ti.key()))) {
+                endZombie(ti, now, "it was marked running while the database connection broke, and never started");
+            }
+        }
+        LOG.warn("database back after {} s", Math.max(0, Duration.between(unreachableSince, clock.instant()).toSeconds()));
+        unreachableSince = null;
+        backoff = Duration.ZERO;
+    }
+
     /**
      * Stops: waits up to {@code grace} for running tries to report, then interrupts the rest and
      * records them as ended (up_for_retry or failed), so nothing is left looking alive.
@@ -601,7 +695,15 @@ public final class Scheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        store.schedulerJobs().end(jobId, "success");
+        try {
+            store.schedulerJobs().end(jobId, "success");
+        } catch (RuntimeException e) {
+            if (!ConnectionErrors.isConnectionLoss(e)) {
+                throw e;
+            }
+            LOG.warn("database unreachable at stop ({}): scheduler job {} stays marked running until others see it stopped heartbeating",
+                    ConnectionErrors.reason(e), jobId);
+        }
     }
 
     private static <T> T retrying(Supplier<T> work) {

@@ -24,6 +24,8 @@ import org.jooq.impl.DSL;
  */
 public final class Database implements AutoCloseable {
 
+    static final int MIN_POOL = 8;
+
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
     private final String description;
@@ -42,13 +44,14 @@ public final class Database implements AutoCloseable {
     public static Database open(GaleConfig config) {
         Database db;
         if (config.embeddedDatabase()) {
+            int size = poolSize(config.parallelism());
             var started = EmbeddedServer.startOrAttach(config.home(),
-                    (url, user) -> pool(url, user, null, 1));
+                    server -> pool(hc -> hc.setDataSource(new EmbeddedDataSource(server)), size));
             db = new Database(started.connection(),
                     "embedded PostgreSQL, data in " + started.server().dataDir() + " (port " + started.server().port() + ")",
                     started.server());
         } else {
-            db = external(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+            db = external(config.databaseUrl(), config.databaseUser(), config.databasePassword(), poolSize(config.parallelism()));
         }
         try {
             db.migrationsApplied = db.migrate();
@@ -61,8 +64,25 @@ public final class Database implements AutoCloseable {
 
     /** Connects to an external PostgreSQL server (not migrated yet: call {@link #migrate()}). */
     public static Database external(String url, String user, String password) {
+        return external(url, user, password, MIN_POOL);
+    }
+
+    private static Database external(String url, String user, String password, int poolSize) {
         checkReachable(url, user, password);
-        return new Database(pool(url, user, password, 1), "PostgreSQL at " + Secrets.maskUrl(url), null);
+        return new Database(pool(hc -> {
+            hc.setJdbcUrl(url);
+            hc.setUsername(user);
+            hc.setPassword(password);
+        }, poolSize), "PostgreSQL at " + Secrets.maskUrl(url), null);
+    }
+
+    /**
+     * Connections a process needs: one per executor slot (tasks read XComs, variables and
+     * connections), plus the scheduler loop, the change listener, the dags-folder watcher and
+     * heartbeats; at least {@value #MIN_POOL}.
+     */
+    static int poolSize(int parallelism) {
+        return Math.max(MIN_POOL, parallelism + 4);
     }
 
     /**
@@ -104,6 +124,11 @@ public final class Database implements AutoCloseable {
         return dsl;
     }
 
+    /** The most connections this process's pool opens. */
+    int maxConnections() {
+        return dataSource.getMaximumPoolSize();
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }
@@ -140,13 +165,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource pool(String url, String user, String password, int minIdle) {
+    private static HikariDataSource pool(java.util.function.Consumer<HikariConfig> source, int size) {
         HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(url);
-        hc.setUsername(user);
-        hc.setPassword(password);
-        hc.setMaximumPoolSize(12);
-        hc.setMinimumIdle(minIdle);
+        source.accept(hc);
+        hc.setMaximumPoolSize(size);
+        hc.setMinimumIdle(1);
         hc.setPoolName("gale");
         hc.setConnectionTimeout(10_000);
         hc.setInitializationFailTimeout(10_000);
