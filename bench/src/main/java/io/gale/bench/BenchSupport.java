@@ -5,6 +5,7 @@ import io.gale.client.GaleClient;
 import io.gale.config.GaleConfig;
 import io.gale.dagbag.DagBag;
 import io.gale.executor.LocalExecutor;
+import io.gale.runtime.Engine;
 import io.gale.scheduler.Scheduler;
 import io.gale.store.Database;
 import io.gale.store.DagRunRepository.Scope;
@@ -21,6 +22,7 @@ import java.util.function.BooleanSupplier;
 final class BenchSupport implements AutoCloseable {
 
     final Path home;
+    final Engine engine;
     final GaleClient client;
 
     BenchSupport(int parallelism, Dag... dags) throws IOException {
@@ -29,14 +31,15 @@ final class BenchSupport implements AutoCloseable {
                 .withPausedAtCreation(false);
         Database db = Database.open(config);
         DagBag bag = DagBag.of(dags);
-        client = new GaleClient(config, db, bag, Clock.systemUTC(), Map.of());
+        engine = new Engine(config, db, bag, Clock.systemUTC(), Map.of());
+        client = engine.operations();
         client.syncDags(bag);
     }
 
     /** Runs a scheduler loop until {@code done}; returns the wall time in seconds. */
     double runUntil(Scope scope, boolean createRuns, BooleanSupplier done) throws Exception {
-        try (LocalExecutor executor = client.newExecutor();
-             Scheduler scheduler = client.newScheduler(executor, client.schedulerSettings().withCreateRuns(createRuns))) {
+        try (LocalExecutor executor = engine.newExecutor();
+             Scheduler scheduler = engine.newScheduler(executor, engine.schedulerSettings().withCreateRuns(createRuns))) {
             long t0 = System.nanoTime();
             while (!done.getAsBoolean()) {
                 scheduler.runOnce(scope, Duration.ofMillis(200));

@@ -65,9 +65,9 @@ final class BackfillCommand extends Sub implements Callable<Integer> {
                 throw new BadRequestException("give both -s START and -e END (or --resume)");
             }
             var zone = java.time.ZoneId.of(d.dag().timezone());
-            Instant from = Dates.parse(start, zone);
-            Instant to = Dates.parse(end, zone);
-            if (!Dates.hasOffset(start) || !Dates.hasOffset(end)) {
+            Instant from = client.logicalDate(dagId, start);
+            Instant to = client.logicalDate(dagId, end);
+            if (!io.gale.core.Dates.hasOffset(start) || !io.gale.core.Dates.hasOffset(end)) {
                 out().println("Dates without an offset are read in the DAG's timezone " + zone + ": "
                         + from.atZone(zone) + " .. " + to.atZone(zone) + " (" + from + " .. " + to + " UTC), both inclusive");
             }
@@ -146,7 +146,7 @@ final class BackfillCommand extends Sub implements Callable<Integer> {
             }
         };
         try {
-            SchedulerLoop.run(client, client.schedulerSettings().withCreateRuns(false), Scope.backfill(id), err(),
+            engine().runScheduler(engine().schedulerSettings().withCreateRuns(false), Scope.backfill(id), err(),
                     () -> store.backfills().find(id).map(b -> !b.state().equals("running")).orElse(true), progress);
         } finally {
             if (bar != null) {

@@ -1,6 +1,7 @@
 package io.gale.cli;
 
 import io.gale.client.GaleClient;
+import io.gale.runtime.Engine;
 import io.gale.config.ConfigException;
 import io.gale.config.GaleConfig;
 import io.gale.core.GaleException;
@@ -31,23 +32,33 @@ public final class Cli {
     private static final Pattern QUOTED = Pattern.compile("'([^']{" + (MAX_QUOTED + 1) + ",})'");
 
     private final GaleConfig config;
-    private final Function<GaleConfig, GaleClient> opener;
+    private final Function<GaleConfig, Engine> opener;
     private final List<Object> extraCommands = new ArrayList<>();
-    private GaleClient client;
+    private Engine engine;
+    private boolean dagsChecked;
     private PrintWriter err = new PrintWriter(System.err, true);
 
-    public Cli(GaleConfig config, Function<GaleConfig, GaleClient> opener) {
+    public Cli(GaleConfig config, Function<GaleConfig, Engine> opener) {
         this.config = config;
         this.opener = opener;
     }
 
+    /** The engine, opened on first use (starting or attaching to the database). */
+    public Engine engine() {
+        if (engine == null) {
+            engine = opener.apply(config);
+        }
+        return engine;
+    }
+
     /**
-     * The client, opened on first use (starting or attaching to the database). When no DAG
-     * processor has read the dags folder yet, it reads it once (in a child process) and says so.
+     * The operations API. When no DAG processor has read the dags folder yet, it reads it once
+     * (in a child process) first and says so.
      */
-    public GaleClient client() {
-        if (client == null) {
-            client = opener.apply(config);
+    public GaleClient operations() {
+        GaleClient client = engine().operations();
+        if (!dagsChecked) {
+            dagsChecked = true;
             if (!client.dagsProcessed()) {
                 err.println("No DAG processor has read " + config.dagsFolder() + " yet: reading it and the classpath once now.");
                 err.flush();
@@ -97,9 +108,10 @@ public final class Cli {
         try {
             return cmd.execute(args);
         } finally {
-            if (client != null) {
-                client.close();
-                client = null;
+            if (engine != null) {
+                engine.close();
+                engine = null;
+                dagsChecked = false;
             }
             out.flush();
             err.flush();
@@ -165,7 +177,7 @@ public final class Cli {
             err.println("Error: " + Secrets.mask(shorten(e.getMessage()), Secrets.passwordsIn(System.getenv("GALE_DATABASE_URL"))));
             return 1;
         }
-        Cli cli = new Cli(config, GaleClient::open);
+        Cli cli = new Cli(config, Engine::open);
         for (Object c : extraCommands) {
             cli.addCommand(c);
         }

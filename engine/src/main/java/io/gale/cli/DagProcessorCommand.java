@@ -1,7 +1,6 @@
 package io.gale.cli;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 
 /** {@code gale dag-processor}: reads the dags folder and the classpath and records their DAGs, until Ctrl-C. */
@@ -15,25 +14,7 @@ final class DagProcessorCommand extends Sub implements Callable<Integer> {
         err().println("Gale DAG processor started: " + client.config().dagsFolder() + " and the classpath, every "
                 + client.config().dagDirListInterval().toSeconds() + " s. Stop with Ctrl-C.");
         err().flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopped.countDown();
-            try {
-                finished.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "gale-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (var processor = client.dagProcessor();
-             AutoCloseable ignored = processor.every(client.config().dagDirListInterval(),
-                     e -> err().println("Error: reading the dags folder: " + e.getMessage()))) {
-            stopped.await();
-        } finally {
-            client.close();
-            finished.countDown();
-        }
+        engine().runDagProcessor(err());
         err().println("Gale DAG processor stopped.");
         return 0;
     }

@@ -136,14 +136,14 @@ final class DagsCommand extends Sub implements Runnable {
         public Integer call() throws Exception {
             Map<String, Object> c = conf.conf();
             client().processDags();
-            Instant logical = Dates.parse(logicalDate, ZoneId.of(client().dag(dagId).timezone()));
+            Instant logical = client().logicalDate(dagId, logicalDate);
             var existing = client().runAt(dagId, logical).filter(r -> !io.gale.client.GaleClient.isTestRun(r));
             if (replace && existing.isPresent() && !yes && !confirm("Delete run " + existing.get().runId() + " ("
                     + existing.get().state().id() + ") with its task instances, logs and XComs?", "not replacing run "
                     + existing.get().runId())) {
                 return 1;
             }
-            DagRun run = client().test(dagId, logical, c, timeout, replace);
+            DagRun run = engine().test(dagId, logical, c, timeout, replace);
             Table t = new Table("task_id", "state", "tries", "duration_s");
             for (TaskInstance ti : client().taskStates(dagId, run.runId())) {
                 t.row(ti.taskId(), ti.state().id(), ti.tryNumber(), ti.duration() == null ? "" : String.format("%.3f", ti.duration()));
@@ -171,7 +171,7 @@ final class DagsCommand extends Sub implements Runnable {
         public Integer call() {
             boolean json = isJson(output);
             Map<String, Object> c = conf.conf();
-            DagRun run = client().trigger(dagId, c, runId, Dates.parse(logicalDate, ZoneId.of(client().dag(dagId).timezone())));
+            DagRun run = client().trigger(dagId, c, runId, client().logicalDate(dagId, logicalDate));
             if (json) {
                 json(runJson(run));
             } else {

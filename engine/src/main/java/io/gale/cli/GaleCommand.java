@@ -86,9 +86,9 @@ public final class GaleCommand implements Runnable {
             @Override
             public Integer call() {
                 GaleCommand top = (GaleCommand) spec.parent().parent().userObject();
-                var client = top.cli.client();
-                int applied = client.database().migrationsApplied() + client.database().migrate();
-                spec.commandLine().getOut().println("Database is up to date (" + client.database().description() + ")"
+                var database = top.cli.engine().database();
+                int applied = database.migrationsApplied() + database.migrate();
+                spec.commandLine().getOut().println("Database is up to date (" + database.description() + ")"
                         + (applied > 0 ? ", applied " + applied + " migrations" : ""));
                 return 0;
             }

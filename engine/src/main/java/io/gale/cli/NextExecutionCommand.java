@@ -1,7 +1,6 @@
 package io.gale.cli;
 
 import io.gale.scheduler.SchedulableDag;
-import io.gale.scheduler.NextRuns;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -26,12 +25,9 @@ final class NextExecutionCommand extends Sub implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean json = isJson(output);
-        if (n < 1) {
-            throw new io.gale.core.BadRequestException("-n must be at least 1, got " + n);
-        }
+        var infos = client().nextRuns(dagId, n);
         SchedulableDag d = client().schedulable(dagId);
         ZoneId zone = ZoneId.of(d.dag().timezone());
-        var infos = NextRuns.upcoming(client().store(), d, n, client().clock().instant());
         if (json) {
             json(infos.stream().map(i -> {
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -14,7 +14,7 @@ final class SchedulerCommand extends Sub implements Callable<Integer> {
         err().println("Gale scheduler started: " + client.database().description() + "; DAGs from the classpath and "
                 + client.config().dagsFolder() + ". Stop with Ctrl-C.");
         err().flush();
-        SchedulerLoop.run(client, client.schedulerSettings(), Scope.ALL, err(), () -> false, () -> { });
+        engine().runScheduler(engine().schedulerSettings(), Scope.ALL, err(), () -> false, () -> { });
         err().println("Gale scheduler stopped.");
         return 0;
     }

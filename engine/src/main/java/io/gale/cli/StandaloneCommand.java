@@ -21,7 +21,7 @@ final class StandaloneCommand extends Sub implements Callable<Integer> {
         out.println("  New DAGs start paused: './gale dags unpause example_pipeline' in another shell starts its schedule.");
         out.println("  Stop with Ctrl-C.");
         out.flush();
-        SchedulerLoop.run(client, client.schedulerSettings(), Scope.ALL, err(), () -> false, () -> { });
+        engine().runScheduler(engine().schedulerSettings(), Scope.ALL, err(), () -> false, () -> { });
         out.println("Gale stopped.");
         return 0;
     }

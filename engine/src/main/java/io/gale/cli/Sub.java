@@ -1,6 +1,7 @@
 package io.gale.cli;
 
 import io.gale.client.GaleClient;
+import io.gale.runtime.Engine;
 import io.gale.core.Json;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,8 +14,14 @@ abstract class Sub {
     @Spec
     CommandSpec spec;
 
+    /** The operations API. */
     GaleClient client() {
-        return ((GaleCommand) spec.root().userObject()).cli.client();
+        return ((GaleCommand) spec.root().userObject()).cli.operations();
+    }
+
+    /** The composition root, for the commands that run services or tasks in this process. */
+    Engine engine() {
+        return ((GaleCommand) spec.root().userObject()).cli.engine();
     }
 
     PrintWriter out() {

@@ -39,7 +39,7 @@ final class TasksCommand extends Sub implements Runnable {
         public Integer call() {
             Map<String, Object> c = conf.conf();
             client().processDags();
-            TaskEvent e = client().testTask(dagId, taskId, Dates.parse(logicalDate, java.time.ZoneId.of(client().dag(dagId).timezone())), c);
+            TaskEvent e = engine().testTask(dagId, taskId, client().logicalDate(dagId, logicalDate), c);
             out().print(e.log());
             e.xcoms().forEach((k, v) -> out().println("XCom " + k + " = " + v));
             out().println("Task " + taskId + " " + e.state().id());

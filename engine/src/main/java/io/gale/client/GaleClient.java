@@ -5,6 +5,7 @@ import io.gale.core.BadRequestException;
 import io.gale.core.ConflictException;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
+import io.gale.core.Dates;
 import io.gale.core.NotFoundException;
 import io.gale.core.RunType;
 import io.gale.core.TaskInstance;
@@ -12,21 +13,14 @@ import io.gale.core.TaskKey;
 import io.gale.core.SerializedDag;
 import io.gale.dagbag.DagBag;
 import io.gale.dagbag.DagProcessor;
-import io.gale.executor.DagCode;
 import io.gale.scheduler.SchedulableDag;
-import io.gale.executor.LocalExecutor;
-import io.gale.executor.TaskEvent;
-import io.gale.executor.TaskRunner;
-import io.gale.executor.TaskWorkload;
 import io.gale.schedule.DataInterval;
-import io.gale.scheduler.Scheduler;
 import io.gale.store.Database;
 import io.gale.store.JooqStore;
 import io.gale.store.NewDagRun;
 import io.gale.store.Store;
 import io.gale.store.StoredDag;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -43,37 +37,24 @@ import java.util.regex.PatternSyntaxException;
  * Gale's operations: list and inspect DAGs, trigger and test runs, clear tasks, read XComs and
  * logs. Opening a client connects to the metadata database (migrating it). Everything that only
  * shows or operates on DAGs reads the serialized DAGs the DAG processor recorded and never loads
- * DAG code; only {@link #test} and {@link #testTask} load the code of the DAG they run.
+ * DAG code (the {@link io.gale.runtime.Engine} runs tasks). Each method is one store
+ * transaction, or reads only; the CLI and the REST API call the same methods.
  */
 public final class GaleClient implements AutoCloseable {
 
-    /** Run ids of runs made by {@link #test} start with this. */
+    /** Run ids of runs made by {@link #createTestRun} start with this. */
     public static final String TEST_RUN_PREFIX = "test__";
 
     private final GaleConfig config;
     private final Database database;
     private final Store store;
-    private final DagCode code;
     private final Clock clock;
-    private final Map<String, String> env;
 
-    /**
-     * @param code where the code of DAGs comes from when a task runs in this process
-     */
-    public GaleClient(GaleConfig config, Database database, DagCode code, Clock clock, Map<String, String> env) {
+    public GaleClient(GaleConfig config, Database database, Clock clock) {
         this.config = config;
         this.database = database;
         this.store = new JooqStore(database);
-        this.code = code;
         this.clock = clock;
-        this.env = env;
-    }
-
-    /** Opens the configured database; DAG code is loaded only by the commands that run tasks, when they run them. */
-    public static GaleClient open(GaleConfig config) {
-        Database db = Database.open(config);
-        DagBag code = new DagBag(config.dagsFolder(), config.dagCacheDir(), DagBag.class.getClassLoader());
-        return new GaleClient(config, db, code, Clock.systemUTC(), System.getenv());
     }
 
     public GaleConfig config() {
@@ -111,7 +92,7 @@ public final class GaleClient implements AutoCloseable {
 
     /**
      * Records the DAGs of a bag loaded in this process, as bundle {@code memory} (for embedding
-     * Gale, and for tests); the bag is where this client's tasks get their code.
+     * Gale, and for tests); run their tasks with the bag as the engine's DAG code.
      */
     public void syncDags(DagBag bag) {
         store.transact(tx -> tx.serializedDags().syncBundle(DagBag.MEMORY_BUNDLE, bag.serialize(DagBag.MEMORY_BUNDLE),
@@ -196,18 +177,15 @@ public final class GaleClient implements AutoCloseable {
     }
 
     /**
-     * Airflow's {@code dags test}: runs one whole run in this process (paused or not) and returns
-     * it when it has finished, with the DAG as the processor last recorded it (call
-     * {@link #processDags()} first to read its file again) and its code loaded here. An earlier
-     * test run at the same logical date is replaced; any other run there only when {@code replace}
-     * is true, else this throws a {@link ConflictException} naming it.
+     * Records the run {@code dags test} runs ({@code test__<date>}, queued): an earlier test run at
+     * the same logical date is replaced; any other run there only when {@code replace} is true,
+     * else this throws a {@link ConflictException} naming it.
      */
-    public DagRun test(String dagId, Instant logicalDate, Map<String, Object> conf, Duration timeout, boolean replace)
-            throws InterruptedException {
+    public DagRun createTestRun(String dagId, Instant logicalDate, Map<String, Object> conf, boolean replace) {
         SchedulableDag d = schedulable(dagId);
         Instant logical = testDate(logicalDate);
         DataInterval interval = d.timetable().inferManualDataInterval(logical);
-        DagRun run = store.transaction(tx -> {
+        return store.transaction(tx -> {
             Optional<DagRun> old = tx.runs().findByLogicalDate(dagId, logical);
             if (old.isPresent() && !isTestRun(old.get()) && !replace) {
                 throw new ConflictException("DAG '" + dagId + "' already has run '" + old.get().runId() + "' ("
@@ -218,10 +196,6 @@ public final class GaleClient implements AutoCloseable {
             return tx.runs().create(new NewDagRun(dagId, TEST_RUN_PREFIX + RunType.MANUAL.runId(logical).substring("manual__".length()),
                     RunType.MANUAL, logical, interval.start(), interval.end(), DagRunState.QUEUED, conf == null ? Map.of() : conf));
         });
-        try (LocalExecutor executor = newExecutor();
-             Scheduler scheduler = newScheduler(executor, Scheduler.Settings.defaults().withCreateRuns(false))) {
-            return scheduler.runToCompletion(run, timeout);
-        }
     }
 
     /** The run of a DAG at a logical date ({@code dags test}'s default: now), if there is one. */
@@ -236,30 +210,6 @@ public final class GaleClient implements AutoCloseable {
 
     private Instant testDate(Instant logicalDate) {
         return logicalDate != null ? logicalDate : clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    }
-
-    /**
-     * Airflow's {@code tasks test}: runs one task once, ignoring its upstream tasks and recording
-     * nothing. XCom pulls read the run with that logical date, if there is one; a non-empty
-     * {@code conf} replaces that run's conf for this one try.
-     */
-    public TaskEvent testTask(String dagId, String taskId, Instant logicalDate, Map<String, Object> conf) {
-        SchedulableDag d = schedulable(dagId);
-        var task = d.task(taskId);
-        if (task == null) {
-            throw NotFoundException.task(dagId, taskId);
-        }
-        Instant logical = logicalDate != null ? logicalDate : clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        DagRun run = store.runs().findByLogicalDate(dagId, logical).orElseGet(() -> {
-            DataInterval interval = d.timetable().inferManualDataInterval(logical);
-            return new DagRun(0, dagId, RunType.MANUAL.runId(logical), RunType.MANUAL, logical, interval.start(),
-                    interval.end(), DagRunState.RUNNING, Map.of(), clock.instant(), clock.instant(), null, null);
-        });
-        if (conf != null && !conf.isEmpty()) {
-            run = new DagRun(run.id(), dagId, run.runId(), run.runType(), logical, run.dataIntervalStart(), run.dataIntervalEnd(),
-                    run.state(), conf, run.queuedAt(), run.startDate(), run.endDate(), run.backfillId());
-        }
-        return runner().run(new TaskWorkload(d.dag(), task, run, 1, 1));
     }
 
     /**
@@ -367,26 +317,20 @@ public final class GaleClient implements AutoCloseable {
         return new Backfills(store, clock);
     }
 
-    public Clock clock() {
-        return clock;
+    /**
+     * The instant a date given by a user names: text without an offset is read in the DAG's
+     * timezone (Airflow reads it as UTC); null gives null.
+     */
+    public Instant logicalDate(String dagId, String text) {
+        return text == null ? null : Dates.parse(text, java.time.ZoneId.of(dag(dagId).timezone()));
     }
 
-    /** Scheduler settings from the configuration. */
-    public Scheduler.Settings schedulerSettings() {
-        return Scheduler.Settings.defaults().withHeartbeat(config.heartbeat()).withZombieThreshold(config.zombieThreshold());
-    }
-
-    /** A scheduler loop over this client's store and DAGs. */
-    public Scheduler newScheduler(io.gale.executor.Executor executor, Scheduler.Settings settings) {
-        return new Scheduler(store, executor, runner(), clock, settings);
-    }
-
-    public LocalExecutor newExecutor() {
-        return new LocalExecutor(config.parallelism(), runner());
-    }
-
-    private TaskRunner runner() {
-        return new TaskRunner(store, code, config.workRoot(), env, clock);
+    /** The next {@code n} scheduled runs of a DAG after its latest scheduled run. */
+    public List<io.gale.schedule.DagRunInfo> nextRuns(String dagId, int n) {
+        if (n < 1) {
+            throw new BadRequestException("-n must be at least 1, got " + n);
+        }
+        return io.gale.scheduler.NextRuns.upcoming(store, schedulable(dagId), n, clock.instant());
     }
 
     private boolean closed;

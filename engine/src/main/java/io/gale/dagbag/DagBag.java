@@ -98,20 +98,11 @@ public final class DagBag implements DagCode {
 
     /** Re-scans the dags folder; returns true when a DAG or an import error appeared, changed or went away. */
     public synchronized boolean refresh() {
-        Map<String, Path> present = new TreeMap<>();
-        if (dagsFolder != null && Files.isDirectory(dagsFolder)) {
-            try (Stream<Path> walk = Files.walk(dagsFolder)) {
-                walk.filter(Files::isRegularFile)
-                        .filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".jar"))
-                        .filter(p -> !p.getFileName().toString().startsWith("."))
-                        .sorted(Comparator.naturalOrder())
-                        .forEach(p -> present.put(p.toString(), p));
-            } catch (IOException | UncheckedIOException e) {
-                // a file vanished while walking, or the folder is unreadable: keep what was loaded
-                LOG.warn("Cannot list the dags folder {} ({}); keeping the DAGs loaded before", dagsFolder, e.getMessage());
-                return false;
-            }
+        Optional<Map<String, Path>> listed = dagFiles(dagsFolder);
+        if (listed.isEmpty()) {
+            return false;
         }
+        Map<String, Path> present = listed.get();
         boolean changed = false;
         for (var it = files.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
@@ -160,6 +151,29 @@ public final class DagBag implements DagCode {
 
     public Path dagsFolder() {
         return dagsFolder;
+    }
+
+    /**
+     * The DAG files of a folder ({@code .java} and {@code .jar}, not hidden), by path; none when
+     * the folder is null or missing; empty when it cannot be listed (a file vanished while
+     * walking, or the folder is unreadable), so that nothing read before is dropped.
+     */
+    static Optional<Map<String, Path>> dagFiles(Path folder) {
+        Map<String, Path> present = new TreeMap<>();
+        if (folder == null || !Files.isDirectory(folder)) {
+            return Optional.of(present);
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            walk.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".jar"))
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.naturalOrder())
+                    .forEach(p -> present.put(p.toString(), p));
+            return Optional.of(present);
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Cannot list the dags folder {} ({}); keeping the DAGs read before", folder, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**
@@ -319,7 +333,8 @@ public final class DagBag implements DagCode {
         errors = errs;
     }
 
-    private static String fingerprint(Path p) {
+    /** Size and modification time: a file whose fingerprint changed is loaded again. */
+    static String fingerprint(Path p) {
         try {
             return Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
         } catch (IOException e) {

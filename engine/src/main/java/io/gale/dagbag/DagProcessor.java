@@ -118,11 +118,11 @@ public final class DagProcessor implements AutoCloseable {
             classpathErrors = a.errors();
         }
         boolean changed = first;
-        Optional<Map<String, Path>> present = scan();
+        Optional<Map<String, Path>> present = DagBag.dagFiles(dagsFolder);
         if (present.isPresent()) {
             changed |= files.keySet().retainAll(present.get().keySet());
             for (var e : present.get().entrySet()) {
-                String fp = fingerprint(e.getValue());
+                String fp = DagBag.fingerprint(e.getValue());
                 FileState old = files.get(e.getKey());
                 if (old != null && old.fingerprint().equals(fp)) {
                     continue;
@@ -226,32 +226,6 @@ public final class DagProcessor implements AutoCloseable {
         };
     }
 
-    /** The dags folder's DAG files, or empty when it cannot be listed (then nothing is dropped). */
-    private Optional<Map<String, Path>> scan() {
-        Map<String, Path> present = new TreeMap<>();
-        if (dagsFolder == null || !Files.isDirectory(dagsFolder)) {
-            return Optional.of(present);
-        }
-        try (Stream<Path> walk = Files.walk(dagsFolder)) {
-            walk.filter(Files::isRegularFile)
-                    .filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".jar"))
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted(Comparator.naturalOrder())
-                    .forEach(p -> present.put(p.toString(), p));
-            return Optional.of(present);
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Cannot list the dags folder {} ({}); keeping the DAGs read before", dagsFolder, e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    private static String fingerprint(Path p) {
-        try {
-            return Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
-        } catch (IOException e) {
-            return "gone";
-        }
-    }
 
     /** Asks the child; a child that exits or overruns the timeout is replaced and the file gets the error. */
     private ProcessorChild.Answer ask(ProcessorChild.Request request, String what) {

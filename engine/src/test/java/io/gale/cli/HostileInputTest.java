@@ -89,7 +89,7 @@ class HostileInputTest {
                 try (PrintStream capture = new PrintStream(system, true, StandardCharsets.UTF_8)) {
                     System.setOut(capture);
                     System.setErr(capture);
-                    code = new Cli(config, GaleClient::open).run(new PrintWriter(out), new PrintWriter(err),
+                    code = new Cli(config, io.gale.runtime.Engine::open).run(new PrintWriter(out), new PrintWriter(err),
                             verbose ? new String[] {"dags", "list", "--verbose"} : new String[] {"dags", "list"});
                 } finally {
                     System.setOut(stdout);

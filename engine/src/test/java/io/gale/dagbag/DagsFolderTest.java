@@ -26,6 +26,7 @@ class DagsFolderTest {
     @TempDir
     Path home;
     Path dags;
+    io.gale.runtime.Engine engine;
     GaleClient client;
     DagProcessor processor;
     AutoCloseable watcher;
@@ -50,8 +51,9 @@ class DagsFolderTest {
         dags = Files.createDirectories(home.resolve("dags"));
         GaleConfig config = GaleConfig.from(Map.of("GALE_HOME", home.toString())).withDagDirListInterval(Duration.ofMillis(100));
         Database db = TestDatabase.fresh();
-        client = new GaleClient(config, db, new DagBag(dags, config.dagCacheDir(), DagBag.class.getClassLoader()),
+        engine = new io.gale.runtime.Engine(config, db, new DagBag(dags, config.dagCacheDir(), DagBag.class.getClassLoader()),
                 Clock.systemUTC(), Map.of());
+        client = engine.operations();
         processor = client.dagProcessor();
         watcher = processor.every(Duration.ofMillis(100), Throwable::printStackTrace);
     }
@@ -79,7 +81,7 @@ class DagsFolderTest {
         Await.until(Duration.ofSeconds(30), "the new DAG", () -> active("from_folder"));
         assertThat(client.dag("from_folder").fileloc()).isEqualTo(file.toString());
 
-        DagRun run = client.test("from_folder", Instant.parse("2026-01-01T00:00:00Z"), Map.of(), Duration.ofSeconds(30), false);
+        DagRun run = engine.test("from_folder", Instant.parse("2026-01-01T00:00:00Z"), Map.of(), Duration.ofSeconds(30), false);
         assertThat(run.state().id()).isEqualTo("success");
         assertThat(client.xcoms("from_folder", run.runId(), "hello", "return_value").get(0).json()).isEqualTo("\"hi\"");
 

@@ -3,7 +3,6 @@ package io.gale.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gale.api.Dag;
-import io.gale.client.GaleClient;
 import io.gale.config.GaleConfig;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
@@ -100,10 +99,10 @@ class DatabaseOutageTest {
             db.migrate();
             Store store = new JooqStore(db);
             DagBag bag = DagBag.of(dag.build());
-            GaleClient client = new GaleClient(config, db, bag, clock, Map.of());
-            client.syncDags(bag);
+            io.gale.runtime.Engine engine = new io.gale.runtime.Engine(config, db, bag, clock, Map.of());
+            engine.operations().syncDags(bag);
             try (LocalExecutor executor = new LocalExecutor(4, new TaskRunner(store, bag, home.resolve("work"), Map.of(), clock));
-                 Scheduler scheduler = client.newScheduler(executor, Scheduler.Settings.defaults().withCreateRuns(false)
+                 Scheduler scheduler = engine.newScheduler(executor, Scheduler.Settings.defaults().withCreateRuns(false)
                          .withHeartbeat(Duration.ofSeconds(1)).withZombieThreshold(Duration.ofSeconds(5)))) {
                 Instant t = clock.instant();
                 DagRun run = store.runs().create(new NewDagRun("outage", RunType.MANUAL.runId(t), RunType.MANUAL, t, t, t,

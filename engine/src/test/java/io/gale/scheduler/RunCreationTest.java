@@ -47,7 +47,7 @@ class RunCreationTest {
     @Test
     void catchupCreatesEveryMissedIntervalExactlyOnce() throws Exception {
         try (Harness h = new Harness(home, daily("catchup_on", true));
-             Scheduler s = h.client().newScheduler(h.executor, Scheduler.Settings.defaults())) {
+             Scheduler s = h.engine().newScheduler(h.executor, Scheduler.Settings.defaults())) {
             h.clock.set(Instant.parse("2026-01-05T01:00:00Z"));
             h.client().setPaused("catchup_on", false);
             s.refreshNextRuns();
@@ -61,7 +61,7 @@ class RunCreationTest {
                 assertThat(r.state().id()).isEqualTo("success");
             }
             // a restart (a new scheduler) creates nothing twice
-            try (Scheduler again = h.client().newScheduler(h.executor, Scheduler.Settings.defaults())) {
+            try (Scheduler again = h.engine().newScheduler(h.executor, Scheduler.Settings.defaults())) {
                 again.refreshNextRuns();
                 assertThat(settle(h, again, "catchup_on")).hasSize(4);
             }
@@ -76,7 +76,7 @@ class RunCreationTest {
     @Test
     void withoutCatchupOnlyTheLatestCompleteInterval() throws Exception {
         try (Harness h = new Harness(home, daily("catchup_off", false));
-             Scheduler s = h.client().newScheduler(h.executor, Scheduler.Settings.defaults())) {
+             Scheduler s = h.engine().newScheduler(h.executor, Scheduler.Settings.defaults())) {
             h.clock.set(Instant.parse("2026-01-05T01:00:00Z"));
             h.client().setPaused("catchup_off", false);
             s.refreshNextRuns();
@@ -91,7 +91,7 @@ class RunCreationTest {
     @Test
     void aPausedDagCreatesNoRunsAndItsTriggeredRunsWait() throws Exception {
         try (Harness h = new Harness(home, daily("paused", true));
-             Scheduler s = h.client().newScheduler(h.executor, Scheduler.Settings.defaults())) {
+             Scheduler s = h.engine().newScheduler(h.executor, Scheduler.Settings.defaults())) {
             h.clock.set(Instant.parse("2026-01-05T01:00:00Z"));
             s.refreshNextRuns();
             DagRun manual = h.client().trigger("paused", Map.of(), "by_hand", null);
@@ -114,7 +114,7 @@ class RunCreationTest {
                 .startDate(ZonedDateTime.of(2022, 6, 2, 22, 30, 0, 0, ZoneId.of("Asia/Seoul")));
         dag.task("t", ctx -> ctx.dataIntervalStartLocal().toString() + " " + ctx.dataIntervalEndLocal());
         try (Harness h = new Harness(home, dag.build());
-             Scheduler s = h.client().newScheduler(h.executor, Scheduler.Settings.defaults())) {
+             Scheduler s = h.engine().newScheduler(h.executor, Scheduler.Settings.defaults())) {
             h.clock.set(Instant.parse("2022-06-02T16:30:00Z")); // 01:30 KST on June 3
             h.client().setPaused("seoul", false);
             s.refreshNextRuns();
@@ -132,7 +132,7 @@ class RunCreationTest {
                 .startDate(ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC")));
         dag.task("t", ctx -> null);
         try (Harness h = new Harness(home, dag.build());
-             Scheduler s = h.client().newScheduler(h.executor, Scheduler.Settings.defaults())) {
+             Scheduler s = h.engine().newScheduler(h.executor, Scheduler.Settings.defaults())) {
             h.clock.set(Instant.parse("2026-01-04T00:00:00Z"));
             h.client().setPaused("one_at_a_time", false);
             s.refreshNextRuns();

@@ -34,7 +34,7 @@ class ZombieTest {
                 .onRetry((ctx, e) -> calls.add("on_retry " + ctx.taskId() + ": " + e.getMessage()));
         dag.task("fails", ctx -> "never").onFailure((ctx, e) -> calls.add("on_failure " + ctx.taskId()));
         try (Harness h = new Harness(home, dag.build());
-             Scheduler s = h.client().newScheduler(h.executor,
+             Scheduler s = h.engine().newScheduler(h.executor,
                      Scheduler.Settings.defaults().withCreateRuns(false).withZombieThreshold(Duration.ofSeconds(30)))) {
             DagRun run = h.trigger("zombies", Map.of());
             // another scheduler, on another host, started both tries and then went silent
@@ -71,7 +71,7 @@ class ZombieTest {
         dag.task("a", ctx -> "a ran here").retries(1).retryDelay(Duration.ofSeconds(1));
         dag.task("b", ctx -> "b ran here").retries(1).retryDelay(Duration.ofSeconds(1));
         try (Harness h = new Harness(home, dag.build());
-             Scheduler s = h.client().newScheduler(h.executor,
+             Scheduler s = h.engine().newScheduler(h.executor,
                      Scheduler.Settings.defaults().withCreateRuns(false).withZombieThreshold(Duration.ofSeconds(30)))) {
             DagRun run = h.trigger("twins", Map.of());
             ProcessIdentity here = ProcessIdentity.current();

@@ -2,6 +2,7 @@ package io.gale.testing;
 
 import io.gale.cli.Cli;
 import io.gale.client.GaleClient;
+import io.gale.runtime.Engine;
 import io.gale.config.GaleConfig;
 import io.gale.dagbag.DagBag;
 import io.gale.store.Database;
@@ -36,12 +37,13 @@ public final class CliHarness {
         Cli cli = new Cli(config, cfg -> {
             Database db = Database.external(url, "postgres", null);
             db.migrate();
-            GaleClient client = new GaleClient(cfg, db, bag, Clock.systemUTC(), Map.of());
+            Engine engine = new Engine(cfg, db, bag, Clock.systemUTC(), Map.of());
+            GaleClient client = engine.operations();
             client.syncDags(bag);
             // the DAGs come from the bag: nothing is to be read from the (empty) dags folder
             client.store().serializedDags().syncBundle(io.gale.dagbag.DagProcessor.folderBundle(cfg.dagsFolder()),
                     java.util.List.of(), Map.of(), true, java.time.Instant.now());
-            return client;
+            return engine;
         });
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -10,6 +10,7 @@ import io.gale.core.TaskInstance;
 import io.gale.dagbag.DagBag;
 import io.gale.executor.LocalExecutor;
 import io.gale.executor.TaskRunner;
+import io.gale.runtime.Engine;
 import io.gale.scheduler.Scheduler;
 import io.gale.store.Database;
 import io.gale.store.JooqStore;
@@ -42,12 +43,18 @@ public final class Harness implements AutoCloseable {
         this.bag = DagBag.of(dags);
         this.executor = new LocalExecutor(4, new TaskRunner(store, bag, home.resolve("work"), Map.of(), clock));
         client().syncDags(bag);
-        this.scheduler = client().newScheduler(executor, Scheduler.Settings.defaults().withCreateRuns(false));
+        this.scheduler = engine().newScheduler(executor, Scheduler.Settings.defaults().withCreateRuns(false));
     }
 
-    public GaleClient client() {
+    /** The composition root over this harness's database, DAGs and clock. */
+    public Engine engine() {
         GaleConfig config = GaleConfig.from(Map.of("GALE_HOME", home.toString()));
-        return new GaleClient(config, db, bag, clock, Map.of());
+        return new Engine(config, db, bag, clock, Map.of());
+    }
+
+    /** The operations API over this harness's database and clock. */
+    public GaleClient client() {
+        return engine().operations();
     }
 
     public DagRun trigger(String dagId, Map<String, Object> conf) {

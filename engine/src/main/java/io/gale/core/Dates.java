@@ -1,6 +1,5 @@
-package io.gale.cli;
+package io.gale.core;
 
-import io.gale.core.BadRequestException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -10,13 +9,13 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 
 /** Dates given on the command line. Text without an offset is read in the DAG's timezone. */
-final class Dates {
+public final class Dates {
 
     private Dates() {
     }
 
     /** Whether {@code text} carries its own offset or zone. */
-    static boolean hasOffset(String text) {
+    public static boolean hasOffset(String text) {
         try {
             OffsetDateTime.parse(text);
             return true;
@@ -30,7 +29,8 @@ final class Dates {
         }
     }
 
-    static Instant parse(String text, ZoneId zone) {
+    /** The instant {@code text} names; text without an offset is read in {@code zone}; null gives null. */
+    public static Instant parse(String text, ZoneId zone) {
         if (text == null) {
             return null;
         }

@@ -1,0 +1,247 @@
+package io.gale.runtime;
+
+import io.gale.client.GaleClient;
+import io.gale.config.GaleConfig;
+import io.gale.core.DagRun;
+import io.gale.core.DagRunState;
+import io.gale.core.RunType;
+import io.gale.core.SerializedTask;
+import io.gale.dagbag.DagBag;
+import io.gale.dagbag.DagProcessor;
+import io.gale.executor.DagCode;
+import io.gale.executor.Executor;
+import io.gale.executor.LocalExecutor;
+import io.gale.executor.TaskEvent;
+import io.gale.executor.TaskRunner;
+import io.gale.executor.TaskWorkload;
+import io.gale.schedule.DataInterval;
+import io.gale.scheduler.SchedulableDag;
+import io.gale.scheduler.Scheduler;
+import io.gale.store.ChangeListener;
+import io.gale.store.ConnectionErrors;
+import io.gale.store.Database;
+import io.gale.store.DagRunRepository.Scope;
+import io.gale.store.Store;
+import io.gale.store.StoreException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What one Gale process runs, wired once: the database, the operations API, the DAG processor,
+ * the executor and the scheduler, and where tasks get their DAG code. It owns their lifecycle:
+ * {@link #runScheduler} and {@link #runDagProcessor} run until Ctrl-C (or until told they are
+ * done), and closing the engine closes the database.
+ */
+public final class Engine implements AutoCloseable {
+
+    private final GaleConfig config;
+    private final Database database;
+    private final GaleClient operations;
+    private final DagCode code;
+    private final Clock clock;
+    private final Map<String, String> env;
+
+    /**
+     * @param code where tasks run by this process get their DAGs' code
+     * @param env  the environment tasks see (connections and variables come first from it)
+     */
+    public Engine(GaleConfig config, Database database, DagCode code, Clock clock, Map<String, String> env) {
+        this.config = config;
+        this.database = database;
+        this.code = code;
+        this.clock = clock;
+        this.env = env;
+        this.operations = new GaleClient(config, database, clock);
+    }
+
+    /** Opens the configured database; DAG code is loaded only when a task of it runs here. */
+    public static Engine open(GaleConfig config) {
+        Database db = Database.open(config);
+        return new Engine(config, db, new DagBag(config.dagsFolder(), config.dagCacheDir(), DagBag.class.getClassLoader()),
+                Clock.systemUTC(), System.getenv());
+    }
+
+    /** The operations API over this engine's database. */
+    public GaleClient operations() {
+        return operations;
+    }
+
+    public GaleConfig config() {
+        return config;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public Store store() {
+        return operations.store();
+    }
+
+    /** Scheduler settings from the configuration. */
+    public Scheduler.Settings schedulerSettings() {
+        return Scheduler.Settings.defaults().withHeartbeat(config.heartbeat()).withZombieThreshold(config.zombieThreshold());
+    }
+
+    /** An executor with {@code GALE_PARALLELISM} slots, running tasks in this process. */
+    public LocalExecutor newExecutor() {
+        return new LocalExecutor(config.parallelism(), runner());
+    }
+
+    /** A scheduler loop over this engine's store, handing tries to {@code executor}. */
+    public Scheduler newScheduler(Executor executor, Scheduler.Settings settings) {
+        return new Scheduler(store(), executor, runner(), clock, settings);
+    }
+
+    private TaskRunner runner() {
+        return new TaskRunner(store(), code, config.workRoot(), env, clock);
+    }
+
+    /**
+     * Airflow's {@code dags test}: records a run ({@code test__<date>}) and runs it whole in this
+     * process (paused or not), with the DAG as the processor last recorded it and its code loaded
+     * here; returns the run when it has finished or {@code timeout} passed. An earlier test run at
+     * the same logical date is replaced; any other run there only when {@code replace} is true.
+     */
+    public DagRun test(String dagId, Instant logicalDate, Map<String, Object> conf, Duration timeout, boolean replace)
+            throws InterruptedException {
+        DagRun run = operations.createTestRun(dagId, logicalDate, conf, replace);
+        try (LocalExecutor executor = newExecutor();
+             Scheduler scheduler = newScheduler(executor, Scheduler.Settings.defaults().withCreateRuns(false))) {
+            return scheduler.runToCompletion(run, timeout);
+        }
+    }
+
+    /**
+     * Airflow's {@code tasks test}: runs one task once in this process, ignoring its upstream
+     * tasks and recording nothing. XCom pulls read the run with that logical date, if there is
+     * one; {@code conf} is the run's conf for this try.
+     */
+    public TaskEvent testTask(String dagId, String taskId, Instant logicalDate, Map<String, Object> conf) {
+        SchedulableDag d = operations.schedulable(dagId);
+        SerializedTask task = d.task(taskId);
+        if (task == null) {
+            throw io.gale.core.NotFoundException.task(dagId, taskId);
+        }
+        Instant logical = logicalDate != null ? logicalDate : clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        DagRun found = operations.runAt(dagId, logical).orElseGet(() -> {
+            DataInterval interval = d.timetable().inferManualDataInterval(logical);
+            return new DagRun(0, dagId, RunType.MANUAL.runId(logical), RunType.MANUAL, logical, interval.start(),
+                    interval.end(), DagRunState.RUNNING, Map.of(), clock.instant(), clock.instant(), null, null);
+        });
+        DagRun run = conf == null || conf.isEmpty() ? found : new DagRun(found.id(), dagId, found.runId(), found.runType(),
+                logical, found.dataIntervalStart(), found.dataIntervalEnd(), found.state(), conf, found.queuedAt(),
+                found.startDate(), found.endDate(), found.backfillId());
+        return runner().run(new TaskWorkload(d.dag(), task, run, 1, 1));
+    }
+
+    /**
+     * Runs a scheduler loop (and, unless {@code GALE_STANDALONE_DAG_PROCESSOR}, the DAG processor)
+     * in this process until Ctrl-C or until {@code done} says so; then lets running tries finish
+     * (30 s at most) and records the rest as interrupted. A database outage does not end it: the
+     * scheduler waits for the database (and logs it), and {@code done} and {@code everyLoop}
+     * failing for a lost connection count as "not done yet".
+     */
+    public void runScheduler(Scheduler.Settings settings, Scope scope, PrintWriter err, BooleanSupplier done,
+                             Runnable everyLoop) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        try (LocalExecutor executor = newExecutor();
+             Scheduler scheduler = newScheduler(executor, settings);
+             ChangeListener ignored = new ChangeListener(database, scheduler::wakeUp);
+             DagProcessor processor = operations.dagProcessor();
+             AutoCloseable reading = config.standaloneDagProcessor() ? () -> { }
+                     : processor.every(config.dagDirListInterval(),
+                             e -> err.println("Error: reading the dags folder: " + shortMessage(e)))) {
+            Thread hook = stopOnSignal(stop, finished, scheduler::wakeUp);
+            try {
+                if (settings.createRuns()) {
+                    scheduler.refreshNextRuns();
+                }
+                while (!stop.get() && !unlessUnreachable(done::getAsBoolean, false)) {
+                    scheduler.runOnce(scope, Duration.ofSeconds(1));
+                    unlessUnreachable(() -> {
+                        everyLoop.run();
+                        return true;
+                    }, false);
+                }
+                try {
+                    scheduler.shutdown(Duration.ofSeconds(30));
+                } catch (RuntimeException e) {
+                    if (!ConnectionErrors.isConnectionLoss(e)) {
+                        throw e;
+                    }
+                    throw new StoreException("database unreachable while stopping (" + ConnectionErrors.reason(e)
+                            + "); tries not recorded are taken over by the next scheduler", e);
+                }
+            } finally {
+                if (!stop.get()) {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
+            }
+        } finally {
+            if (stop.get()) {
+                close();
+            }
+            finished.countDown();
+        }
+    }
+
+    /** Runs the DAG processor every {@code GALE_DAG_DIR_LIST_INTERVAL} until Ctrl-C. */
+    public void runDagProcessor(PrintWriter err) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        stopOnSignal(stop, finished, stopped::countDown);
+        try (DagProcessor processor = operations.dagProcessor();
+             AutoCloseable ignored = processor.every(config.dagDirListInterval(),
+                     e -> err.println("Error: reading the dags folder: " + shortMessage(e)))) {
+            stopped.await();
+        } finally {
+            close();
+            finished.countDown();
+        }
+    }
+
+    /** A shutdown hook that sets {@code stop}, calls {@code wake} and waits for {@code finished}. */
+    private static Thread stopOnSignal(AtomicBoolean stop, CountDownLatch finished, Runnable wake) {
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            wake.run();
+            try {
+                finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gale-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /** {@code check}'s answer, or {@code whenUnreachable} while the database cannot be reached (the scheduler logs that). */
+    private static boolean unlessUnreachable(BooleanSupplier check, boolean whenUnreachable) {
+        try {
+            return check.getAsBoolean();
+        } catch (RuntimeException e) {
+            if (!ConnectionErrors.isConnectionLoss(e)) {
+                throw e;
+            }
+            return whenUnreachable;
+        }
+    }
+
+    private static String shortMessage(Throwable e) {
+        return ConnectionErrors.isConnectionLoss(e) ? "database unreachable (" + ConnectionErrors.reason(e) + ")" : e.getMessage();
+    }
+
+    @Override
+    public void close() {
+        operations.close();
+    }
+}
