@@ -142,17 +142,28 @@ final class JooqTaskInstances implements TaskInstanceRepository {
                 .fetch(r -> new TaskKey(r.getDagId(), r.getRunId(), r.getTaskId()));
     }
 
+    /**
+     * One statement for all task instances ({@code update ... from (values ...)}), rows in key
+     * order; a finished state sets the end date, and the start date when it has none.
+     */
     @Override
+    @SuppressWarnings("unchecked")
     public void setStates(Map<TaskKey, TaskState> states, Instant now) {
-        var t = odt(now);
-        var queries = JooqStore.sorted(states.entrySet(), Map.Entry::getKey).stream().map(e -> {
-            var q = dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, e.getValue());
-            if (e.getValue().finished()) {
-                q = q.set(TASK_INSTANCE.END_DATE, t).set(TASK_INSTANCE.START_DATE, DSL.coalesce(TASK_INSTANCE.START_DATE, t));
-            }
-            return q.where(ti(e.getKey()));
-        }).toList();
-        if (!queries.isEmpty()) dsl.batch(queries).execute();
+        if (states.isEmpty()) return;
+        Row4<String, String, String, TaskState>[] rows = JooqStore.sorted(states.entrySet(), Map.Entry::getKey).stream()
+                .map(e -> DSL.row(DSL.val(e.getKey().dagId(), TASK_INSTANCE.DAG_ID), DSL.val(e.getKey().runId(), TASK_INSTANCE.RUN_ID),
+                        DSL.val(e.getKey().taskId(), TASK_INSTANCE.TASK_ID), DSL.val(e.getValue(), TASK_INSTANCE.STATE)))
+                .toArray(Row4[]::new);
+        var v = DSL.values(rows).as("v", "dag_id", "run_id", "task_id", "state");
+        Field<TaskState> state = v.field("state", TASK_INSTANCE.STATE.getDataType());
+        Field<OffsetDateTime> t = DSL.val(odt(now), TASK_INSTANCE.END_DATE);
+        Condition finished = state.in(TaskState.FINISHED);
+        dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, state)
+                .set(TASK_INSTANCE.END_DATE, DSL.when(finished, t).otherwise(TASK_INSTANCE.END_DATE))
+                .set(TASK_INSTANCE.START_DATE, DSL.when(finished, DSL.coalesce(TASK_INSTANCE.START_DATE, t))
+                        .otherwise(TASK_INSTANCE.START_DATE))
+                .from(v).where(joins(v))
+                .execute();
     }
 
     @Override

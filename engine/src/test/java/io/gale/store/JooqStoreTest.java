@@ -26,6 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.jooq.ExecuteContext;
+import org.jooq.ExecuteListener;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,7 +119,11 @@ class JooqStoreTest {
         Arrays.stream(TaskState.values()).forEach(s -> states.put(new TaskKey("d", "r", s.id()), s));
         store.taskInstances().setStates(states, T0);
         assertThat(store.taskInstances().forRun("d", "r"))
-                .allSatisfy(ti -> assertThat(ti.state().id()).isEqualTo(ti.taskId()))
+                .allSatisfy(ti -> {
+                    assertThat(ti.state().id()).isEqualTo(ti.taskId());
+                    assertThat(ti.endDate()).as(ti.taskId() + " end date").isEqualTo(ti.state().finished() ? T0 : null);
+                    assertThat(ti.startDate()).as(ti.taskId() + " start date").isEqualTo(ti.state().finished() ? T0 : null);
+                })
                 .hasSize(TaskState.values().length);
 
         long backfill = store.backfills().create(new Backfill(0, "d", T0, T0, false, false, false, 1, Map.of(),
@@ -195,5 +204,52 @@ class JooqStoreTest {
         List<DagRun> all = store.transaction(tx -> tx.runs().lockRunning(Scope.ALL, null));
         assertThat(all).extracting(DagRun::runId).containsExactly("m1", "m2", "b1");
         assertThat(store.backfills().progress(backfill)).isEqualTo(new BackfillRepository.Progress(2, 1, 0, 1, 0));
+    }
+
+    @Test
+    void eachWriteOfTheSchedulerLoopIsOneStatementWhateverItsRowCount() {
+        AtomicInteger statements = new AtomicInteger();
+        ExecuteListener counter = new ExecuteListener() {
+            @Override
+            public void executeStart(ExecuteContext ctx) {
+                if (ctx.batchMode() != ExecuteContext.BatchMode.SINGLE) {
+                    statements.addAndGet(Math.max(1, ctx.batchSQL().length));
+                }
+            }
+
+            @Override
+            public void bindStart(ExecuteContext ctx) {
+                if (ctx.batchMode() == ExecuteContext.BatchMode.SINGLE) {
+                    statements.incrementAndGet(); // one statement per bound row
+                }
+            }
+        };
+        Store counted = new JooqStore(DSL.using(db.dsl().configuration().deriveAppending(counter)));
+        int n = 40;
+        IntStream.range(0, n).forEach(i -> run("r" + i, i, DagRunState.QUEUED, null));
+        List<RunKey> runs = IntStream.range(0, n).mapToObj(i -> new RunKey("d", "r" + i)).toList();
+        List<TaskKey> tasks = runs.stream().map(r -> new TaskKey(r.dagId(), r.runId(), "t")).toList();
+        Map<String, Runnable> writes = new LinkedHashMap<>();
+        Map<RunKey, DagRunState> running = new LinkedHashMap<>();
+        runs.forEach(r -> running.put(r, DagRunState.RUNNING));
+        writes.put("runs().setStates", () -> counted.runs().setStates(running, T0));
+        Map<RunKey, List<NewTask>> missing = new LinkedHashMap<>();
+        runs.forEach(r -> missing.put(r, List.of(new NewTask("t", 1, "op"))));
+        writes.put("createMissing", () -> counted.taskInstances().createMissing(missing));
+        Map<TaskKey, TaskState> scheduled = new LinkedHashMap<>();
+        tasks.forEach(k -> scheduled.put(k, TaskState.SCHEDULED));
+        writes.put("taskInstances().setStates", () -> counted.taskInstances().setStates(scheduled, T0));
+        writes.put("markRunning", () -> counted.taskInstances().markRunning(tasks.stream().map(k -> new Start(k, 1)).toList(), T0, "h", 1, 1));
+        writes.put("finishTries", () -> assertThat(counted.taskInstances().finishTries(
+                tasks.stream().map(k -> new Finish(k, 1, TaskState.SUCCESS, T0, null)).toList())).hasSize(n));
+        writes.put("logs().putAll", () -> counted.logs().putAll(tasks.stream().map(k -> new TaskLogRepository.Entry(k, 1, "ok")).toList()));
+        writes.put("xcoms().deleteAll", () -> counted.xcoms().deleteAll(tasks));
+        writes.forEach((name, write) -> {
+            statements.set(0);
+            write.run();
+            assertThat(statements.get()).as(name + " of " + n + " rows").isEqualTo(1);
+        });
+        assertThat(store.taskInstances().findAll(tasks)).extracting(TaskInstance::state).containsOnly(TaskState.SUCCESS).hasSize(n);
+        assertThat(store.runs().list("d")).extracting(DagRun::state).containsOnly(DagRunState.RUNNING);
     }
 }
