@@ -181,7 +181,7 @@ final class JooqDagRuns implements DagRunRepository {
     /**
      * One statement for all runs ({@code update ... from (values ...)}), rows in key order. As
      * Airflow's DagRun.set_state and clear: a run going back to queued gets a new queued_at and
-     * loses its start and end date; any other state keeps the first start date (or takes now);
+     * loses its start and end date (a run already queued keeps its queued_at); any other state keeps the first start date (or takes now);
      * a finished state sets the end date, an unfinished one clears it.
      */
     @Override
@@ -201,7 +201,7 @@ final class JooqDagRuns implements DagRunRepository {
         Condition queued = state.eq(DagRunState.QUEUED);
         dsl.update(DAG_RUN)
                 .set(DAG_RUN.STATE, state)
-                .set(DAG_RUN.QUEUED_AT, DSL.when(queued, t).otherwise(DAG_RUN.QUEUED_AT))
+                .set(DAG_RUN.QUEUED_AT, DSL.when(queued.and(DAG_RUN.STATE.ne(DagRunState.QUEUED)), t).otherwise(DAG_RUN.QUEUED_AT))
                 .set(DAG_RUN.START_DATE, DSL.when(queued, DSL.castNull(DAG_RUN.START_DATE)).otherwise(DSL.coalesce(DAG_RUN.START_DATE, t)))
                 .set(DAG_RUN.END_DATE, DSL.when(state.in(DagRunState.SUCCESS, DagRunState.FAILED), t)
                         .otherwise(DSL.castNull(DAG_RUN.END_DATE)))

@@ -90,6 +90,9 @@ class JooqStoreTest {
             assertThat(r.queuedAt()).as(r.runId() + " queued at").isEqualTo(cleared);
         }
 
+        store.runs().setState("d", "alone", DagRunState.QUEUED, cleared.plusSeconds(5));
+        assertThat(find("alone").queuedAt()).as("queued again while queued").isEqualTo(cleared);
+
         Instant rerun = T0.plusSeconds(40);
         store.runs().setState("d", "alone", DagRunState.RUNNING, rerun);
         store.runs().setStates(Map.of(both.get(1), DagRunState.RUNNING), rerun);
