@@ -23,7 +23,7 @@ public final class BackfillBench {
             long id = s.client.backfills().start(dag, plan);
             double recordSecs = (System.nanoTime() - t0) / 1e9;
             double runSecs = s.runUntil(Scope.backfill(id), false,
-                    () -> s.client.store().backfills().find(id).orElseThrow().state().equals("completed"));
+                    () -> s.client.store().backfills().find(id).orElseThrow().state() == io.gale.core.BackfillState.COMPLETED);
             var p = s.client.store().backfills().progress(id);
             double total = recordSecs + runSecs;
             System.out.printf("backfill, %d @hourly runs x 3 no-op tasks, max 64 runs and 64 tasks at once, 64 executor threads, %s%n",

@@ -1,8 +1,10 @@
 package io.gale.cli;
 
 import io.gale.client.Backfills;
+import io.gale.core.BackfillState;
 import io.gale.core.BadRequestException;
 import io.gale.core.DagRun;
+import io.gale.core.DagRunState;
 import io.gale.scheduler.SchedulableDag;
 import io.gale.store.BackfillRepository.Backfill;
 import io.gale.store.BackfillRepository.Progress;
@@ -104,7 +106,7 @@ final class BackfillCommand extends Sub implements Callable<Integer> {
 
     private void report(Backfills.Plan plan) {
         if (!plan.leftAlone().isEmpty()) {
-            long failed = plan.leftAlone().stream().filter(r -> r.state().id().equals("failed")).count();
+            long failed = plan.leftAlone().stream().filter(r -> r.state() == DagRunState.FAILED).count();
             out().println(plan.leftAlone().size() + " runs in the range already exist and are left alone"
                     + (failed > 0 ? " (" + failed + " failed: --rerun-failed-tasks reruns their failed tasks)" : "")
                     + "; --reset-dagruns reruns them:");
@@ -147,7 +149,7 @@ final class BackfillCommand extends Sub implements Callable<Integer> {
         };
         try {
             engine().runScheduler(engine().schedulerSettings().withCreateRuns(false), Scope.backfill(id), err(),
-                    () -> store.backfills().find(id).map(b -> !b.state().equals("running")).orElse(true), progress);
+                    () -> store.backfills().find(id).map(b -> b.state() != BackfillState.RUNNING).orElse(true), progress);
         } finally {
             if (bar != null) {
                 bar.stepTo(store.backfills().progress(id).done());
@@ -157,14 +159,14 @@ final class BackfillCommand extends Sub implements Callable<Integer> {
         Progress p = store.backfills().progress(id);
         printLine(p, started);
         Backfill after = store.backfills().find(id).orElseThrow();
-        if (after.state().equals("running")) {
+        if (after.state() == BackfillState.RUNNING) {
             out().println("Backfill " + id + " stopped with " + p.done() + " of " + p.total()
                     + " runs done; it is recorded: 'gale dags backfill " + dagId + " --resume' (or 'gale scheduler') finishes it.");
             return 1;
         }
         out().println("Backfill " + id + " completed: " + p.success() + " succeeded, " + p.failed() + " failed.");
         if (p.failed() > 0) {
-            store.runs().ofBackfill(id).stream().filter(r -> r.state().id().equals("failed")).limit(10)
+            store.runs().ofBackfill(id).stream().filter(r -> r.state() == DagRunState.FAILED).limit(10)
                     .map(DagRun::runId).forEach(r -> out().println("  failed: " + r));
         }
         return p.failed() > 0 ? 1 : 0;

@@ -1,6 +1,7 @@
 package io.gale.client;
 
 import io.gale.core.BadRequestException;
+import io.gale.core.BackfillState;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
 import io.gale.core.RunType;
@@ -106,7 +107,7 @@ public final class Backfills {
         int max = r.maxActiveRuns() != null ? r.maxActiveRuns() : d.maxActiveRuns();
         long id = store.transaction(tx -> {
             long backfillId = tx.backfills().create(new Backfill(0, d.id(), r.from(), r.to(), r.runBackwards(),
-                    r.resetDagruns(), r.rerunFailedTasks(), max, r.conf(), "running", p.total(), null, null));
+                    r.resetDagruns(), r.rerunFailedTasks(), max, r.conf(), BackfillState.RUNNING, p.total(), null, null));
             List<NewDagRun> runs = p.toCreate().stream().map(i -> new NewDagRun(d.id(), RunType.BACKFILL.runId(i.logicalDate()),
                     RunType.BACKFILL, i.logicalDate(), i.dataInterval().start(), i.dataInterval().end(), DagRunState.QUEUED,
                     r.conf(), backfillId)).toList();

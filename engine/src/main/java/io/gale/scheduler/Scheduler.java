@@ -1,10 +1,14 @@
 package io.gale.scheduler;
 
 import io.gale.api.Task;
+import io.gale.core.BackfillState;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
+import io.gale.core.JobState;
 import io.gale.core.RetryDelay;
 import io.gale.core.ProcessIdentity;
+import io.gale.core.RunGroup;
+import io.gale.core.RunKey;
 import io.gale.core.RunType;
 import io.gale.core.SerializedTask;
 import io.gale.core.TaskInstance;
@@ -30,7 +34,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,7 +108,7 @@ public final class Scheduler implements AutoCloseable {
     private volatile Instant nextCreateCheck = Instant.MIN;
     private Instant lastHeartbeat = Instant.MIN;
     /** Runs with events since the last loop; other running runs are looked at in full passes. */
-    private final java.util.Set<List<String>> dirty = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<RunKey> dirty = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Instant nextFullPass = Instant.MIN;
     /** Runs user callbacks of tries that ended outside the executor: two at a time, a hundred waiting at most. */
     private final ExecutorService callbacks = new ThreadPoolExecutor(0, 2, 30, TimeUnit.SECONDS,
@@ -281,7 +284,7 @@ public final class Scheduler implements AutoCloseable {
         }
         List<TaskEvent> events = List.copyOf(pending);
         long t0 = System.nanoTime();
-        events.forEach(e -> dirty.add(List.of(e.key().dagId(), e.key().runId())));
+        events.forEach(e -> dirty.add(RunKey.of(e.key())));
         retrying(() -> {
             store.transact(tx -> {
                 Map<TaskKey, TaskInstance> current = new HashMap<>();
@@ -370,13 +373,13 @@ public final class Scheduler implements AutoCloseable {
 
     // ---- advancing runs -------------------------------------------------------------------
 
-    private record Plan(boolean changed, List<TaskWorkload> toStart, Instant wake, List<List<String>> heldBack) {
+    private record Plan(boolean changed, List<TaskWorkload> toStart, Instant wake, List<RunKey> heldBack) {
     }
 
     private boolean advance(Scope scope) {
         Instant now = clock.instant();
         boolean full = !now.isBefore(nextFullPass) || (nextWakeup != null && !now.isBefore(nextWakeup));
-        List<List<String>> only = null;
+        List<RunKey> only = null;
         if (full) {
             dirty.clear();
             nextFullPass = now.plusSeconds(1);
@@ -384,7 +387,7 @@ public final class Scheduler implements AutoCloseable {
             only = new ArrayList<>(dirty);
             dirty.removeAll(only);
         }
-        List<List<String>> runsToLook = only;
+        List<RunKey> runsToLook = only;
         long t0 = System.nanoTime();
         Plan plan = retrying(() -> store.transaction(tx -> plan(tx, scope, runsToLook)));
         planNanos.add(System.nanoTime() - t0);
@@ -402,10 +405,10 @@ public final class Scheduler implements AutoCloseable {
         return plan.changed();
     }
 
-    private Plan plan(Store tx, Scope scope, List<List<String>> only) {
+    private Plan plan(Store tx, Scope scope, List<RunKey> only) {
         Instant now = clock.instant();
         List<DagRun> runs = new ArrayList<>(tx.runs().lockRunning(scope, only));
-        Map<List<Object>, Integer> running = new HashMap<>(tx.runs().runningCounts());
+        Map<RunGroup, Integer> running = new HashMap<>(tx.runs().runningCounts());
         Map<Long, Integer> backfillLimits = new HashMap<>();
         List<io.gale.store.DagRunRepository.QueuedGroup> queued = tx.runs().queuedGroups(scope);
         if (queued.stream().anyMatch(g -> g.backfillId() != null)) {
@@ -418,7 +421,7 @@ public final class Scheduler implements AutoCloseable {
             }
             int limit = g.backfillId() == null ? d.get().maxActiveRuns()
                     : backfillLimits.getOrDefault(g.backfillId(), d.get().maxActiveRuns());
-            int free = Math.min(limit - running.getOrDefault(Arrays.asList(g.dagId(), g.backfillId()), 0), settings.queuedRunsPerLoop());
+            int free = Math.min(limit - running.getOrDefault(new RunGroup(g.dagId(), g.backfillId()), 0), settings.queuedRunsPerLoop());
             if (free > 0) {
                 runs.addAll(tx.runs().lockQueued(scope, g.dagId(), g.backfillId(), free));
             }
@@ -428,17 +431,17 @@ public final class Scheduler implements AutoCloseable {
             return new Plan(false, List.of(), null, List.of());
         }
         Map<String, Integer> activeTasks = new HashMap<>(tx.taskInstances().countActiveByDag());
-        Map<List<String>, List<TaskInstance>> tisByRun = tx.taskInstances().forRuns(runs).stream()
-                .collect(Collectors.groupingBy(t -> List.of(t.dagId(), t.runId())));
+        Map<RunKey, List<TaskInstance>> tisByRun = tx.taskInstances().forRuns(runs).stream()
+                .collect(Collectors.groupingBy(t -> new RunKey(t.dagId(), t.runId())));
 
         boolean changed = false;
         int slots = executor.openSlots();
         Instant wake = null;
         Map<TaskKey, TaskState> states = new LinkedHashMap<>();
         java.util.Set<Long> finishedBackfillRuns = new java.util.HashSet<>();
-        List<List<String>> heldBack = new ArrayList<>();
-        Map<List<String>, DagRunState> runStates = new LinkedHashMap<>();
-        Map<List<String>, List<NewTask>> newTasks = new LinkedHashMap<>();
+        List<RunKey> heldBack = new ArrayList<>();
+        Map<RunKey, DagRunState> runStates = new LinkedHashMap<>();
+        Map<RunKey, List<NewTask>> newTasks = new LinkedHashMap<>();
         List<Start> starts = new ArrayList<>();
         List<TaskWorkload> toStart = new ArrayList<>();
         for (DagRun run : runs) {
@@ -448,22 +451,22 @@ public final class Scheduler implements AutoCloseable {
             }
             SchedulableDag dag = loaded.get();
             if (run.state() == DagRunState.QUEUED) {
-                List<Object> key = Arrays.asList(run.dagId(), run.backfillId());
+                RunGroup key = new RunGroup(run.dagId(), run.backfillId());
                 int limit = run.backfillId() == null ? dag.maxActiveRuns()
                         : backfillLimits.getOrDefault(run.backfillId(), dag.maxActiveRuns());
                 if (running.getOrDefault(key, 0) >= limit) {
                     continue;
                 }
                 running.merge(key, 1, Integer::sum);
-                runStates.put(List.of(run.dagId(), run.runId()), DagRunState.RUNNING);
+                runStates.put(new RunKey(run.dagId(), run.runId()), DagRunState.RUNNING);
                 changed = true;
             }
             Map<String, TaskInstance> tis = new HashMap<>();
-            tisByRun.getOrDefault(List.of(run.dagId(), run.runId()), List.of()).forEach(t -> tis.put(t.taskId(), t));
+            tisByRun.getOrDefault(new RunKey(run.dagId(), run.runId()), List.of()).forEach(t -> tis.put(t.taskId(), t));
             List<NewTask> missing = dag.tasks().values().stream().filter(t -> !tis.containsKey(t.id()))
                     .map(t -> new NewTask(t.id(), t.retries() + 1, t.operatorName())).toList();
             if (!missing.isEmpty()) {
-                newTasks.put(List.of(run.dagId(), run.runId()), missing);
+                newTasks.put(new RunKey(run.dagId(), run.runId()), missing);
                 for (NewTask t : missing) {
                     tis.put(t.taskId(), new TaskInstance(run.dagId(), run.runId(), t.taskId(), TaskState.NONE, 0,
                             t.maxTries(), t.operator(), null, null, null, null, null, null, null, null));
@@ -504,7 +507,7 @@ public final class Scheduler implements AutoCloseable {
                     case RUN -> {
                         int dagActive = activeTasks.getOrDefault(run.dagId(), 0);
                         if (slots <= 0 || dagActive >= dag.maxActiveTasks()) {
-                            heldBack.add(List.of(run.dagId(), run.runId())); // look again when a slot frees
+                            heldBack.add(new RunKey(run.dagId(), run.runId())); // look again when a slot frees
                             continue;
                         }
                         int tryNumber = ti.tryNumber() + 1;
@@ -522,8 +525,8 @@ public final class Scheduler implements AutoCloseable {
             if (startedHere == 0 && current.values().stream().allMatch(TaskState::finished)) {
                 boolean failed = dag.leafIds().stream().map(current::get)
                         .anyMatch(s -> s == TaskState.FAILED || s == TaskState.UPSTREAM_FAILED);
-                runStates.put(List.of(run.dagId(), run.runId()), failed ? DagRunState.FAILED : DagRunState.SUCCESS);
-                running.merge(Arrays.asList(run.dagId(), run.backfillId()), -1, Integer::sum);
+                runStates.put(new RunKey(run.dagId(), run.runId()), failed ? DagRunState.FAILED : DagRunState.SUCCESS);
+                running.merge(new RunGroup(run.dagId(), run.backfillId()), -1, Integer::sum);
                 nextCreateCheck = Instant.MIN;
                 if (run.backfillId() != null) {
                     finishedBackfillRuns.add(run.backfillId());
@@ -540,7 +543,7 @@ public final class Scheduler implements AutoCloseable {
         for (long backfillId : finishedBackfillRuns) {
             var p = tx.backfills().progress(backfillId);
             if (p.queued() + p.running() == 0) {
-                tx.backfills().setState(backfillId, "completed", now);
+                tx.backfills().setState(backfillId, BackfillState.COMPLETED, now);
             }
         }
         return new Plan(changed, toStart, wake, heldBack);
@@ -619,7 +622,7 @@ public final class Scheduler implements AutoCloseable {
         for (BackfillRepository.Backfill b : store.backfills().running()) {
             var p = store.backfills().progress(b.id());
             if (p.queued() + p.running() == 0) {
-                store.backfills().setState(b.id(), "completed", now);
+                store.backfills().setState(b.id(), BackfillState.COMPLETED, now);
             }
         }
     }
@@ -696,7 +699,7 @@ public final class Scheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            store.schedulerJobs().end(jobId, "success");
+            store.schedulerJobs().end(jobId, JobState.SUCCESS);
         } catch (RuntimeException e) {
             if (!ConnectionErrors.isConnectionLoss(e)) {
                 throw e;

@@ -1,5 +1,6 @@
 package io.gale.store;
 
+import io.gale.core.BackfillState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.Optional;
 public interface BackfillRepository {
 
     record Backfill(long id, String dagId, Instant fromDate, Instant toDate, boolean runBackwards, boolean resetDagruns,
-                    boolean rerunFailedTasks, int maxActiveRuns, Map<String, Object> conf, String state, int totalRuns,
+                    boolean rerunFailedTasks, int maxActiveRuns, Map<String, Object> conf, BackfillState state, int totalRuns,
                     Instant createdAt, Instant completedAt) {
     }
 
@@ -31,5 +32,6 @@ public interface BackfillRepository {
 
     Progress progress(long id);
 
-    void setState(long id, String state, Instant now);
+    /** Sets the state; completed_at is set when it leaves running. */
+    void setState(long id, BackfillState state, Instant now);
 }

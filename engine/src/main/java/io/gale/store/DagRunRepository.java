@@ -2,6 +2,8 @@ package io.gale.store;
 
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
+import io.gale.core.RunGroup;
+import io.gale.core.RunKey;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -39,10 +41,9 @@ public interface DagRunRepository {
 
     /**
      * Locks (FOR UPDATE SKIP LOCKED, inside a transaction) the running runs in scope, or only
-     * those of them in {@code only} (dag id, run id) when it is not null; runs another scheduler
-     * holds are skipped.
+     * those of them in {@code only} when it is not null; runs another scheduler holds are skipped.
      */
-    List<DagRun> lockRunning(Scope scope, Collection<List<String>> only);
+    List<DagRun> lockRunning(Scope scope, Collection<RunKey> only);
 
     /** How many queued runs in scope wait, per DAG and backfill. */
     record QueuedGroup(String dagId, Long backfillId, int count) {
@@ -57,7 +58,7 @@ public interface DagRunRepository {
     int countActive(String dagId);
 
     /** Running runs per DAG and backfill (backfill null for scheduled and manual runs). */
-    Map<List<Object>, Integer> runningCounts();
+    Map<RunGroup, Integer> runningCounts();
 
     /** Creates the run unless its run id or logical date is taken; returns it when created. */
     Optional<DagRun> createIfAbsent(NewDagRun run);
@@ -77,9 +78,13 @@ public interface DagRunRepository {
     /** Attaches existing runs to a backfill. */
     void attachToBackfill(Collection<String> runIds, String dagId, long backfillId);
 
-    /** Sets the state of many runs (dag id, run id) at once, as {@link #setState} does. */
-    void setStates(Map<List<String>, DagRunState> states, Instant now);
+    /** Sets the state of many runs at once, as {@link #setState} does. */
+    void setStates(Map<RunKey, DagRunState> states, Instant now);
 
-    /** Sets the state; start date is set on the first move to running, end date on a finished state. */
+    /**
+     * Sets the state, as Airflow does: back to queued, the run gets a new queued date and loses
+     * its start and end dates; otherwise the start date is set on the first move out of queued,
+     * the end date on a finished state (and cleared on an unfinished one).
+     */
     void setState(String dagId, String runId, DagRunState state, Instant now);
 }

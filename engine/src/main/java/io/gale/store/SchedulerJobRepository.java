@@ -1,5 +1,6 @@
 package io.gale.store;
 
+import io.gale.core.JobState;
 import io.gale.core.ProcessIdentity;
 import java.time.Instant;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.List;
 public interface SchedulerJobRepository {
 
     /** A scheduler process as recorded: its row id, who it is, and its latest heartbeat. */
-    record Job(long id, ProcessIdentity process, Instant startedAt, Instant latestHeartbeat, String state) {
+    record Job(long id, ProcessIdentity process, Instant startedAt, Instant latestHeartbeat, JobState state) {
     }
 
     /** Records a running scheduler; returns its row id. */
@@ -16,7 +17,7 @@ public interface SchedulerJobRepository {
 
     void heartbeat(long id, Instant now);
 
-    void end(long id, String state);
+    void end(long id, JobState state);
 
     /** Jobs recorded as running. */
     List<Job> running();

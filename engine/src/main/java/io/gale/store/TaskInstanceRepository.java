@@ -1,6 +1,7 @@
 package io.gale.store;
 
 import io.gale.core.DagRun;
+import io.gale.core.RunKey;
 import io.gale.core.TaskInstance;
 import io.gale.core.TaskKey;
 import io.gale.core.TaskState;
@@ -17,8 +18,8 @@ public interface TaskInstanceRepository {
     record NewTask(String taskId, int maxTries, String operator) {
     }
 
-    /** Creates task instances of several runs at once: (dag id, run id) to the tasks to create. */
-    void createMissing(Map<List<String>, List<NewTask>> tasks);
+    /** Creates task instances of several runs at once: each run to the tasks to create; existing ones are kept. */
+    void createMissing(Map<RunKey, List<NewTask>> tasks);
 
     List<TaskInstance> forRun(String dagId, String runId);
 

@@ -42,7 +42,7 @@ class ZombieTest {
                     new ProcessIdentity(UUID.randomUUID(), "other-host", "another-boot", 4242, null), h.clock.instant());
             h.store.transact(tx -> {
                 tx.runs().setState("zombies", run.runId(), io.gale.core.DagRunState.RUNNING, h.clock.instant());
-                tx.taskInstances().createMissing(Map.of(List.of("zombies", run.runId()),
+                tx.taskInstances().createMissing(Map.of(new io.gale.core.RunKey("zombies", run.runId()),
                         List.of(new NewTask("retries", 2, "lambda"), new NewTask("fails", 1, "lambda"))));
                 tx.taskInstances().markRunning(List.of(new Start(new TaskKey("zombies", run.runId(), "retries"), 1),
                         new Start(new TaskKey("zombies", run.runId(), "fails"), 1)), h.clock.instant(), "other-host", 4242, other);
@@ -88,7 +88,7 @@ class ZombieTest {
                     new ProcessIdentity(UUID.randomUUID(), here.hostname(), here.machineId(), pid, null), h.clock.instant());
             h.store.transact(tx -> {
                 tx.runs().setState("twins", run.runId(), io.gale.core.DagRunState.RUNNING, h.clock.instant());
-                tx.taskInstances().createMissing(Map.of(List.of("twins", run.runId()),
+                tx.taskInstances().createMissing(Map.of(new io.gale.core.RunKey("twins", run.runId()),
                         List.of(new NewTask("a", 2, "lambda"), new NewTask("b", 2, "lambda"))));
                 tx.taskInstances().markRunning(List.of(new Start(new TaskKey("twins", run.runId(), "a"), 1)),
                         h.clock.instant(), here.hostname(), pid, twin);

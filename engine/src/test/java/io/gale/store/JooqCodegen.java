@@ -5,6 +5,7 @@ import org.flywaydb.core.Flyway;
 import org.jooq.codegen.GenerationTool;
 import org.jooq.meta.jaxb.Configuration;
 import org.jooq.meta.jaxb.Database;
+import org.jooq.meta.jaxb.ForcedType;
 import org.jooq.meta.jaxb.Generate;
 import org.jooq.meta.jaxb.Generator;
 import org.jooq.meta.jaxb.Jdbc;
@@ -28,10 +29,22 @@ public final class JooqCodegen {
                                     .withName("org.jooq.meta.postgres.PostgresDatabase")
                                     .withInputSchema("public")
                                     .withOutputSchemaToDefault(true)
-                                    .withExcludes("flyway_schema_history"))
+                                    .withExcludes("flyway_schema_history")
+                                    .withForcedTypes(
+                                            state("task_instance.state", "io.gale.core.TaskState", "TaskStates"),
+                                            state("dag_run.state", "io.gale.core.DagRunState", "DagRunStates"),
+                                            state("dag_run.run_type", "io.gale.core.RunType", "RunTypes"),
+                                            state("backfill.state", "io.gale.core.BackfillState", "BackfillStates"),
+                                            state("scheduler_job.state", "io.gale.core.JobState", "JobStates")))
                             .withGenerate(new Generate().withJavaTimeTypes(true).withGeneratedAnnotation(false)
                                     .withDaos(false).withPojos(false).withComments(false))
                             .withTarget(new Target().withPackageName("io.gale.store.jooq").withDirectory(target))));
         }
+    }
+
+    /** A text column read as one of Gale's state enums through its converter in {@link StateConverters}. */
+    private static ForcedType state(String column, String enumType, String converter) {
+        return new ForcedType().withUserType(enumType).withConverter(StateConverters.class.getName() + "." + converter)
+                .withIncludeExpression("(public\\.)?" + column.replace(".", "\\.")).withIncludeTypes("text");
     }
 }

@@ -4,6 +4,8 @@
 package io.gale.store.jooq.tables;
 
 
+import io.gale.core.BackfillState;
+import io.gale.store.StateConverters.BackfillStates;
 import io.gale.store.jooq.DefaultSchema;
 import io.gale.store.jooq.Keys;
 import io.gale.store.jooq.tables.Dag.DagPath;
@@ -110,7 +112,7 @@ public class Backfill extends TableImpl<BackfillRecord> {
     /**
      * The column <code>backfill.state</code>.
      */
-    public final TableField<BackfillRecord, String> STATE = createField(DSL.name("state"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("'running'::text"), SQLDataType.CLOB)), this, "");
+    public final TableField<BackfillRecord, BackfillState> STATE = createField(DSL.name("state"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("'running'::text"), SQLDataType.CLOB)), this, "", new BackfillStates());
 
     /**
      * The column <code>backfill.total_runs</code>.

@@ -4,6 +4,10 @@
 package io.gale.store.jooq.tables;
 
 
+import io.gale.core.DagRunState;
+import io.gale.core.RunType;
+import io.gale.store.StateConverters.DagRunStates;
+import io.gale.store.StateConverters.RunTypes;
 import io.gale.store.jooq.DefaultSchema;
 import io.gale.store.jooq.Indexes;
 import io.gale.store.jooq.Keys;
@@ -83,7 +87,7 @@ public class DagRun extends TableImpl<DagRunRecord> {
     /**
      * The column <code>dag_run.run_type</code>.
      */
-    public final TableField<DagRunRecord, String> RUN_TYPE = createField(DSL.name("run_type"), SQLDataType.CLOB.nullable(false), this, "");
+    public final TableField<DagRunRecord, RunType> RUN_TYPE = createField(DSL.name("run_type"), SQLDataType.CLOB.nullable(false), this, "", new RunTypes());
 
     /**
      * The column <code>dag_run.logical_date</code>.
@@ -103,7 +107,7 @@ public class DagRun extends TableImpl<DagRunRecord> {
     /**
      * The column <code>dag_run.state</code>.
      */
-    public final TableField<DagRunRecord, String> STATE = createField(DSL.name("state"), SQLDataType.CLOB.nullable(false), this, "");
+    public final TableField<DagRunRecord, DagRunState> STATE = createField(DSL.name("state"), SQLDataType.CLOB.nullable(false), this, "", new DagRunStates());
 
     /**
      * The column <code>dag_run.conf</code>.

@@ -4,6 +4,8 @@
 package io.gale.store.jooq.tables;
 
 
+import io.gale.core.JobState;
+import io.gale.store.StateConverters.JobStates;
 import io.gale.store.jooq.DefaultSchema;
 import io.gale.store.jooq.Keys;
 import io.gale.store.jooq.tables.records.SchedulerJobRecord;
@@ -84,7 +86,7 @@ public class SchedulerJob extends TableImpl<SchedulerJobRecord> {
     /**
      * The column <code>scheduler_job.state</code>.
      */
-    public final TableField<SchedulerJobRecord, String> STATE = createField(DSL.name("state"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("'running'::text"), SQLDataType.CLOB)), this, "");
+    public final TableField<SchedulerJobRecord, JobState> STATE = createField(DSL.name("state"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("'running'::text"), SQLDataType.CLOB)), this, "", new JobStates());
 
     /**
      * The column <code>scheduler_job.job_uuid</code>.

@@ -4,6 +4,8 @@
 package io.gale.store.jooq.tables;
 
 
+import io.gale.core.TaskState;
+import io.gale.store.StateConverters.TaskStates;
 import io.gale.store.jooq.DefaultSchema;
 import io.gale.store.jooq.Indexes;
 import io.gale.store.jooq.Keys;
@@ -81,7 +83,7 @@ public class TaskInstance extends TableImpl<TaskInstanceRecord> {
     /**
      * The column <code>task_instance.state</code>.
      */
-    public final TableField<TaskInstanceRecord, String> STATE = createField(DSL.name("state"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("'none'::text"), SQLDataType.CLOB)), this, "");
+    public final TableField<TaskInstanceRecord, TaskState> STATE = createField(DSL.name("state"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("'none'::text"), SQLDataType.CLOB)), this, "", new TaskStates());
 
     /**
      * The column <code>task_instance.try_number</code>.

@@ -4,6 +4,7 @@
 package io.gale.store.jooq.tables.records;
 
 
+import io.gale.core.BackfillState;
 import io.gale.store.jooq.tables.Backfill;
 
 import java.time.OffsetDateTime;
@@ -150,15 +151,15 @@ public class BackfillRecord extends UpdatableRecordImpl<BackfillRecord> {
     /**
      * Setter for <code>backfill.state</code>.
      */
-    public void setState(String value) {
+    public void setState(BackfillState value) {
         set(9, value);
     }
 
     /**
      * Getter for <code>backfill.state</code>.
      */
-    public String getState() {
-        return (String) get(9);
+    public BackfillState getState() {
+        return (BackfillState) get(9);
     }
 
     /**
@@ -226,7 +227,7 @@ public class BackfillRecord extends UpdatableRecordImpl<BackfillRecord> {
     /**
      * Create a detached, initialised BackfillRecord
      */
-    public BackfillRecord(Long id, String dagId, OffsetDateTime fromDate, OffsetDateTime toDate, Boolean runBackwards, Boolean resetDagruns, Boolean rerunFailedTasks, Integer maxActiveRuns, JSONB conf, String state, Integer totalRuns, OffsetDateTime createdAt, OffsetDateTime completedAt) {
+    public BackfillRecord(Long id, String dagId, OffsetDateTime fromDate, OffsetDateTime toDate, Boolean runBackwards, Boolean resetDagruns, Boolean rerunFailedTasks, Integer maxActiveRuns, JSONB conf, BackfillState state, Integer totalRuns, OffsetDateTime createdAt, OffsetDateTime completedAt) {
         super(Backfill.BACKFILL);
 
         setId(id);

@@ -4,6 +4,8 @@
 package io.gale.store.jooq.tables.records;
 
 
+import io.gale.core.DagRunState;
+import io.gale.core.RunType;
 import io.gale.store.jooq.tables.DagRun;
 
 import java.time.OffsetDateTime;
@@ -66,15 +68,15 @@ public class DagRunRecord extends UpdatableRecordImpl<DagRunRecord> {
     /**
      * Setter for <code>dag_run.run_type</code>.
      */
-    public void setRunType(String value) {
+    public void setRunType(RunType value) {
         set(3, value);
     }
 
     /**
      * Getter for <code>dag_run.run_type</code>.
      */
-    public String getRunType() {
-        return (String) get(3);
+    public RunType getRunType() {
+        return (RunType) get(3);
     }
 
     /**
@@ -122,15 +124,15 @@ public class DagRunRecord extends UpdatableRecordImpl<DagRunRecord> {
     /**
      * Setter for <code>dag_run.state</code>.
      */
-    public void setState(String value) {
+    public void setState(DagRunState value) {
         set(7, value);
     }
 
     /**
      * Getter for <code>dag_run.state</code>.
      */
-    public String getState() {
-        return (String) get(7);
+    public DagRunState getState() {
+        return (DagRunState) get(7);
     }
 
     /**
@@ -226,7 +228,7 @@ public class DagRunRecord extends UpdatableRecordImpl<DagRunRecord> {
     /**
      * Create a detached, initialised DagRunRecord
      */
-    public DagRunRecord(Long id, String dagId, String runId, String runType, OffsetDateTime logicalDate, OffsetDateTime dataIntervalStart, OffsetDateTime dataIntervalEnd, String state, JSONB conf, OffsetDateTime queuedAt, OffsetDateTime startDate, OffsetDateTime endDate, Long backfillId) {
+    public DagRunRecord(Long id, String dagId, String runId, RunType runType, OffsetDateTime logicalDate, OffsetDateTime dataIntervalStart, OffsetDateTime dataIntervalEnd, DagRunState state, JSONB conf, OffsetDateTime queuedAt, OffsetDateTime startDate, OffsetDateTime endDate, Long backfillId) {
         super(DagRun.DAG_RUN);
 
         setId(id);

@@ -4,6 +4,7 @@
 package io.gale.store.jooq.tables.records;
 
 
+import io.gale.core.JobState;
 import io.gale.store.jooq.tables.SchedulerJob;
 
 import java.time.OffsetDateTime;
@@ -94,15 +95,15 @@ public class SchedulerJobRecord extends UpdatableRecordImpl<SchedulerJobRecord> 
     /**
      * Setter for <code>scheduler_job.state</code>.
      */
-    public void setState(String value) {
+    public void setState(JobState value) {
         set(5, value);
     }
 
     /**
      * Getter for <code>scheduler_job.state</code>.
      */
-    public String getState() {
-        return (String) get(5);
+    public JobState getState() {
+        return (JobState) get(5);
     }
 
     /**
@@ -170,7 +171,7 @@ public class SchedulerJobRecord extends UpdatableRecordImpl<SchedulerJobRecord> 
     /**
      * Create a detached, initialised SchedulerJobRecord
      */
-    public SchedulerJobRecord(Long id, String hostname, Integer pid, OffsetDateTime startedAt, OffsetDateTime latestHeartbeat, String state, UUID jobUuid, String machineId, OffsetDateTime processStartedAt) {
+    public SchedulerJobRecord(Long id, String hostname, Integer pid, OffsetDateTime startedAt, OffsetDateTime latestHeartbeat, JobState state, UUID jobUuid, String machineId, OffsetDateTime processStartedAt) {
         super(SchedulerJob.SCHEDULER_JOB);
 
         setId(id);

@@ -4,6 +4,7 @@
 package io.gale.store.jooq.tables.records;
 
 
+import io.gale.core.TaskState;
 import io.gale.store.jooq.tables.TaskInstance;
 
 import java.time.OffsetDateTime;
@@ -65,15 +66,15 @@ public class TaskInstanceRecord extends UpdatableRecordImpl<TaskInstanceRecord> 
     /**
      * Setter for <code>task_instance.state</code>.
      */
-    public void setState(String value) {
+    public void setState(TaskState value) {
         set(3, value);
     }
 
     /**
      * Getter for <code>task_instance.state</code>.
      */
-    public String getState() {
-        return (String) get(3);
+    public TaskState getState() {
+        return (TaskState) get(3);
     }
 
     /**
@@ -267,7 +268,7 @@ public class TaskInstanceRecord extends UpdatableRecordImpl<TaskInstanceRecord> 
     /**
      * Create a detached, initialised TaskInstanceRecord
      */
-    public TaskInstanceRecord(String dagId, String runId, String taskId, String state, Integer tryNumber, Integer maxTries, String operator, OffsetDateTime startDate, OffsetDateTime endDate, Double duration, String hostname, Integer pid, OffsetDateTime queuedAt, OffsetDateTime nextRetryAt, OffsetDateTime heartbeatAt, Long schedulerId) {
+    public TaskInstanceRecord(String dagId, String runId, String taskId, TaskState state, Integer tryNumber, Integer maxTries, String operator, OffsetDateTime startDate, OffsetDateTime endDate, Double duration, String hostname, Integer pid, OffsetDateTime queuedAt, OffsetDateTime nextRetryAt, OffsetDateTime heartbeatAt, Long schedulerId) {
         super(TaskInstance.TASK_INSTANCE);
 
         setDagId(dagId);

@@ -1,0 +1,225 @@
+package io.gale.store;
+
+import static io.gale.store.JooqStore.instant;
+import static io.gale.store.JooqStore.odt;
+import static io.gale.store.jooq.Tables.DAG;
+import static io.gale.store.jooq.Tables.DAG_RUN;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.gale.core.ConflictException;
+import io.gale.core.DagRun;
+import io.gale.core.DagRunState;
+import io.gale.core.Json;
+import io.gale.core.RunGroup;
+import io.gale.core.RunKey;
+import io.gale.core.RunType;
+import io.gale.store.jooq.tables.records.DagRunRecord;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.InsertSetMoreStep;
+import org.jooq.JSONB;
+import org.jooq.Row3;
+import org.jooq.exception.IntegrityConstraintViolationException;
+import org.jooq.impl.DSL;
+
+/** {@link DagRunRepository} on PostgreSQL. */
+final class JooqDagRuns implements DagRunRepository {
+
+    private final DSLContext dsl;
+
+    JooqDagRuns(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    @Override
+    public DagRun create(NewDagRun r) {
+        try {
+            return insert(r).returning().fetchOne(JooqDagRuns::run);
+        } catch (IntegrityConstraintViolationException e) {
+            throw new ConflictException("DAG '" + r.dagId() + "' already has a run with run id '" + r.runId()
+                    + "' or logical date " + r.logicalDate() + ": choose another with -r RUN_ID or -e LOGICAL_DATE");
+        }
+    }
+
+    @Override
+    public Optional<DagRun> find(String dagId, String runId) {
+        return dsl.selectFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_ID.eq(runId))
+                .fetchOptional(JooqDagRuns::run);
+    }
+
+    @Override
+    public Optional<DagRun> findByLogicalDate(String dagId, Instant logicalDate) {
+        return dsl.selectFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.LOGICAL_DATE.eq(odt(logicalDate)))
+                .fetchOptional(JooqDagRuns::run);
+    }
+
+    @Override
+    public boolean delete(String dagId, String runId) {
+        return dsl.deleteFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_ID.eq(runId)).execute() == 1;
+    }
+
+    @Override
+    public List<DagRun> list(String dagId) {
+        return dsl.selectFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId))
+                .orderBy(DAG_RUN.LOGICAL_DATE.desc()).fetch(JooqDagRuns::run);
+    }
+
+    private static Condition scoped(Scope scope) {
+        Condition c = DSL.trueCondition();
+        if (scope.dagId() != null) c = c.and(DAG_RUN.DAG_ID.eq(scope.dagId()));
+        if (scope.runId() != null) c = c.and(DAG_RUN.RUN_ID.eq(scope.runId()));
+        if (scope.backfillId() != null) c = c.and(DAG_RUN.BACKFILL_ID.eq(scope.backfillId()));
+        if (!scope.includePaused()) {
+            // a paused DAG starts nothing, except the runs of a backfill someone asked for
+            c = c.and(DAG_RUN.BACKFILL_ID.isNotNull()
+                    .or(DAG_RUN.DAG_ID.in(DSL.select(DAG.DAG_ID).from(DAG).where(DAG.IS_PAUSED.isFalse()))));
+        }
+        return c;
+    }
+
+    @Override
+    public List<DagRun> lockRunning(Scope scope, Collection<RunKey> only) {
+        Condition c = scoped(scope).and(DAG_RUN.STATE.eq(DagRunState.RUNNING));
+        if (only != null) {
+            if (only.isEmpty()) return List.of();
+            c = c.and(DSL.row(DAG_RUN.DAG_ID, DAG_RUN.RUN_ID).in(only.stream().map(k -> DSL.row(k.dagId(), k.runId())).toList()));
+        }
+        return dsl.selectFrom(DAG_RUN).where(c).orderBy(DAG_RUN.ID).forUpdate().skipLocked().fetch(JooqDagRuns::run);
+    }
+
+    @Override
+    public List<QueuedGroup> queuedGroups(Scope scope) {
+        return dsl.select(DAG_RUN.DAG_ID, DAG_RUN.BACKFILL_ID, DSL.count()).from(DAG_RUN)
+                .where(scoped(scope)).and(DAG_RUN.STATE.eq(DagRunState.QUEUED))
+                .groupBy(DAG_RUN.DAG_ID, DAG_RUN.BACKFILL_ID)
+                .fetch(r -> new QueuedGroup(r.value1(), r.value2(), r.value3()));
+    }
+
+    @Override
+    public List<DagRun> lockQueued(Scope scope, String dagId, Long backfillId, int limit) {
+        return dsl.selectFrom(DAG_RUN).where(scoped(scope)).and(DAG_RUN.STATE.eq(DagRunState.QUEUED))
+                .and(DAG_RUN.DAG_ID.eq(dagId))
+                .and(backfillId == null ? DAG_RUN.BACKFILL_ID.isNull() : DAG_RUN.BACKFILL_ID.eq(backfillId))
+                .orderBy(DAG_RUN.ID).limit(limit).forUpdate().skipLocked().fetch(JooqDagRuns::run);
+    }
+
+    @Override
+    public int countActive(String dagId) {
+        return dsl.fetchCount(DAG_RUN, DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.STATE.in(DagRunState.QUEUED, DagRunState.RUNNING),
+                DAG_RUN.BACKFILL_ID.isNull());
+    }
+
+    @Override
+    public Map<RunGroup, Integer> runningCounts() {
+        Map<RunGroup, Integer> m = new HashMap<>();
+        dsl.select(DAG_RUN.DAG_ID, DAG_RUN.BACKFILL_ID, DSL.count()).from(DAG_RUN).where(DAG_RUN.STATE.eq(DagRunState.RUNNING))
+                .groupBy(DAG_RUN.DAG_ID, DAG_RUN.BACKFILL_ID)
+                .forEach(r -> m.put(new RunGroup(r.value1(), r.value2()), r.value3()));
+        return m;
+    }
+
+    private InsertSetMoreStep<DagRunRecord> insert(NewDagRun r) {
+        return dsl.insertInto(DAG_RUN)
+                .set(DAG_RUN.DAG_ID, r.dagId()).set(DAG_RUN.RUN_ID, r.runId())
+                .set(DAG_RUN.RUN_TYPE, r.runType()).set(DAG_RUN.LOGICAL_DATE, odt(r.logicalDate()))
+                .set(DAG_RUN.DATA_INTERVAL_START, odt(r.dataIntervalStart()))
+                .set(DAG_RUN.DATA_INTERVAL_END, odt(r.dataIntervalEnd()))
+                .set(DAG_RUN.STATE, r.state())
+                .set(DAG_RUN.CONF, JSONB.valueOf(Json.write(r.conf())))
+                .set(DAG_RUN.BACKFILL_ID, r.backfillId());
+    }
+
+    @Override
+    public Optional<DagRun> createIfAbsent(NewDagRun r) {
+        return insert(r).onConflictDoNothing().returning().fetchOptional().map(JooqDagRuns::run);
+    }
+
+    @Override
+    public int createAll(List<NewDagRun> runs) {
+        int created = 0;
+        for (int i = 0; i < runs.size(); i += 1000) {
+            int[] counts = dsl.batch(runs.subList(i, Math.min(runs.size(), i + 1000)).stream()
+                    .map(r -> insert(r).onConflictDoNothing()).toList()).execute();
+            for (int c : counts) created += Math.max(c, 0);
+        }
+        return created;
+    }
+
+    @Override
+    public Optional<DagRun> latestScheduled(String dagId) {
+        return dsl.selectFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_TYPE.eq(RunType.SCHEDULED))
+                .orderBy(DAG_RUN.DATA_INTERVAL_END.desc()).limit(1).fetchOptional(JooqDagRuns::run);
+    }
+
+    @Override
+    public List<DagRun> between(String dagId, Instant from, Instant to) {
+        return dsl.selectFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId),
+                DAG_RUN.LOGICAL_DATE.between(odt(from), odt(to))).orderBy(DAG_RUN.LOGICAL_DATE).fetch(JooqDagRuns::run);
+    }
+
+    @Override
+    public List<DagRun> ofBackfill(long backfillId) {
+        return dsl.selectFrom(DAG_RUN).where(DAG_RUN.BACKFILL_ID.eq(backfillId)).orderBy(DAG_RUN.ID).fetch(JooqDagRuns::run);
+    }
+
+    @Override
+    public void attachToBackfill(Collection<String> runIds, String dagId, long backfillId) {
+        dsl.update(DAG_RUN).set(DAG_RUN.BACKFILL_ID, backfillId)
+                .where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_ID.in(runIds)).execute();
+    }
+
+    /**
+     * One statement for all runs ({@code update ... from (values ...)}), rows in key order. As
+     * Airflow's DagRun.set_state and clear: a run going back to queued gets a new queued_at and
+     * loses its start and end date (a run already queued keeps its queued_at); any other state keeps the first start date (or takes now);
+     * a finished state sets the end date, an unfinished one clears it.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public void setStates(Map<RunKey, DagRunState> states, Instant now) {
+        if (states.isEmpty()) return;
+        Row3<String, String, DagRunState>[] rows = states.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(RunKey::dagId).thenComparing(RunKey::runId)))
+                .map(e -> DSL.row(DSL.val(e.getKey().dagId(), DAG_RUN.DAG_ID), DSL.val(e.getKey().runId(), DAG_RUN.RUN_ID),
+                        DSL.val(e.getValue(), DAG_RUN.STATE)))
+                .toArray(Row3[]::new);
+        var v = DSL.values(rows).as("v", "dag_id", "run_id", "state");
+        Field<String> dagId = v.field("dag_id", DAG_RUN.DAG_ID.getDataType());
+        Field<String> runId = v.field("run_id", DAG_RUN.RUN_ID.getDataType());
+        Field<DagRunState> state = v.field("state", DAG_RUN.STATE.getDataType());
+        Field<OffsetDateTime> t = DSL.val(odt(now), DAG_RUN.START_DATE);
+        Condition queued = state.eq(DagRunState.QUEUED);
+        dsl.update(DAG_RUN)
+                .set(DAG_RUN.STATE, state)
+                .set(DAG_RUN.QUEUED_AT, DSL.when(queued.and(DAG_RUN.STATE.ne(DagRunState.QUEUED)), t).otherwise(DAG_RUN.QUEUED_AT))
+                .set(DAG_RUN.START_DATE, DSL.when(queued, DSL.castNull(DAG_RUN.START_DATE)).otherwise(DSL.coalesce(DAG_RUN.START_DATE, t)))
+                .set(DAG_RUN.END_DATE, DSL.when(state.in(DagRunState.SUCCESS, DagRunState.FAILED), t)
+                        .otherwise(DSL.castNull(DAG_RUN.END_DATE)))
+                .from(v)
+                .where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_ID.eq(runId))
+                .execute();
+    }
+
+    @Override
+    public void setState(String dagId, String runId, DagRunState state, Instant now) {
+        setStates(Map.of(new RunKey(dagId, runId), state), now);
+    }
+
+    private static DagRun run(DagRunRecord r) {
+        Map<String, Object> conf = r.getConf() == null || r.getConf().data().equals("{}") ? Map.of()
+                : Json.MAPPER.convertValue(Json.read(r.getConf().data(), Object.class), new TypeReference<LinkedHashMap<String, Object>>() { });
+        return new DagRun(r.getId(), r.getDagId(), r.getRunId(), r.getRunType(), instant(r.getLogicalDate()),
+                instant(r.getDataIntervalStart()), instant(r.getDataIntervalEnd()), r.getState(), conf,
+                instant(r.getQueuedAt()), instant(r.getStartDate()), instant(r.getEndDate()), r.getBackfillId());
+    }
+}

@@ -1,0 +1,59 @@
+package io.gale.store;
+
+import static io.gale.store.JooqStore.instant;
+import static io.gale.store.jooq.Tables.XCOM;
+
+import io.gale.core.TaskKey;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.Row3;
+import org.jooq.impl.DSL;
+
+/** {@link XComRepository} on PostgreSQL. */
+final class JooqXComs implements XComRepository {
+
+    private final DSLContext dsl;
+
+    JooqXComs(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    @Override
+    public void put(TaskKey k, String xcomKey, String json) {
+        dsl.insertInto(XCOM).set(XCOM.DAG_ID, k.dagId()).set(XCOM.RUN_ID, k.runId()).set(XCOM.TASK_ID, k.taskId())
+                .set(XCOM.KEY, xcomKey).set(XCOM.VALUE, JSONB.valueOf(json))
+                .onConflict(XCOM.DAG_ID, XCOM.RUN_ID, XCOM.TASK_ID, XCOM.KEY).doUpdate()
+                .set(XCOM.VALUE, JSONB.valueOf(json)).set(XCOM.TIMESTAMP, DSL.currentOffsetDateTime())
+                .execute();
+    }
+
+    @Override
+    public Optional<String> get(TaskKey k, String xcomKey) {
+        return dsl.select(XCOM.VALUE).from(XCOM)
+                .where(XCOM.DAG_ID.eq(k.dagId()), XCOM.RUN_ID.eq(k.runId()), XCOM.TASK_ID.eq(k.taskId()), XCOM.KEY.eq(xcomKey))
+                .fetchOptional(r -> r.value1().data());
+    }
+
+    @Override
+    public List<Entry> list(TaskKey k) {
+        return dsl.selectFrom(XCOM)
+                .where(XCOM.DAG_ID.eq(k.dagId()), XCOM.RUN_ID.eq(k.runId()), XCOM.TASK_ID.eq(k.taskId()))
+                .orderBy(XCOM.KEY)
+                .fetch(r -> new Entry(r.getTaskId(), r.getKey(), r.getValue().data(), instant(r.getTimestamp())));
+    }
+
+    @Override
+    public void deleteAll(Collection<TaskKey> keys) {
+        if (keys.isEmpty()) return;
+        List<Row3<String, String, String>> rows = keys.stream().map(k -> DSL.row(k.dagId(), k.runId(), k.taskId())).toList();
+        dsl.deleteFrom(XCOM).where(DSL.row(XCOM.DAG_ID, XCOM.RUN_ID, XCOM.TASK_ID).in(rows)).execute();
+    }
+
+    @Override
+    public void deleteAll(TaskKey k) {
+        dsl.deleteFrom(XCOM).where(XCOM.DAG_ID.eq(k.dagId()), XCOM.RUN_ID.eq(k.runId()), XCOM.TASK_ID.eq(k.taskId())).execute();
+    }
+}
