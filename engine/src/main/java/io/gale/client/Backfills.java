@@ -5,7 +5,6 @@ import io.gale.core.BackfillState;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
 import io.gale.core.RunType;
-import io.gale.core.TaskKey;
 import io.gale.core.TaskState;
 import io.gale.scheduler.SchedulableDag;
 import io.gale.schedule.DagRunInfo;
@@ -118,13 +117,7 @@ public final class Backfills {
                 var tis = tx.taskInstances().forRun(d.id(), run.runId()).stream()
                         .filter(ti -> p.toReset().contains(run) || ti.state() == TaskState.FAILED || ti.state() == TaskState.UPSTREAM_FAILED)
                         .toList();
-                List<String> ids = tis.stream().map(ti -> ti.taskId()).toList();
-                tx.xcoms().deleteAll(ids.stream().map(t -> new TaskKey(d.id(), run.runId(), t)).toList());
-                for (var ti : tis) {
-                    var task = d.task(ti.taskId());
-                    tx.taskInstances().clear(d.id(), run.runId(), List.of(ti.taskId()), task == null ? 0 : task.retries());
-                }
-                tx.runs().setState(d.id(), run.runId(), DagRunState.QUEUED, clock.instant());
+                GaleClient.requeue(tx, d.dag(), run.runId(), tis.stream().map(ti -> ti.taskId()).toList(), clock.instant());
             }
             tx.runs().attachToBackfill(again.stream().map(DagRun::runId).toList(), d.id(), backfillId);
             return backfillId;

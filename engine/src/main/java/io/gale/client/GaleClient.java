@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -248,18 +249,27 @@ public final class GaleClient implements AutoCloseable {
         store.transact(tx -> {
             for (DagRun r : runs) {
                 List<String> inRun = cleared.stream().filter(ti -> ti.runId().equals(r.runId())).map(TaskInstance::taskId).toList();
-                if (inRun.isEmpty()) {
-                    continue;
+                if (!inRun.isEmpty()) {
+                    requeue(tx, dag, r.runId(), inRun, clock.instant());
                 }
-                for (String t : inRun) {
-                    tx.xcoms().deleteAll(new TaskKey(dagId, r.runId(), t));
-                    tx.taskInstances().clear(dagId, r.runId(), List.of(t), dag.task(t) == null ? 0 : dag.task(t).retries());
-                }
-                tx.runs().setState(dagId, r.runId(), DagRunState.QUEUED, clock.instant());
             }
         });
         store.notifyChange();
         return cleared;
+    }
+
+    /**
+     * Clears task instances of a run so they run again (their XComs deleted, their tries reset to
+     * the task's retries) and puts the run back in the queue: what {@code tasks clear} and a
+     * backfill's reset or rerun of existing runs do.
+     */
+    static void requeue(Store tx, SerializedDag dag, String runId, Collection<String> taskIds, Instant now) {
+        tx.xcoms().deleteAll(taskIds.stream().map(t -> new TaskKey(dag.dagId(), runId, t)).toList());
+        for (String t : taskIds) {
+            var task = dag.task(t);
+            tx.taskInstances().clear(dag.dagId(), runId, List.of(t), task == null ? 0 : task.retries());
+        }
+        tx.runs().setState(dag.dagId(), runId, DagRunState.QUEUED, now);
     }
 
     private static void addDownstream(SerializedDag dag, String taskId, Set<String> into) {

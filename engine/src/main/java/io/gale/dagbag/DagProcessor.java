@@ -170,7 +170,7 @@ public final class DagProcessor implements AutoCloseable {
         return new Pass(classpathDags.size() + folderDags.size(), classpathErrors.size() + folderErrors.size(), changedDags);
     }
 
-    /** One line per DAG found, changed or gone, and per import error that appeared or was fixed. */
+    /** One line per DAG found, changed or gone, and per import error that appeared (or that this process has not shown yet) or was fixed. */
     private void logChanges(List<SerializedDag> classpath, List<SerializedDag> folder, List<String> changed,
                             Map<String, String> classpathErrs, Map<String, String> folderErrs) {
         Map<String, String> dagsNow = new TreeMap<>();
@@ -179,10 +179,8 @@ public final class DagProcessor implements AutoCloseable {
         Map<String, String> errorsNow = new TreeMap<>(classpathErrs);
         errorsNow.putAll(folderErrs);
         for (var d : dagsNow.entrySet()) {
-            if (!lastDags.containsKey(d.getKey())) {
-                LOG.info("DAG found: {} ({})", d.getKey(), d.getValue());
-            } else if (changed.contains(d.getKey())) {
-                LOG.info("DAG changed: {} ({})", d.getKey(), d.getValue());
+            if (changed.contains(d.getKey())) { // new or changed in the database, not only new to this process
+                LOG.info("DAG {}: {} ({})", lastDags.containsKey(d.getKey()) ? "changed" : "found", d.getKey(), d.getValue());
             }
         }
         lastDags.keySet().stream().filter(id -> !dagsNow.containsKey(id)).forEach(id -> LOG.info("DAG gone: {} ({})", id, lastDags.get(id)));

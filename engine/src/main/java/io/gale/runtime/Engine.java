@@ -157,8 +157,11 @@ public final class Engine implements AutoCloseable {
              ChangeListener ignored = new ChangeListener(database, scheduler::wakeUp);
              DagProcessor processor = operations.dagProcessor();
              AutoCloseable reading = config.standaloneDagProcessor() ? () -> { }
-                     : processor.every(config.dagDirListInterval(),
-                             e -> err.println("Error: reading the dags folder: " + shortMessage(e)))) {
+                     : processor.every(config.dagDirListInterval(), e -> {
+                         if (!ConnectionErrors.isConnectionLoss(e)) { // the scheduler reports an outage
+                             err.println("Error: reading the dags folder: " + e.getMessage());
+                         }
+                     })) {
             Thread hook = stopOnSignal(stop, finished, scheduler::wakeUp);
             try {
                 if (settings.createRuns()) {

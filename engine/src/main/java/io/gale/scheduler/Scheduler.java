@@ -283,6 +283,7 @@ public final class Scheduler implements AutoCloseable {
             return false;
         }
         List<TaskEvent> events = List.copyOf(pending);
+        java.util.Set<TaskKey> ended = new java.util.HashSet<>();
         long t0 = System.nanoTime();
         events.forEach(e -> dirty.add(RunKey.of(e.key())));
         retrying(() -> {
@@ -307,10 +308,15 @@ public final class Scheduler implements AutoCloseable {
                 }
                 tx.xcoms().deleteAll(restart.keySet());
                 tx.taskInstances().setStates(restart, clock.instant());
-                tx.taskInstances().finishTries(finishes);
+                ended.clear();
+                ended.addAll(tx.taskInstances().finishTries(finishes));
             });
             return null;
         });
+        if (LOG.isInfoEnabled()) {
+            events.stream().filter(e -> ended.contains(e.key()))
+                    .forEach(e -> LOG.info("Task {} ended try {}: {}", describe(e.key()), e.tryNumber(), e.state().id()));
+        }
         pending.clear();
         events.forEach(e -> inFlight.remove(e.key()));
         eventsRecorded.add(events.size());
@@ -373,7 +379,8 @@ public final class Scheduler implements AutoCloseable {
 
     // ---- advancing runs -------------------------------------------------------------------
 
-    private record Plan(boolean changed, List<TaskWorkload> toStart, Instant wake, List<RunKey> heldBack) {
+    private record Plan(boolean changed, List<TaskWorkload> toStart, Instant wake, List<RunKey> heldBack,
+                        Map<RunKey, DagRunState> runStates, Map<TaskKey, TaskState> states) {
     }
 
     private boolean advance(Scope scope) {
@@ -398,6 +405,11 @@ public final class Scheduler implements AutoCloseable {
             nextWakeup = plan.wake();
         }
         dirty.addAll(plan.heldBack());
+        if (LOG.isInfoEnabled()) {
+            plan.runStates().forEach((run, state) -> LOG.info("Run {} of DAG {} is {}", run.runId(), run.dagId(), state.id()));
+            plan.states().forEach((ti, state) -> LOG.info("Task {} is {}", describe(ti), state.id()));
+            plan.toStart().forEach(w -> LOG.info("Task {} started try {} of {}", describe(w.key()), w.tryNumber(), w.maxTries()));
+        }
         plan.toStart().forEach(w -> {
             inFlight.add(w.key());
             executor.submit(w);
@@ -428,7 +440,7 @@ public final class Scheduler implements AutoCloseable {
         }
         runsLooked.add(runs.size());
         if (runs.isEmpty()) {
-            return new Plan(false, List.of(), null, List.of());
+            return new Plan(false, List.of(), null, List.of(), Map.of(), Map.of());
         }
         Map<String, Integer> activeTasks = new HashMap<>(tx.taskInstances().countActiveByDag());
         Map<RunKey, List<TaskInstance>> tisByRun = tx.taskInstances().forRuns(runs).stream()
@@ -546,7 +558,7 @@ public final class Scheduler implements AutoCloseable {
                 tx.backfills().setState(backfillId, BackfillState.COMPLETED, now);
             }
         }
-        return new Plan(changed, toStart, wake, heldBack);
+        return new Plan(changed, toStart, wake, heldBack, runStates, states);
     }
 
     // ---- heartbeats, zombies, backfills ---------------------------------------------------
@@ -707,6 +719,11 @@ public final class Scheduler implements AutoCloseable {
             LOG.warn("database unreachable at stop ({}): scheduler job {} stays marked running until others see it stopped heartbeating",
                     ConnectionErrors.reason(e), jobId);
         }
+    }
+
+    /** A task instance as log lines name it: {@code dag.task (run id)}. */
+    private static String describe(TaskKey k) {
+        return k.dagId() + "." + k.taskId() + " (" + k.runId() + ")";
     }
 
     private static <T> T retrying(Supplier<T> work) {
