@@ -153,6 +153,7 @@ class TemplatingTest {
     /** The log line that reports the failed try (one line, no stack trace in it). */
     private static String errorLine(Harness h, DagRun run, String taskId) {
         String log = h.client().log(run.dagId(), run.runId(), taskId, null);
+        assertThat(log).as("no stack trace for a template error").doesNotContain("\tat ");
         return log.lines().filter(l -> l.contains("failed:")).findFirst().orElseThrow(() -> new AssertionError(log));
     }
 }
