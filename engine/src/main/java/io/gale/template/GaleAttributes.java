@@ -4,10 +4,8 @@ import io.pebbletemplates.pebble.attributes.AttributeResolver;
 import io.pebbletemplates.pebble.attributes.ResolvedAttribute;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.node.ArgumentsNode;
-import io.pebbletemplates.pebble.node.NamedArgumentNode;
 import io.pebbletemplates.pebble.template.EvaluationContextImpl;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +22,7 @@ final class GaleAttributes implements AttributeResolver {
         String name = String.valueOf(attributeNameValue);
         try {
             if (instance instanceof TaskInstanceView ti && name.equals("xcom_pull") && args != null) {
-                return new ResolvedAttribute(ti.xcomPull(positional(argumentValues), named(args, context)));
+                return new ResolvedAttribute(ti.xcomPull(positional(argumentValues), Map.of()));
             }
             if (instance instanceof Namespace ns && args == null) {
                 Object v = ns.find(name);
@@ -52,7 +50,8 @@ final class GaleAttributes implements AttributeResolver {
             case "second" -> d.value().getSecond();
             case "microsecond" -> d.value().getNano() / 1000;
             case "isoformat" -> d.isoformat();
-            case "timestamp" -> d.value().toEpochSecond() + d.value().getNano() / 1e9;
+            case "timestamp" -> d.value().getNano() == 0 ? (Object) d.value().toEpochSecond()
+                    : java.math.BigDecimal.valueOf(d.value().toEpochSecond()).add(java.math.BigDecimal.valueOf(d.value().getNano(), 9));
             case "strftime" -> d.strftime(String.valueOf(one(name, a)));
             case "in_timezone", "in_tz" -> d.inTimezone(String.valueOf(one(name, a)));
             default -> null;
@@ -69,20 +68,5 @@ final class GaleAttributes implements AttributeResolver {
 
     private static List<Object> positional(Object[] values) {
         return values == null ? List.of() : Arrays.asList(values);
-    }
-
-    /** Named arguments ({@code key='k'}); they are literals or variables, which need no template. */
-    private static Map<String, Object> named(ArgumentsNode args, EvaluationContextImpl context) {
-        Map<String, Object> named = new LinkedHashMap<>();
-        if (args.getNamedArgs() != null) {
-            for (NamedArgumentNode n : args.getNamedArgs()) {
-                try {
-                    named.put(n.getName(), n.getValueExpression().evaluate(null, context));
-                } catch (NullPointerException e) { // only an undefined name needs the template, for its error
-                    throw new IllegalArgumentException("argument " + n.getName() + " names something undefined");
-                }
-            }
-        }
-        return named;
     }
 }

@@ -9,6 +9,9 @@ import io.pebbletemplates.pebble.attributes.AttributeResolver;
 import io.pebbletemplates.pebble.error.AttributeNotFoundException;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.extension.AbstractExtension;
+import io.pebbletemplates.pebble.extension.Function;
+import io.pebbletemplates.pebble.template.EvaluationContext;
+import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -19,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Renders one try's templated operator fields with Jinja syntax (Pebble): Airflow's context
@@ -53,8 +58,19 @@ public final class TemplateRenderer {
                 public List<AttributeResolver> getAttributeResolver() {
                     return List.of(new GaleAttributes());
                 }
+
+                @Override
+                public Map<String, Function> getFunctions() {
+                    return Map.of(XCOM_PULL, new XComPull());
+                }
             })
             .build();
+
+    /** The tags of a template: {@code {{ ... }}} and {@code {% ... %}}. */
+    private static final Pattern TAG = Pattern.compile("\\{\\{.*?}}|\\{%.*?%}", Pattern.DOTALL);
+    /** {@code ti.xcom_pull(}: Pebble refuses named arguments to a method, so it becomes a function call. */
+    private static final Pattern TI_XCOM_PULL = Pattern.compile("\\b(?:ti|task_instance)\\s*\\.\\s*xcom_pull\\s*\\(");
+    private static final String XCOM_PULL = "xcom_pull";
 
     private final TaskContext ctx;
     private final Set<String> secrets = ConcurrentHashMap.newKeySet();
@@ -76,7 +92,7 @@ public final class TemplateRenderer {
         }
         try {
             StringWriter out = new StringWriter();
-            ENGINE.getLiteralTemplate(template).evaluate(out, variables());
+            ENGINE.getLiteralTemplate(withXComPullFunction(template)).evaluate(out, variables());
             return out.toString();
         } catch (Undefined e) {
             throw new TemplateException(field, "'" + e.path() + "' is undefined" + where(template, e));
@@ -108,6 +124,35 @@ public final class TemplateRenderer {
     public static boolean sensitive(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         return SENSITIVE.stream().anyMatch(lower::contains);
+    }
+
+    /**
+     * {@code ti.xcom_pull(task_ids='up', key='k')} inside tags as {@code xcom_pull(...)}, a function,
+     * which may take Airflow's named arguments (a Pebble method call may not).
+     */
+    static String withXComPullFunction(String template) {
+        if (!template.contains(XCOM_PULL)) {
+            return template;
+        }
+        return TAG.matcher(template).replaceAll(tag -> Matcher.quoteReplacement(
+                TI_XCOM_PULL.matcher(tag.group()).replaceAll(XCOM_PULL + "(")));
+    }
+
+    /** Airflow's {@code xcom_pull(task_ids, dag_id, key, default)} of the {@code ti} being rendered for. */
+    private static final class XComPull implements Function {
+        @Override
+        public List<String> getArgumentNames() {
+            return List.of("task_ids", "dag_id", "key", "default");
+        }
+
+        @Override
+        public Object execute(Map<String, Object> args, PebbleTemplate self, EvaluationContext context, int lineNumber) {
+            try {
+                return ((TaskInstanceView) context.getVariable("ti")).xcomPull(List.of(), args);
+            } catch (IllegalArgumentException e) {
+                throw new PebbleException(e, e.getMessage(), lineNumber, self.getName());
+            }
+        }
     }
 
     private synchronized Map<String, Object> variables() {
