@@ -43,11 +43,11 @@ import java.util.Optional;
 /** The {@link TaskContext} of one try: reads XComs, variables and connections; buffers pushes and log. */
 final class RunningTaskContext implements TaskContext {
 
-    private final TaskWorkload w;
-    private final Store store;
     /** The XCom key of a try's rendered template fields: a JSON map of field to (masked) value. */
     static final String RENDERED_FIELDS = "rendered_fields";
 
+    private final TaskWorkload w;
+    private final Store store;
     private final Path workRoot;
     private final Map<String, String> env;
     private final BufferedTaskLog log;
