@@ -82,6 +82,20 @@ public interface TaskContext {
 
     <T> List<T> xcomPull(List<String> taskIds, String key, Class<T> type);
 
+    /**
+     * Renders a Jinja template of an operator field (as Airflow's templated fields) with this
+     * try's context: {@code {{ ds }}}, {@code {{ params.city }}}, {@code {{ ti.xcom_pull('up') }}},
+     * filters and {@code {% if %}}. The rendered value is written to the try's log as one line
+     * ({@code Rendered bash_command: ...}) and kept in the XCom {@code rendered_fields}, with
+     * secrets masked; the value returned is unmasked.
+     *
+     * @param field the field's name ({@code bash_command}, {@code env.NAME}), used in the log and in errors
+     * @throws RuntimeException with a one-line message naming the field, such as
+     *     {@code template error in bash_command: 'params.cty' is undefined}, when the template is
+     *     malformed or names something undefined
+     */
+    String render(String field, String template);
+
     /** This try's log. */
     TaskLog log();
 

@@ -22,6 +22,7 @@ import io.gale.core.Json;
 import io.gale.core.TaskKey;
 import io.gale.core.Text;
 import io.gale.store.Store;
+import io.gale.template.TemplateRenderer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -42,6 +43,9 @@ import java.util.Optional;
 /** The {@link TaskContext} of one try: reads XComs, variables and connections; buffers pushes and log. */
 final class RunningTaskContext implements TaskContext {
 
+    /** The XCom key of a try's rendered template fields: a JSON map of field to (masked) value. */
+    static final String RENDERED_FIELDS = "rendered_fields";
+
     private final TaskWorkload w;
     private final Store store;
     private final Path workRoot;
@@ -49,6 +53,8 @@ final class RunningTaskContext implements TaskContext {
     private final BufferedTaskLog log;
     private final Map<String, Object> params;
     private final Map<String, String> pushes = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, String> rendered = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final TemplateRenderer templates = new TemplateRenderer(this);
     private volatile boolean closed;
 
     RunningTaskContext(TaskWorkload w, Store store, Path workRoot, Map<String, String> env, BufferedTaskLog log) {
@@ -192,6 +198,15 @@ final class RunningTaskContext implements TaskContext {
     }
 
     @Override
+    public String render(String field, String template) {
+        String value = templates.render(field, template);
+        String shown = templates.shown(field, value);
+        rendered.put(field, shown);
+        log.info("Rendered {}: {}", field, shown == null ? "null" : shown.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n"));
+        return value;
+    }
+
+    @Override
     public TaskLog log() {
         return log;
     }
@@ -226,8 +241,14 @@ final class RunningTaskContext implements TaskContext {
         return store.models();
     }
 
+    /** Ends the try's XComs: what was pushed, and the rendered fields (masked) as {@value #RENDERED_FIELDS}. */
     Map<String, String> close() {
         closed = true;
+        synchronized (rendered) {
+            if (!rendered.isEmpty()) {
+                pushes.put(RENDERED_FIELDS, Json.write(new LinkedHashMap<>(rendered)));
+            }
+        }
         synchronized (pushes) {
             return new LinkedHashMap<>(pushes);
         }

@@ -7,8 +7,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -20,10 +24,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * jobs it left behind), when the try times out or is interrupted (the try ends once every process
  * of the group is gone), and when the JVM running the try dies, even by {@code kill -9}, so a
  * retry never runs beside a survivor of an earlier try on this host. Needs Linux with
- * {@code setsid} (util-linux). The command sees
- * {@code GALE_CTX_DAG_ID}, {@code GALE_CTX_RUN_ID}, {@code GALE_CTX_TASK_ID},
- * {@code GALE_CTX_TRY_NUMBER}, {@code GALE_CTX_LOGICAL_DATE} and
- * {@code GALE_CTX_DATA_INTERVAL_START}/{@code _END}.
+ * {@code setsid} (util-linux).
+ *
+ * <p>The command and the values of {@link #env} are Jinja templates (Airflow's templated fields
+ * {@code bash_command} and {@code env}), rendered for each try with
+ * {@link TaskContext#render}: {@code echo {{ ds }} {{ params.city }}}. The command also sees the
+ * context as environment variables: {@code GALE_DS}, {@code GALE_TS}, {@code GALE_LOGICAL_DATE},
+ * {@code GALE_DAG_ID}, {@code GALE_RUN_ID}, {@code GALE_TASK_ID}, {@code GALE_TRY_NUMBER};
+ * Airflow's {@code AIRFLOW_CTX_DAG_ID}, {@code AIRFLOW_CTX_TASK_ID},
+ * {@code AIRFLOW_CTX_LOGICAL_DATE}, {@code AIRFLOW_CTX_RUN_ID}, {@code AIRFLOW_CTX_TRY_NUMBER};
+ * and {@code GALE_CTX_DAG_ID}, {@code GALE_CTX_RUN_ID}, {@code GALE_CTX_TASK_ID},
+ * {@code GALE_CTX_TRY_NUMBER}, {@code GALE_CTX_LOGICAL_DATE},
+ * {@code GALE_CTX_DATA_INTERVAL_START}/{@code _END}. Variables set with {@link #env} come last
+ * and win.
  */
 public final class BashOperator implements Operator<String> {
 
@@ -36,6 +49,7 @@ public final class BashOperator implements Operator<String> {
     private final Map<String, String> env = new LinkedHashMap<>();
     private Path cwd;
 
+    /** @param command the command for {@code bash -c}, a Jinja template */
     public BashOperator(String command) {
         if (command == null || command.isBlank()) {
             throw new IllegalArgumentException("BashOperator needs a command");
@@ -43,12 +57,13 @@ public final class BashOperator implements Operator<String> {
         this.command = command;
     }
 
-    /** Adds an environment variable for the command (the parent environment is kept). */
+    /** Adds an environment variable for the command (the parent environment is kept); the value is a template. */
     public BashOperator env(String name, String value) {
         env.put(name, value);
         return this;
     }
 
+    /** Adds environment variables for the command; their values are templates. */
     public BashOperator env(Map<String, String> vars) {
         env.putAll(vars);
         return this;
@@ -62,18 +77,14 @@ public final class BashOperator implements Operator<String> {
 
     @Override
     public String execute(TaskContext ctx) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(ProcessGroup.commandLine(command))
+        String rendered = ctx.render("bash_command", command);
+        Map<String, String> renderedEnv = new LinkedHashMap<>();
+        env.forEach((name, value) -> renderedEnv.put(name, ctx.render("env." + name, value)));
+        ProcessBuilder pb = new ProcessBuilder(ProcessGroup.commandLine(rendered))
                 .directory((cwd != null ? cwd : ctx.workDir()).toFile());
         Map<String, String> e = pb.environment();
-        e.put("GALE_CTX_DAG_ID", ctx.dagId());
-        e.put("GALE_CTX_RUN_ID", ctx.runId());
-        e.put("GALE_CTX_TASK_ID", ctx.taskId());
-        e.put("GALE_CTX_TRY_NUMBER", String.valueOf(ctx.tryNumber()));
-        e.put("GALE_CTX_LOGICAL_DATE", ctx.logicalDate().toString());
-        e.put("GALE_CTX_DATA_INTERVAL_START", ctx.dataIntervalStart().toString());
-        e.put("GALE_CTX_DATA_INTERVAL_END", ctx.dataIntervalEnd().toString());
-        e.putAll(env);
-        ctx.log().info("Running command: {}", command);
+        e.putAll(contextEnvironment(ctx));
+        e.putAll(renderedEnv);
         ProcessGroup group = ProcessGroup.start(pb);
         try {
             ctx.log().info("Command runs in process group {}, which is killed when the try ends or its JVM dies", group.id());
@@ -109,6 +120,35 @@ public final class BashOperator implements Operator<String> {
             // on timeout or interrupt too: the try is not over while a process of it runs
             endGroup(ctx, group);
         }
+    }
+
+    /** The context as environment variables: Gale's names, Airflow's {@code AIRFLOW_CTX_*} and the older {@code GALE_CTX_*}. */
+    static Map<String, String> contextEnvironment(TaskContext ctx) {
+        OffsetDateTime utc = ctx.logicalDate().atOffset(ZoneOffset.UTC);
+        // as Airflow's logical_date.isoformat(): 2026-06-01T00:00:00+00:00
+        String logicalDate = DateTimeFormatter.ofPattern(utc.getNano() / 1000 == 0
+                ? "uuuu-MM-dd'T'HH:mm:ssxxx" : "uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx", Locale.ROOT).format(utc);
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("GALE_DS", utc.toLocalDate().toString());
+        e.put("GALE_TS", logicalDate);
+        e.put("GALE_LOGICAL_DATE", logicalDate);
+        e.put("GALE_DAG_ID", ctx.dagId());
+        e.put("GALE_RUN_ID", ctx.runId());
+        e.put("GALE_TASK_ID", ctx.taskId());
+        e.put("GALE_TRY_NUMBER", String.valueOf(ctx.tryNumber()));
+        e.put("AIRFLOW_CTX_DAG_ID", ctx.dagId());
+        e.put("AIRFLOW_CTX_TASK_ID", ctx.taskId());
+        e.put("AIRFLOW_CTX_LOGICAL_DATE", logicalDate);
+        e.put("AIRFLOW_CTX_RUN_ID", ctx.runId());
+        e.put("AIRFLOW_CTX_TRY_NUMBER", String.valueOf(ctx.tryNumber()));
+        e.put("GALE_CTX_DAG_ID", ctx.dagId());
+        e.put("GALE_CTX_RUN_ID", ctx.runId());
+        e.put("GALE_CTX_TASK_ID", ctx.taskId());
+        e.put("GALE_CTX_TRY_NUMBER", String.valueOf(ctx.tryNumber()));
+        e.put("GALE_CTX_LOGICAL_DATE", ctx.logicalDate().toString());
+        e.put("GALE_CTX_DATA_INTERVAL_START", ctx.dataIntervalStart().toString());
+        e.put("GALE_CTX_DATA_INTERVAL_END", ctx.dataIntervalEnd().toString());
+        return e;
     }
 
     /** Kills what is left of the group (background jobs the command did not wait for) and waits for it. */

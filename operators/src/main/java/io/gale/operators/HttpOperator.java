@@ -14,7 +14,14 @@ import java.util.function.Predicate;
 /**
  * Sends one HTTP request with {@code java.net.http} (Airflow's HttpOperator). A response that
  * fails the check (by default: a status outside 2xx) fails the task; the response body is the
- * task's return value. Header values are never written to the log.
+ * task's return value.
+ *
+ * <p>The URL, the body and the header values are Jinja templates, rendered for each try with
+ * {@link TaskContext#render} as Airflow's templated fields {@code endpoint}, {@code data} and
+ * {@code headers}: {@code get("http://api/report?day={{ ds }}")}. The rendered values are logged
+ * with secrets masked; a header whose name is sensitive ({@code Authorization}, {@code Cookie},
+ * anything with {@code token}, {@code key}, {@code secret} or {@code password}) is logged as
+ * {@code ***}.
  */
 public final class HttpOperator implements Operator<String> {
 
@@ -25,10 +32,13 @@ public final class HttpOperator implements Operator<String> {
     private Duration timeout = Duration.ofSeconds(30);
     private Predicate<HttpResponse<String>> check = r -> r.statusCode() / 100 == 2;
 
+    /** @param url the URL, a template; checked now unless it has template tags */
     public HttpOperator(String method, String url) {
         this.method = method.toUpperCase(java.util.Locale.ROOT);
         this.url = url;
-        URI.create(url);
+        if (!url.contains("{{") && !url.contains("{%")) {
+            URI.create(url);
+        }
     }
 
     public static HttpOperator get(String url) {
@@ -62,9 +72,19 @@ public final class HttpOperator implements Operator<String> {
 
     @Override
     public String execute(TaskContext ctx) throws Exception {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(rb::header);
+        String renderedUrl = ctx.render("endpoint", url);
+        String renderedBody = body == null ? null : ctx.render("data", body);
+        Map<String, String> renderedHeaders = new LinkedHashMap<>();
+        headers.forEach((name, value) -> renderedHeaders.put(name, ctx.render("headers." + name, value)));
+        URI uri;
+        try {
+            uri = URI.create(renderedUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the rendered URL of " + url + " is not a URI: " + e.getMessage());
+        }
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout)
+                .method(method, renderedBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(renderedBody));
+        renderedHeaders.forEach(rb::header);
         ctx.log().info("{} {} (headers: {})", method, url, headers.keySet());
         HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
         HttpResponse<String> response = client.send(rb.build(), HttpResponse.BodyHandlers.ofString());
