@@ -3,6 +3,7 @@ package io.gale.operators.recsys;
 import io.gale.api.FailTask;
 import io.gale.api.Operator;
 import io.gale.api.TaskContext;
+import io.gale.operators.recsys.artifact.ArtifactName;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

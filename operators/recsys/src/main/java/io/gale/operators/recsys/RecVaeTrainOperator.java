@@ -2,6 +2,12 @@ package io.gale.operators.recsys;
 
 import io.gale.api.Operator;
 import io.gale.api.TaskContext;
+import io.gale.operators.recsys.artifact.RecVaeArtifacts;
+import io.gale.operators.recsys.data.Split;
+import io.gale.operators.recsys.eval.EvaluationResult;
+import io.gale.operators.recsys.model.RecVaeConfig;
+import io.gale.operators.recsys.model.RecVaeTrainer;
+import io.gale.operators.recsys.model.TrainingResult;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -2,6 +2,9 @@ package io.gale.operators.recsys;
 
 import io.gale.api.Operator;
 import io.gale.api.TaskContext;
+import io.gale.operators.recsys.data.InteractionReader;
+import io.gale.operators.recsys.data.Interactions;
+import io.gale.operators.recsys.data.Split;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

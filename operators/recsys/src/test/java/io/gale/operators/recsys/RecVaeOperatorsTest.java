@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gale.api.Dag;
 import io.gale.core.DagRun;
+import io.gale.operators.recsys.artifact.RecVaeArtifacts;
+import io.gale.operators.recsys.data.Interactions;
+import io.gale.operators.recsys.data.Split;
+import io.gale.operators.recsys.data.SyntheticStars;
 import io.gale.testing.Harness;
 import java.nio.file.Files;
 import java.nio.file.Path;

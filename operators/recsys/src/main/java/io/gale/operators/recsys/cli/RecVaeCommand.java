@@ -1,12 +1,12 @@
 package io.gale.operators.recsys.cli;
 
-import io.gale.operators.recsys.EvaluationResult;
-import io.gale.operators.recsys.RecVaeArtifacts;
-import io.gale.operators.recsys.RecVaeConfig;
-import io.gale.operators.recsys.RecVaeRecommender;
-import io.gale.operators.recsys.RecVaeTrainer;
-import io.gale.operators.recsys.Split;
-import io.gale.operators.recsys.TrainingResult;
+import io.gale.operators.recsys.eval.EvaluationResult;
+import io.gale.operators.recsys.artifact.RecVaeArtifacts;
+import io.gale.operators.recsys.model.RecVaeConfig;
+import io.gale.operators.recsys.artifact.RecVaeRecommender;
+import io.gale.operators.recsys.model.RecVaeTrainer;
+import io.gale.operators.recsys.data.Split;
+import io.gale.operators.recsys.model.TrainingResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gale.cli.Cli;
 import io.gale.config.GaleConfig;
-import io.gale.operators.recsys.Interactions;
-import io.gale.operators.recsys.Split;
-import io.gale.operators.recsys.SyntheticStars;
+import io.gale.operators.recsys.data.Interactions;
+import io.gale.operators.recsys.data.Split;
+import io.gale.operators.recsys.data.SyntheticStars;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
