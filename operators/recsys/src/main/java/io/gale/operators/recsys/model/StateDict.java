@@ -14,6 +14,7 @@ public final class StateDict {
     /** Receives each tensor of a model: its state_dict name, shape and row-major values. */
     @FunctionalInterface
     public interface Sink {
+        /** Takes one tensor; {@code data} is the model's own array, to copy or write out but not to keep. */
         void put(String name, int[] shape, float[] data);
     }
 

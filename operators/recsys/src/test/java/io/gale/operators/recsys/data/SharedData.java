@@ -10,7 +10,8 @@ import java.util.Optional;
  * Locates the shared ML-1M split for tests (the benchmark has its own copy): the system property or environment variable
  * {@code GALE_SHARED_DATA} (a data folder containing {@code ml-1m}, or the ml-1m folder itself),
  * else {@code shared/data/ml-1m} beside the clone ({@code ../shared} from the repository root,
- * {@code ../../shared} from a module).
+ * {@code ../../shared} from a module, {@code ../../../shared} from a module under a parent such as
+ * {@code operators/recsys}).
  */
 final class SharedData {
     private SharedData() {
@@ -27,12 +28,13 @@ final class SharedData {
         }
         candidates.add(Path.of("..", "shared", "data", "ml-1m"));
         candidates.add(Path.of("..", "..", "shared", "data", "ml-1m"));
+        candidates.add(Path.of("..", "..", "..", "shared", "data", "ml-1m"));
         return candidates.stream().filter(p -> Files.isRegularFile(p.resolve("train.csv")))
                 .map(Path::toAbsolutePath).map(Path::normalize).findFirst();
     }
 
     /** Where the search looked, for skip messages. */
     static String searched() {
-        return "GALE_SHARED_DATA (property or env), ../shared/data/ml-1m, ../../shared/data/ml-1m";
+        return "GALE_SHARED_DATA (property or env), ../shared/data/ml-1m, ../../shared/data/ml-1m, ../../../shared/data/ml-1m";
     }
 }
