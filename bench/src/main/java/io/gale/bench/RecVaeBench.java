@@ -1,13 +1,13 @@
 package io.gale.bench;
 
-import io.gale.operators.recsys.EpochStats;
-import io.gale.operators.recsys.EvaluationResult;
-import io.gale.operators.recsys.Gemm;
-import io.gale.operators.recsys.RecVaeArtifacts;
-import io.gale.operators.recsys.RecVaeConfig;
-import io.gale.operators.recsys.RecVaeTrainer;
-import io.gale.operators.recsys.Split;
-import io.gale.operators.recsys.TrainingResult;
+import io.gale.operators.recsys.model.EpochStats;
+import io.gale.operators.recsys.eval.EvaluationResult;
+import io.gale.operators.recsys.model.Gemm;
+import io.gale.operators.recsys.artifact.RecVaeArtifacts;
+import io.gale.operators.recsys.model.RecVaeConfig;
+import io.gale.operators.recsys.model.RecVaeTrainer;
+import io.gale.operators.recsys.data.Split;
+import io.gale.operators.recsys.model.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,55 @@
+package io.gale.operators.recsys;
+
+import io.gale.api.Operator;
+import io.gale.api.TaskContext;
+import io.gale.operators.recsys.data.InteractionReader;
+import io.gale.operators.recsys.data.Interactions;
+import io.gale.operators.recsys.data.SyntheticStars;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads the interactions (param {@code ratings_path}: {@code user,item[,rating[,timestamp]]},
+ * positives at {@code rating >= min_rating}, default 0) or, without it, generates
+ * {@link SyntheticStars} ({@code synthetic_users}, {@code synthetic_repositories},
+ * {@code synthetic_seed}, default 42); keeps items with {@code min_item_users} users and users with
+ * {@code min_user_items} items (default 5 each); writes {@code interactions.csv} ({@code uid,sid})
+ * into the working directory. Pushes {@code path} and returns the path and shape.
+ */
+public final class PrepareInteractionsOperator implements Operator<Map<String, Object>> {
+
+    @Override
+    public Map<String, Object> execute(TaskContext ctx) {
+        String ratings = ctx.param("ratings_path", String.class);
+        Interactions raw;
+        String source;
+        if (ratings != null && !ratings.isBlank()) {
+            raw = InteractionReader.readRatings(Path.of(ratings), TaskParams.get(ctx, "min_rating", Double.class, 0.0));
+            source = ratings;
+        } else {
+            var o = SyntheticStars.Options.defaults(TaskParams.get(ctx, "synthetic_seed", Long.class, 42L))
+                    .withSize(TaskParams.get(ctx, "synthetic_users", Integer.class, 3000),
+                            TaskParams.get(ctx, "synthetic_repositories", Integer.class, 1500));
+            raw = SyntheticStars.generate(o);
+            source = "synthetic:" + o;
+        }
+        Interactions kept = raw.filter(TaskParams.get(ctx, "min_user_items", Integer.class, 5),
+                TaskParams.get(ctx, "min_item_users", Integer.class, 5));
+        if (kept.size() == 0) {
+            throw new IllegalArgumentException("no interactions left after the minimum-count filters (empty matrix)");
+        }
+        Path file = ctx.workDir().resolve("interactions.csv");
+        kept.write(file);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("path", file.toString());
+        out.put("users", kept.distinctUsers());
+        out.put("items", kept.distinctItems());
+        out.put("interactions", kept.size());
+        out.put("source", source);
+        ctx.log().info("{} interactions ({} before filtering): {} users x {} items -> {}", kept.size(), raw.size(),
+                out.get("users"), out.get("items"), file);
+        ctx.xcomPush("path", file.toString());
+        return out;
+    }
+}
