@@ -1,7 +1,7 @@
 package io.gale.bench;
 
 import io.gale.api.Dag;
-import io.gale.client.GaleClient;
+import io.gale.client.Operations;
 import io.gale.config.GaleConfig;
 import io.gale.dagbag.DagBag;
 import io.gale.executor.LocalExecutor;
@@ -23,7 +23,7 @@ final class BenchSupport implements AutoCloseable {
 
     final Path home;
     final Engine engine;
-    final GaleClient client;
+    final Operations client;
 
     BenchSupport(int parallelism, Dag... dags) throws IOException {
         home = Files.createTempDirectory("gale-bench");

@@ -1,6 +1,6 @@
 package io.gale.cli;
 
-import io.gale.client.GaleClient;
+import io.gale.client.Operations;
 import io.gale.runtime.Engine;
 import io.gale.config.ConfigException;
 import io.gale.config.GaleConfig;
@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
- * Runs one {@code gale} command: parses the arguments, opens the client when the command needs
+ * Runs one {@code gale} command: parses the arguments, opens the engine when the command needs
  * it, and maps failures to a one-line message on stderr and a non-zero exit code (1 for a
  * failed command, 2 for bad usage). {@code --verbose} adds the stack trace. Passwords are
  * masked and echoed input is cut short; picocli's {@code @file} argument expansion is off.
@@ -55,8 +55,8 @@ public final class Cli {
      * The operations API. When no DAG processor has read the dags folder yet, it reads it once
      * (in a child process) first and says so.
      */
-    public GaleClient operations() {
-        GaleClient client = engine().operations();
+    public Operations operations() {
+        Operations client = engine().operations();
         if (!dagsChecked) {
             dagsChecked = true;
             if (!client.dagsProcessed()) {

@@ -137,7 +137,7 @@ final class DagsCommand extends Sub implements Runnable {
             Map<String, Object> c = conf.conf();
             client().processDags();
             Instant logical = client().logicalDate(dagId, logicalDate);
-            var existing = client().runAt(dagId, logical).filter(r -> !io.gale.client.GaleClient.isTestRun(r));
+            var existing = client().runAt(dagId, logical).filter(r -> !io.gale.client.Operations.isTestRun(r));
             if (replace && existing.isPresent() && !yes && !confirm("Delete run " + existing.get().runId() + " ("
                     + existing.get().state().id() + ") with its task instances, logs and XComs?", "not replacing run "
                     + existing.get().runId())) {

@@ -1,13 +1,13 @@
 package io.gale.cli;
 
-import io.gale.client.GaleClient;
+import io.gale.client.Operations;
 import io.gale.runtime.Engine;
 import io.gale.core.Json;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** What every subcommand needs: the client, its output, and JSON printing. */
+/** What every subcommand needs: the operations API (or the engine), its output, and JSON printing. */
 @picocli.CommandLine.Command
 abstract class Sub {
 
@@ -15,7 +15,7 @@ abstract class Sub {
     CommandSpec spec;
 
     /** The operations API. */
-    GaleClient client() {
+    Operations client() {
         return ((GaleCommand) spec.root().userObject()).cli.operations();
     }
 

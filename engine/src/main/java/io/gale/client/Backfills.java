@@ -117,7 +117,7 @@ public final class Backfills {
                 var tis = tx.taskInstances().forRun(d.id(), run.runId()).stream()
                         .filter(ti -> p.toReset().contains(run) || ti.state() == TaskState.FAILED || ti.state() == TaskState.UPSTREAM_FAILED)
                         .toList();
-                GaleClient.requeue(tx, d.dag(), run.runId(), tis.stream().map(ti -> ti.taskId()).toList(), clock.instant());
+                Operations.requeue(tx, d.dag(), run.runId(), tis.stream().map(ti -> ti.taskId()).toList(), clock.instant());
             }
             tx.runs().attachToBackfill(again.stream().map(DagRun::runId).toList(), d.id(), backfillId);
             return backfillId;

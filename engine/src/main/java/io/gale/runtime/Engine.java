@@ -1,6 +1,6 @@
 package io.gale.runtime;
 
-import io.gale.client.GaleClient;
+import io.gale.client.Operations;
 import io.gale.config.GaleConfig;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
@@ -42,7 +42,7 @@ public final class Engine implements AutoCloseable {
 
     private final GaleConfig config;
     private final Database database;
-    private final GaleClient operations;
+    private final Operations operations;
     private final DagCode code;
     private final Clock clock;
     private final Map<String, String> env;
@@ -57,7 +57,7 @@ public final class Engine implements AutoCloseable {
         this.code = code;
         this.clock = clock;
         this.env = env;
-        this.operations = new GaleClient(config, database, clock);
+        this.operations = new Operations(config, database, clock);
     }
 
     /** Opens the configured database; DAG code is loaded only when a task of it runs here. */
@@ -68,7 +68,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /** The operations API over this engine's database. */
-    public GaleClient operations() {
+    public Operations operations() {
         return operations;
     }
 

@@ -3,6 +3,6 @@
  * database, the DAG processor, the scheduler, the executor, the change listener) and their
  * lifecycle. {@code gale scheduler}, {@code standalone}, {@code dag-processor} and
  * {@code dags test} are thin commands over it; everything else goes through the operations API
- * ({@link io.gale.client.GaleClient}).
+ * ({@link io.gale.client.Operations}).
  */
 package io.gale.runtime;

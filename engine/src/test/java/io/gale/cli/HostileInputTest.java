@@ -3,7 +3,7 @@ package io.gale.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gale.api.Dag;
-import io.gale.client.GaleClient;
+import io.gale.client.Operations;
 import io.gale.config.GaleConfig;
 import io.gale.core.Json;
 import io.gale.dagbag.DagBag;

@@ -3,7 +3,7 @@ package io.gale.dagbag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gale.cli.Cli;
-import io.gale.client.GaleClient;
+import io.gale.client.Operations;
 import io.gale.config.GaleConfig;
 import io.gale.core.SerializedDag;
 import io.gale.store.Database;

@@ -2,7 +2,7 @@ package io.gale.dagbag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gale.client.GaleClient;
+import io.gale.client.Operations;
 import io.gale.config.GaleConfig;
 import io.gale.core.DagRun;
 import io.gale.store.Database;
@@ -27,7 +27,7 @@ class DagsFolderTest {
     Path home;
     Path dags;
     io.gale.runtime.Engine engine;
-    GaleClient client;
+    Operations client;
     DagProcessor processor;
     AutoCloseable watcher;
 

@@ -1,7 +1,7 @@
 package io.gale.testing;
 
 import io.gale.cli.Cli;
-import io.gale.client.GaleClient;
+import io.gale.client.Operations;
 import io.gale.runtime.Engine;
 import io.gale.config.GaleConfig;
 import io.gale.dagbag.DagBag;
@@ -38,7 +38,7 @@ public final class CliHarness {
             Database db = Database.external(url, "postgres", null);
             db.migrate();
             Engine engine = new Engine(cfg, db, bag, Clock.systemUTC(), Map.of());
-            GaleClient client = engine.operations();
+            Operations client = engine.operations();
             client.syncDags(bag);
             // the DAGs come from the bag: nothing is to be read from the (empty) dags folder
             client.store().serializedDags().syncBundle(io.gale.dagbag.DagProcessor.folderBundle(cfg.dagsFolder()),

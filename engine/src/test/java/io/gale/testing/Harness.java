@@ -1,7 +1,7 @@
 package io.gale.testing;
 
 import io.gale.api.Dag;
-import io.gale.client.GaleClient;
+import io.gale.client.Operations;
 import io.gale.config.GaleConfig;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
@@ -53,7 +53,7 @@ public final class Harness implements AutoCloseable {
     }
 
     /** The operations API over this harness's database and clock. */
-    public GaleClient client() {
+    public Operations client() {
         return engine().operations();
     }
 

@@ -35,13 +35,13 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Gale's operations: list and inspect DAGs, trigger and test runs, clear tasks, read XComs and
- * logs. Opening a client connects to the metadata database (migrating it). Everything that only
+ * Gale's operations API: list and inspect DAGs, trigger runs, pause, clear tasks, read runs, task
+ * instances, XComs and logs, backfills and next runs. Everything that only
  * shows or operates on DAGs reads the serialized DAGs the DAG processor recorded and never loads
  * DAG code (the {@link io.gale.runtime.Engine} runs tasks). Each method is one store
  * transaction, or reads only; the CLI and the REST API call the same methods.
  */
-public final class GaleClient implements AutoCloseable {
+public final class Operations implements AutoCloseable {
 
     /** Run ids of runs made by {@link #createTestRun} start with this. */
     public static final String TEST_RUN_PREFIX = "test__";
@@ -51,7 +51,7 @@ public final class GaleClient implements AutoCloseable {
     private final Store store;
     private final Clock clock;
 
-    public GaleClient(GaleConfig config, Database database, Clock clock) {
+    public Operations(GaleConfig config, Database database, Clock clock) {
         this.config = config;
         this.database = database;
         this.store = new JooqStore(database);
