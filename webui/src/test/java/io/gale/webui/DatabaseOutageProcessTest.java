@@ -161,6 +161,20 @@ class DatabaseOutageProcessTest {
         assertThat(out.indexOf("database back after")).isGreaterThan(out.indexOf("database unreachable"));
     }
 
+    /**
+     * The embedded server may be back before the scheduler's loop ever fails: its own pool (or the
+     * change listener) restarts it and hands out fresh connections. Then nothing is logged as
+     * unreachable; when something is, it is logged once each way.
+     */
+    private void assertSurvivedWithoutSql(Process scheduler) {
+        assertThat(scheduler.isAlive()).as("the scheduler process is still running").isTrue();
+        String out = output();
+        assertThat(out).doesNotContain("SQL [").doesNotContain("\"task_instance\"").doesNotContain("Exception").doesNotContain("Error:");
+        if (out.contains("database unreachable")) {
+            assertOutageLoggedOnceEachWayWithoutSql(scheduler);
+        }
+    }
+
     private long postmasterPid() throws IOException {
         return Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0).trim());
     }
@@ -177,7 +191,6 @@ class DatabaseOutageProcessTest {
         ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
         postmaster.destroyForcibly(); // SIGKILL, tries are running
         Await.until(Duration.ofSeconds(10), "the postmaster to die", () -> !postmaster.isAlive());
-        Await.until(Duration.ofSeconds(30), "the scheduler to notice", () -> output().contains("database unreachable"));
 
         // any Gale process brings the server back, on the same port (here the test, through Database.open)
         try (Database db = Database.open(GaleConfig.from(Map.of("GALE_HOME", home.toString())))) {
@@ -185,11 +198,12 @@ class DatabaseOutageProcessTest {
             assertThat(postmasterPid()).isNotEqualTo(pid);
             Store store = new JooqStore(db);
             Await.until(Duration.ofSeconds(60), "every run to succeed", () -> allSucceeded(store, "outage_dag", 6));
-            Await.until(Duration.ofSeconds(10), "the scheduler to log its return", () -> output().contains("database back after"));
+            Await.until(Duration.ofSeconds(10), "the scheduler to log its return, if it logged the outage",
+                    () -> !output().contains("database unreachable") || output().contains("database back after"));
             assertEachSideEffectOnce(store, "outage_dag", 18);
         }
         assertThat(Files.readString(home.resolve("postgres.port")).trim()).isEqualTo(port);
-        assertOutageLoggedOnceEachWayWithoutSql(scheduler);
+        assertSurvivedWithoutSql(scheduler);
     }
 
     @Test
