@@ -19,7 +19,6 @@ import io.gale.store.Database;
 import io.gale.store.JooqStore;
 import io.gale.store.NewDagRun;
 import io.gale.store.Store;
-import io.gale.store.StoredDag;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -101,14 +100,13 @@ public final class Operations implements AutoCloseable {
         store.notifyChange();
     }
 
+    /** The active DAGs, by id, as {@code dags list} shows them (read from their rows: no DAG is parsed). */
     public List<DagSummary> listDags() {
-        Map<String, StoredDag> stored = new java.util.HashMap<>();
-        store.dags().list().forEach(d -> stored.put(d.dagId(), d));
-        return store.serializedDags().active().stream().map(d -> {
-            StoredDag s = stored.get(d.dagId());
-            return new DagSummary(d.dagId(), d.fileloc(), s == null || s.paused(), d.scheduleText(), d.timezone(), d.tags(),
-                    d.tasks().size(), d.description());
-        }).toList();
+        Map<String, Integer> tasks = store.serializedDags().taskCounts();
+        return store.dags().list().stream().filter(d -> d.active() && tasks.containsKey(d.dagId()))
+                .map(d -> new DagSummary(d.dagId(), d.fileloc(), d.paused(), d.schedule(), d.timezone(), d.tags(),
+                        tasks.get(d.dagId()), d.description()))
+                .toList();
     }
 
     /** The DAG as the DAG processor last recorded it. */

@@ -126,8 +126,12 @@ public final class Scheduler implements AutoCloseable {
     private final LongAdder runsLooked = new LongAdder();
     /** Executor events not committed yet: held through a database outage and written once it is back. */
     private final List<TaskEvent> pending = new ArrayList<>();
+    /** One try of one task instance: what is in flight is a try, not a task (a retry may start before an old end is acknowledged). */
+    private record Try(TaskKey key, int number) {
+    }
+
     /** Tries handed to the executor whose end is not committed yet. */
-    private final java.util.Set<TaskKey> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<Try> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** When the database became unreachable (this scheduler's clock), or null while it is reachable. */
     private Instant unreachableSince;
     private Duration backoff = Duration.ZERO;
@@ -318,7 +322,7 @@ public final class Scheduler implements AutoCloseable {
                     .forEach(e -> LOG.info("Task {} ended try {}: {}", describe(e.key()), e.tryNumber(), e.state().id()));
         }
         pending.clear();
-        events.forEach(e -> inFlight.remove(e.key()));
+        events.forEach(e -> inFlight.remove(new Try(e.key(), e.tryNumber())));
         eventsRecorded.add(events.size());
         applyNanos.add(System.nanoTime() - t0);
         return true;
@@ -411,7 +415,7 @@ public final class Scheduler implements AutoCloseable {
             plan.toStart().forEach(w -> LOG.info("Task {} started try {} of {}", describe(w.key()), w.tryNumber(), w.maxTries()));
         }
         plan.toStart().forEach(w -> {
-            inFlight.add(w.key());
+            inFlight.add(new Try(w.key(), w.tryNumber()));
             executor.submit(w);
         });
         return plan.changed();
@@ -677,7 +681,8 @@ public final class Scheduler implements AutoCloseable {
         judgeHeartbeatsAfter = now.plus(settings.heartbeat().multipliedBy(2)).plus(MAX_BACKOFF);
         maintain(now);
         for (TaskInstance ti : store.taskInstances().zombies(Instant.EPOCH, List.of(jobId))) {
-            if (!inFlight.contains(ti.key()) && pending.stream().noneMatch(e -> e.key().equals(ti.key()))) {
+            if (!inFlight.contains(new Try(ti.key(), ti.tryNumber()))
+                    && pending.stream().noneMatch(e -> e.key().equals(ti.key()) && e.tryNumber() == ti.tryNumber())) {
                 endZombie(ti, now, "it was marked running while the database connection broke, and never started");
             }
         }

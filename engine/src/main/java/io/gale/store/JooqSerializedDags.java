@@ -101,6 +101,15 @@ final class JooqSerializedDags implements SerializedDagRepository {
     }
 
     @Override
+    public Map<String, Integer> taskCounts() {
+        var count = DSL.field("jsonb_array_length({0} -> 'tasks')", Integer.class, SERIALIZED_DAG.DATA);
+        return dsl.select(DAG.DAG_ID, count).from(DAG)
+                .join(SERIALIZED_DAG).on(SERIALIZED_DAG.DAG_ID.eq(DAG.DAG_ID), SERIALIZED_DAG.DAG_HASH.eq(DAG.DAG_HASH))
+                .where(DAG.IS_ACTIVE.isTrue())
+                .fetchMap(DAG.DAG_ID, count);
+    }
+
+    @Override
     public Optional<Instant> processedAt(String bundle) {
         return dsl.select(DAG_BUNDLE.LAST_PROCESSED_AT).from(DAG_BUNDLE).where(DAG_BUNDLE.NAME.eq(bundle))
                 .fetchOptional(r -> JooqStore.instant(r.value1()));

@@ -28,6 +28,9 @@ public interface SerializedDagRepository {
     /** The current versions of all active DAGs, by id. */
     List<SerializedDag> active();
 
+    /** How many tasks the current version of each active DAG has, by DAG id (read without parsing the DAGs). */
+    Map<String, Integer> taskCounts();
+
     /** When the bundle was last processed, if ever. */
     Optional<Instant> processedAt(String bundle);
 
