@@ -210,6 +210,8 @@ public final class DagProcessor implements AutoCloseable {
             try {
                 processOnce();
                 databaseAway[0] = false;
+            } catch (java.util.concurrent.CancellationException e) {
+                // stopped mid-pass (closing): nothing was recorded
             } catch (Throwable e) {
                 boolean lost = ConnectionErrors.isConnectionLoss(e);
                 if (!lost || !databaseAway[0]) {
@@ -232,7 +234,14 @@ public final class DagProcessor implements AutoCloseable {
             if (child == null || !child.process.isAlive()) {
                 child = new Child(cacheDir, logFile);
             }
-            Child.Reply reply = child.ask(Json.write(request), importTimeout);
+            Child.Reply reply;
+            try {
+                reply = child.ask(Json.write(request), importTimeout);
+            } catch (java.util.concurrent.CancellationException e) {
+                child.close(); // its answer to this request must not be read as the next one's
+                child = null;
+                throw e;
+            }
             if (reply.line() != null) {
                 return Json.read(reply.line(), ProcessorChild.Answer.class);
             }
@@ -337,7 +346,8 @@ public final class DagProcessor implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the DAG processor's child");
+                // the processor is being stopped: this pass records nothing
+                throw new java.util.concurrent.CancellationException("the DAG processor was stopped during a pass");
             }
         }
 

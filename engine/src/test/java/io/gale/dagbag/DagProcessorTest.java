@@ -88,8 +88,12 @@ class DagProcessorTest {
                 + " catch (Exception e) { throw new RuntimeException(e); }";
     }
 
-    private static long lines(Path file) throws Exception {
-        return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+    private static long lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -121,6 +125,24 @@ class DagProcessorTest {
             assertThat(lines(hangs)).isEqualTo(1);
             assertThat(store.importErrors().list()).hasSize(4);
         }
+    }
+
+    @Test
+    void aPassStoppedMidwayRecordsNothing() throws Exception {
+        Path hangs = home.resolve("hangs.calls");
+        Files.writeString(dags.resolve("Good.java"), source("Good", "good", "", "dag.task(\"t\", ctx -> 1);"));
+        Files.writeString(dags.resolve("Hangs.java"), source("Hangs", "hangs", "",
+                marker(hangs) + " while (Files.exists(Path.of(\"/\"))) { try { Thread.sleep(1000); } catch (InterruptedException e) { } }"));
+        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (DagProcessor p = processor(dags, Duration.ofSeconds(120))) {
+            AutoCloseable passes = p.every(Duration.ofSeconds(1), errors::add);
+            io.gale.testing.Await.until(Duration.ofSeconds(60), "the hanging file's code to run", () -> lines(hangs) == 1);
+            passes.close(); // stops the pass while the child is loading Hangs.java
+        }
+        assertThat(errors).isEmpty();
+        assertThat(store.importErrors().list()).isEmpty();
+        assertThat(store.serializedDags().processedAt(DagProcessor.folderBundle(dags))).isEmpty();
+        assertThat(active("good")).isFalse();
     }
 
     @Test
