@@ -243,6 +243,12 @@ class DatabaseOutageProcessTest {
             assertThat(store.taskInstances().forRun("long_dag", "scheduled__2026-01-01T00:00:00+00:00").get(0).tryNumber()).isEqualTo(1);
         }
         assertOutageLoggedOnceEachWayWithoutSql(scheduler);
+        // a service logs what it does, one line each (issue 8, section 6)
+        String run = "scheduled__2026-01-01T00:00:00+00:00";
+        assertThat(output()).containsOnlyOnce("DAG found: long_dag (")
+                .containsOnlyOnce("Task long_dag.t0 (" + run + ") started try 1 of 3")
+                .containsOnlyOnce("Task long_dag.t0 (" + run + ") ended try 1: success")
+                .containsOnlyOnce("Run " + run + " of DAG long_dag is success");
     }
 
     private static EmbeddedPostgres startExternal(Path data, int port) throws IOException {
