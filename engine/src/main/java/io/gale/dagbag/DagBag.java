@@ -183,7 +183,7 @@ public final class DagBag implements DagCode {
     @Override
     public synchronized Dag load(SerializedDag serialized) {
         String where = serialized.fileloc();
-        if (where != null && dagsFolder != null && !where.startsWith("classpath:") && !where.startsWith("memory:")) {
+        if (DagProcessor.isFolderBundle(serialized.bundle())) {
             Path file = Path.of(where);
             String fp = fingerprint(file);
             FileResult old = files.get(where);
@@ -207,7 +207,7 @@ public final class DagBag implements DagCode {
             return r.dags().stream().filter(d -> d.id().equals(serialized.dagId())).findFirst().map(LoadedDag::dag)
                     .orElseThrow(() -> new GaleException("DAG '" + serialized.dagId() + "' is no longer defined in " + where));
         }
-        if (where != null && where.startsWith("classpath:") && classpathDags.isEmpty() && classpathErrors.isEmpty()) {
+        if (DagProcessor.CLASSPATH_BUNDLE.equals(serialized.bundle()) && classpathDags.isEmpty() && classpathErrors.isEmpty()) {
             loadClasspath();
         }
         return Optional.ofNullable(dags.get(serialized.dagId())).map(LoadedDag::dag)

@@ -44,6 +44,7 @@ public final class DagProcessor implements AutoCloseable {
 
     /** The bundle name of DAGs registered on the classpath. */
     public static final String CLASSPATH_BUNDLE = "classpath";
+    private static final String FOLDER_BUNDLE_PREFIX = "dags-folder:";
 
     private static final Logger LOG = LoggerFactory.getLogger(DagProcessor.class);
     /** How long the child may take to start, and to compile one file, before it is replaced. */
@@ -93,7 +94,12 @@ public final class DagProcessor implements AutoCloseable {
 
     /** The bundle name of a dags folder. */
     public static String folderBundle(Path dagsFolder) {
-        return "dags-folder:" + dagsFolder.toAbsolutePath().normalize();
+        return FOLDER_BUNDLE_PREFIX + dagsFolder.toAbsolutePath().normalize();
+    }
+
+    /** Whether a bundle is a dags folder (its DAGs are loaded from their files), not the classpath or memory. */
+    static boolean isFolderBundle(String bundle) {
+        return bundle != null && bundle.startsWith(FOLDER_BUNDLE_PREFIX);
     }
 
     /** The name of this processor's dags-folder bundle. */

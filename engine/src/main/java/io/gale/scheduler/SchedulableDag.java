@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A serialized DAG with what the scheduler derives from it once: its timetable, its tasks by id
- * and its leaf tasks.
+ * A serialized DAG with what the scheduler derives from it once: its timetable, its tasks by id,
+ * their topological order and the leaf tasks.
  */
-public record SchedulableDag(SerializedDag dag, Timetable timetable, Map<String, SerializedTask> tasks, List<String> leafIds) {
+public record SchedulableDag(SerializedDag dag, Timetable timetable, Map<String, SerializedTask> tasks,
+                             List<String> topologicalOrder, List<String> leafIds) {
 
     /** Builds the timetable and indexes; a schedule that no longer parses is an {@link IllegalArgumentException}. */
     public static SchedulableDag of(SerializedDag dag) {
@@ -21,7 +22,8 @@ public record SchedulableDag(SerializedDag dag, Timetable timetable, Map<String,
                 : Timetables.parse(dag.schedule(), ZoneId.of(dag.timezone()));
         Map<String, SerializedTask> tasks = new LinkedHashMap<>();
         dag.tasks().forEach(t -> tasks.put(t.id(), t));
-        return new SchedulableDag(dag, timetable, java.util.Collections.unmodifiableMap(tasks), dag.leafIds());
+        return new SchedulableDag(dag, timetable, java.util.Collections.unmodifiableMap(tasks), dag.topologicalOrder(),
+                dag.leafIds());
     }
 
     public String id() {
@@ -34,11 +36,6 @@ public record SchedulableDag(SerializedDag dag, Timetable timetable, Map<String,
 
     public int maxActiveTasks() {
         return dag.maxActiveTasks();
-    }
-
-    /** Task ids, upstream first. */
-    public List<String> topologicalOrder() {
-        return List.copyOf(tasks.keySet());
     }
 
     /** The task with this id, or null. */

@@ -2,16 +2,12 @@ package io.gale.store;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
-/** Files of the dags folder that failed to load, with why. */
+/** Files that failed to load, with why (written by the DAG processor through {@link SerializedDagRepository}). */
 public interface ImportErrorRepository {
 
     record ImportError(String filename, String message, Instant timestamp) {
     }
-
-    /** Replaces all import errors with these (file to message). */
-    void replaceAll(Map<String, String> errors);
 
     List<ImportError> list();
 }

@@ -6,10 +6,7 @@ import static io.gale.store.jooq.Tables.DAG;
 
 import io.gale.store.jooq.tables.records.DagRecord;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,33 +21,6 @@ final class JooqDags implements DagRepository {
 
     JooqDags(DSLContext dsl) {
         this.dsl = dsl;
-    }
-
-    @Override
-    public void upsert(Collection<StoredDag> dags, boolean pausedAtCreation) {
-        var now = OffsetDateTime.now(ZoneOffset.UTC);
-        var queries = dags.stream().map(d -> dsl.insertInto(DAG)
-                .set(DAG.DAG_ID, d.dagId()).set(DAG.IS_PAUSED, pausedAtCreation).set(DAG.IS_ACTIVE, true)
-                .set(DAG.DESCRIPTION, d.description()).set(DAG.SCHEDULE, d.schedule())
-                .set(DAG.TIMEZONE, d.timezone()).set(DAG.TAGS, d.tags().toArray(String[]::new))
-                .set(DAG.FILELOC, d.fileloc()).set(DAG.MAX_ACTIVE_RUNS, d.maxActiveRuns())
-                .set(DAG.MAX_ACTIVE_TASKS, d.maxActiveTasks()).set(DAG.LAST_PARSED_AT, now)
-                .onConflict(DAG.DAG_ID).doUpdate()
-                .set(DAG.IS_ACTIVE, true)
-                .set(DAG.DESCRIPTION, d.description()).set(DAG.SCHEDULE, d.schedule())
-                .set(DAG.TIMEZONE, d.timezone()).set(DAG.TAGS, d.tags().toArray(String[]::new))
-                .set(DAG.FILELOC, d.fileloc()).set(DAG.MAX_ACTIVE_RUNS, d.maxActiveRuns())
-                .set(DAG.MAX_ACTIVE_TASKS, d.maxActiveTasks()).set(DAG.LAST_PARSED_AT, now))
-                .toList();
-        if (!queries.isEmpty()) {
-            dsl.batch(queries).execute();
-        }
-    }
-
-    @Override
-    public void deactivateMissing(Collection<String> keep) {
-        dsl.update(DAG).set(DAG.IS_ACTIVE, false)
-                .where(DAG.DAG_ID.notIn(keep)).and(DAG.IS_ACTIVE).execute();
     }
 
     @Override

@@ -4,7 +4,6 @@ import static io.gale.store.JooqStore.instant;
 import static io.gale.store.jooq.Tables.IMPORT_ERROR;
 
 import java.util.List;
-import java.util.Map;
 import org.jooq.DSLContext;
 
 /** {@link ImportErrorRepository} on PostgreSQL. */
@@ -14,16 +13,6 @@ final class JooqImportErrors implements ImportErrorRepository {
 
     JooqImportErrors(DSLContext dsl) {
         this.dsl = dsl;
-    }
-
-    @Override
-    public void replaceAll(Map<String, String> errors) {
-        dsl.deleteFrom(IMPORT_ERROR).execute();
-        var queries = errors.entrySet().stream().map(e -> dsl.insertInto(IMPORT_ERROR)
-                .set(IMPORT_ERROR.FILENAME, e.getKey()).set(IMPORT_ERROR.MESSAGE, e.getValue())).toList();
-        if (!queries.isEmpty()) {
-            dsl.batch(queries).execute();
-        }
     }
 
     @Override

@@ -102,7 +102,7 @@ class DagProcessorTest {
         Files.writeString(dags.resolve("Good.java"), source("Good", "good", "", "dag.task(\"t\", ctx -> 1);"));
         Files.writeString(dags.resolve("Exits.java"), source("Exits", "exits", "", "System.exit(3);"));
         Files.writeString(dags.resolve("Hangs.java"), source("Hangs", "hangs", "",
-                marker(hangs) + " while (Files.exists(Path.of(\"/\"))) { try { Thread.sleep(1000); } catch (InterruptedException e) { } }"));
+                marker(hangs) + " try { new java.util.concurrent.CountDownLatch(1).await(); } catch (InterruptedException e) { throw new RuntimeException(e); }"));
         Files.writeString(dags.resolve("Halts.java"), source("Halts", "halts", "", "Runtime.getRuntime().halt(9);"));
         Files.writeString(dags.resolve("Throws.java"), source("Throws", "throws", "", "if (true) throw new IllegalStateException(\"no config\");"));
         Files.writeString(dags.resolve("Later.java"), source("Later", "later", "", "dag.task(\"t\", ctx -> 2);"));
@@ -132,7 +132,7 @@ class DagProcessorTest {
         Path hangs = home.resolve("hangs.calls");
         Files.writeString(dags.resolve("Good.java"), source("Good", "good", "", "dag.task(\"t\", ctx -> 1);"));
         Files.writeString(dags.resolve("Hangs.java"), source("Hangs", "hangs", "",
-                marker(hangs) + " while (Files.exists(Path.of(\"/\"))) { try { Thread.sleep(1000); } catch (InterruptedException e) { } }"));
+                marker(hangs) + " try { new java.util.concurrent.CountDownLatch(1).await(); } catch (InterruptedException e) { throw new RuntimeException(e); }"));
         List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (DagProcessor p = processor(dags, Duration.ofSeconds(120))) {
             AutoCloseable passes = p.every(Duration.ofSeconds(1), errors::add);

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class RetryTimeoutXComTest {
     void executionTimeoutInterruptsTheTryWhichRetriesThenFails() throws Exception {
         var dag = Dag.builder("slow");
         dag.task("sleeper", ctx -> {
-            Thread.sleep(60_000);
+            new CountDownLatch(1).await(); // never released: only the timeout's interrupt ends it
             return "never";
         }).executionTimeout(Duration.ofMillis(200)).retries(1).retryDelay(Duration.ofSeconds(1));
         try (Harness h = new Harness(home, dag.build())) {
@@ -115,9 +116,9 @@ class RetryTimeoutXComTest {
         var dag = Dag.builder("slow_cleanup");
         dag.task("sleeper", ctx -> {
             try {
-                Thread.sleep(60_000);
+                new CountDownLatch(1).await(); // never released: only the timeout's interrupt ends it
             } finally {
-                Thread.sleep(500); // the interrupt is spent: a slow clean-up, as killing a process group can be
+                Thread.sleep(500); // the task's own work: a slow clean-up (the interrupt is spent), as killing a process group can be
                 cleanedUp.set(true);
             }
             return "never";

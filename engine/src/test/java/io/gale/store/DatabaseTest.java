@@ -77,7 +77,7 @@ class DatabaseTest {
     void runKeysAreUniqueAndNothingIsHalfWritten() {
         try (Database db = TestDatabase.fresh()) {
             Store store = new JooqStore(db);
-            store.dags().upsert(List.of(new StoredDag("d", false, true, null, null, "UTC", List.of(), "x", 16, 16, null)), true);
+            store.serializedDags().syncBundle("test", List.of(io.gale.core.SerializedDag.of(io.gale.testing.Dags.single("d"), "x", "test")), Map.of(), true, Instant.EPOCH);
             Instant t = Instant.parse("2026-01-01T00:00:00Z");
             store.runs().create(new NewDagRun("d", "r1", RunType.MANUAL, t, t, t, DagRunState.QUEUED, Map.of("a", 1)));
             assertThat(store.runs().find("d", "r1").orElseThrow().conf()).isEqualTo(Map.of("a", 1));

@@ -47,7 +47,7 @@ class JooqStoreTest {
     void open() {
         db = TestDatabase.fresh();
         store = new JooqStore(db);
-        store.dags().upsert(List.of(new StoredDag("d", false, true, null, null, "UTC", List.of(), "x", 16, 16, null)), false);
+        store.serializedDags().syncBundle("test", List.of(io.gale.core.SerializedDag.of(io.gale.testing.Dags.single("d"), "x", "test")), Map.of(), false, Instant.EPOCH);
     }
 
     @AfterEach
