@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
-import org.jooq.Row3;
 import org.jooq.impl.DSL;
 
 /** {@link XComRepository} on PostgreSQL. */
@@ -48,8 +47,7 @@ final class JooqXComs implements XComRepository {
     @Override
     public void deleteAll(Collection<TaskKey> keys) {
         if (keys.isEmpty()) return;
-        List<Row3<String, String, String>> rows = keys.stream().map(k -> DSL.row(k.dagId(), k.runId(), k.taskId())).toList();
-        dsl.deleteFrom(XCOM).where(DSL.row(XCOM.DAG_ID, XCOM.RUN_ID, XCOM.TASK_ID).in(rows)).execute();
+        dsl.deleteFrom(XCOM).where(Unnest.inTasks(XCOM.DAG_ID, XCOM.RUN_ID, XCOM.TASK_ID, keys)).execute();
     }
 
     @Override

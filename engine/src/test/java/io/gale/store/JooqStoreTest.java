@@ -200,8 +200,10 @@ class JooqStoreTest {
         run("q", 2, DagRunState.QUEUED, null);
         run("b1", 3, DagRunState.RUNNING, backfill);
         run("b2", 4, DagRunState.SUCCESS, backfill);
-        assertThat(store.runs().runningCounts()).isEqualTo(Map.of(new RunGroup("d", null), 2, new RunGroup("d", backfill), 1));
-        assertThat(store.runs().queuedGroups(Scope.ALL)).containsExactly(new DagRunRepository.QueuedGroup("d", null, 1));
+        assertThat(store.runs().activeGroups(Scope.ALL)).containsExactlyInAnyOrder(
+                new DagRunRepository.ActiveGroup(new RunGroup("d", null), 2, 1), new DagRunRepository.ActiveGroup(new RunGroup("d", backfill), 1, 0));
+        assertThat(store.runs().activeGroups(Scope.run("d", "m1"))).containsExactlyInAnyOrder(
+                new DagRunRepository.ActiveGroup(new RunGroup("d", null), 2, 0), new DagRunRepository.ActiveGroup(new RunGroup("d", backfill), 1, 0));
         List<DagRun> some = store.transaction(tx -> tx.runs().lockRunning(Scope.ALL, List.of(new RunKey("d", "m2"), new RunKey("d", "q"))));
         assertThat(some).extracting(DagRun::runId).containsExactly("m2");
         List<DagRun> all = store.transaction(tx -> tx.runs().lockRunning(Scope.ALL, null));
@@ -252,7 +254,7 @@ class JooqStoreTest {
             write.run();
             assertThat(statements.get()).as(name + " of " + n + " rows").isEqualTo(1);
         });
-        assertThat(store.taskInstances().findAll(tasks)).extracting(TaskInstance::state).containsOnly(TaskState.SUCCESS).hasSize(n);
+        assertThat(store.taskInstances().progress(tasks)).extracting(TaskInstanceRepository.Progress::state).containsOnly(TaskState.SUCCESS).hasSize(n);
         assertThat(store.runs().list("d")).extracting(DagRun::state).containsOnly(DagRunState.RUNNING);
     }
 }
