@@ -16,7 +16,6 @@ public final class ThroughputBench {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int slots = args.length > 1 ? Integer.parseInt(args[1]) : 64;
-        int slots = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         var b = Dag.builder("throughput").maxActiveRuns(64).maxActiveTasks(256);
         var first = b.task("start", ctx -> null);
         var end = b.task("end", ctx -> null);
