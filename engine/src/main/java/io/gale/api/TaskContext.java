@@ -102,6 +102,14 @@ public interface TaskContext {
     /** A working directory for this task instance, created on first use and kept between tries. */
     Path workDir();
 
+    /**
+     * Tells Gale that this try started the processes of process group {@code id} (the pid of a
+     * session leader, as {@code setsid} makes). The task instance records it; should the process
+     * running the try die, a scheduler on the same machine that takes the try over kills whatever
+     * is left of the group, and waits for it to be gone, before the task is retried.
+     */
+    void runsProcessGroup(long id);
+
     /** A connection by id: the environment ({@code GALE_CONN_<ID>}) first, then the database. */
     Optional<Connection> connection(String connId);
 

@@ -47,6 +47,7 @@ final class RunningTaskContext implements TaskContext {
     static final String RENDERED_FIELDS = "rendered_fields";
 
     private final TaskWorkload w;
+    private final java.util.function.LongConsumer processGroups;
     private final Store store;
     private final Path workRoot;
     private final Map<String, String> env;
@@ -57,8 +58,10 @@ final class RunningTaskContext implements TaskContext {
     private final TemplateRenderer templates = new TemplateRenderer(this);
     private volatile boolean closed;
 
-    RunningTaskContext(TaskWorkload w, Store store, Path workRoot, Map<String, String> env, BufferedTaskLog log) {
+    RunningTaskContext(TaskWorkload w, Store store, Path workRoot, Map<String, String> env, BufferedTaskLog log,
+                       java.util.function.LongConsumer processGroups) {
         this.w = w;
+        this.processGroups = processGroups;
         this.store = store;
         this.workRoot = workRoot;
         this.env = env;
@@ -219,6 +222,11 @@ final class RunningTaskContext implements TaskContext {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the working directory " + dir, e);
         }
+    }
+
+    @Override
+    public void runsProcessGroup(long id) {
+        processGroups.accept(id);
     }
 
     @Override

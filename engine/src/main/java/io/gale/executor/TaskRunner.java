@@ -42,10 +42,20 @@ public final class TaskRunner {
         this.clock = clock;
     }
 
+    /** Runs a try; no process group is reported. */
     public TaskEvent run(TaskWorkload w) {
+        return run(w, group -> { });
+    }
+
+    /**
+     * Runs a try.
+     *
+     * @param processGroups told of each process group the try's operator starts, as it starts
+     */
+    public TaskEvent run(TaskWorkload w, java.util.function.LongConsumer processGroups) {
         Instant start = clock.instant();
         BufferedTaskLog log = new BufferedTaskLog(clock);
-        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log);
+        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, processGroups);
         log.info("Starting try {} of {} of task {} ({}), run {}", w.tryNumber(), w.maxTries(), w.task().id(),
                 w.task().operatorName(), w.run().runId());
         TaskState state;
@@ -96,7 +106,7 @@ public final class TaskRunner {
      */
     public String callback(TaskWorkload w, TaskState state, Throwable error) {
         BufferedTaskLog log = new BufferedTaskLog(clock);
-        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log);
+        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, group -> { });
         try {
             Task task = task(w);
             TaskCallback callback = state == TaskState.UP_FOR_RETRY ? task.onRetry() : task.onFailure();

@@ -16,6 +16,7 @@ import io.gale.core.TaskKey;
 import io.gale.core.TaskState;
 import io.gale.core.TriggerRules;
 import io.gale.executor.Executor;
+import io.gale.executor.ProcessGroups;
 import io.gale.executor.TaskEvent;
 import io.gale.executor.TaskRunner;
 import io.gale.executor.TaskWorkload;
@@ -30,6 +31,7 @@ import io.gale.store.SchedulerJobRepository.Job;
 import io.gale.store.Store;
 import io.gale.store.TaskInstanceRepository.Finish;
 import io.gale.store.TaskInstanceRepository.NewTask;
+import io.gale.store.TaskInstanceRepository.ProcessGroup;
 import io.gale.store.TaskInstanceRepository.Progress;
 import io.gale.store.TaskInstanceRepository.Start;
 import java.time.Clock;
@@ -128,6 +130,8 @@ public final class Scheduler implements AutoCloseable {
     private final LongAdder runsLooked = new LongAdder();
     /** Executor events not committed yet: held through a database outage and written once it is back. */
     private final List<TaskEvent> pending = new ArrayList<>();
+    /** Process groups that tries reported and that are not committed yet. */
+    private final List<ProcessGroup> pendingGroups = new ArrayList<>();
     /** One try of one task instance: what is in flight is a try, not a task (a retry may start before an old end is acknowledged). */
     private record Try(TaskKey key, int number) {
     }
@@ -230,6 +234,7 @@ public final class Scheduler implements AutoCloseable {
 
     private boolean loop(Scope scope, Duration maxWait) throws InterruptedException {
         pending.addAll(executor.poll(Duration.ZERO));
+        pendingGroups.addAll(executor.processGroups());
         boolean progressed = !pending.isEmpty();
         Instant now = clock.instant();
         if (!now.isBefore(nextDagCheck)) {
@@ -243,6 +248,7 @@ public final class Scheduler implements AutoCloseable {
         progressed |= advance(scope);
         if (!progressed) {
             List<TaskEvent> events = executor.poll(waitTime(maxWait));
+            pendingGroups.addAll(executor.processGroups());
             if (!events.isEmpty()) {
                 // an end is recorded and what it unblocks starts in one transaction
                 pending.addAll(events);
@@ -414,6 +420,7 @@ public final class Scheduler implements AutoCloseable {
 
     private boolean advance(Scope scope) {
         List<TaskEvent> events = List.copyOf(pending);
+        List<ProcessGroup> groups = List.copyOf(pendingGroups);
         events.forEach(e -> dirty.add(RunKey.of(e.key())));
         Instant now = clock.instant();
         boolean full = !now.isBefore(nextFullPass) || (nextWakeup != null && !now.isBefore(nextWakeup));
@@ -429,11 +436,13 @@ public final class Scheduler implements AutoCloseable {
         long t0 = System.nanoTime();
         long recording = applyNanos.sum();
         Plan plan = retrying(() -> store.transaction(tx -> {
+            tx.taskInstances().setProcessGroups(groups); // before the ends: only a running try takes one
             List<TaskKey> ended = record(tx, events);
             return plan(tx, scope, runsToLook).withEnded(ended);
         }));
         planNanos.add(System.nanoTime() - t0 - (applyNanos.sum() - recording));
         recorded(events, plan.ended());
+        pendingGroups.subList(0, groups.size()).clear();
         triesStarted.add(plan.toStart().size());
         if (full) {
             nextWakeup = plan.wake();
@@ -615,7 +624,9 @@ public final class Scheduler implements AutoCloseable {
     void handleZombies(Instant now, List<Long> own) {
         Instant stale = now.isBefore(judgeHeartbeatsAfter) ? Instant.EPOCH : now.minus(settings.zombieThreshold());
         List<Long> dead = new ArrayList<>(own);
+        Map<Long, Job> jobs = new HashMap<>();
         for (Job j : store.schedulerJobs().running()) {
+            jobs.put(j.id(), j);
             if (j.id() != jobId && (j.process().goneFromThisMachine() || j.latestHeartbeat().isBefore(stale))) {
                 dead.add(j.id());
             }
@@ -625,9 +636,27 @@ public final class Scheduler implements AutoCloseable {
         }
         List<TaskInstance> zombies = store.taskInstances().zombies(stale, dead);
         for (TaskInstance z : zombies) {
+            Job job = z.schedulerId() == null ? null : jobs.get(z.schedulerId());
+            if (z.processGroup() != null && job != null && job.process().onThisMachine() && !groupGone(z)) {
+                continue; // looked at again at the next heartbeat; the retry waits
+            }
             endZombie(z, now, own.isEmpty() ? "its scheduler (" + z.hostname() + ", pid " + z.pid() + ") stopped heartbeating"
                     : "the scheduler running it was stopped");
         }
+    }
+
+    /**
+     * Ends what is left of a lost try's process group on this machine before the try is retried;
+     * false (and a warning) when processes of it survive SIGKILL.
+     */
+    private boolean groupGone(TaskInstance z) {
+        List<Long> survivors = ProcessGroups.end(z.processGroup(), Duration.ofSeconds(10));
+        if (!survivors.isEmpty()) {
+            LOG.warn("Task {}: processes {} of lost try {} (process group {}) survive SIGKILL; not retrying it yet",
+                    describe(z.key()), survivors, z.tryNumber(), z.processGroup());
+            return false;
+        }
+        return true;
     }
 
     private void endZombie(TaskInstance z, Instant now, String why) {

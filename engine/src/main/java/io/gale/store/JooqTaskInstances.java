@@ -110,7 +110,7 @@ final class JooqTaskInstances implements TaskInstanceRepository {
                 .set(TASK_INSTANCE.QUEUED_AT, t).set(TASK_INSTANCE.START_DATE, t).set(TASK_INSTANCE.HEARTBEAT_AT, t)
                 .setNull(TASK_INSTANCE.END_DATE).setNull(TASK_INSTANCE.DURATION).setNull(TASK_INSTANCE.NEXT_RETRY_AT)
                 .set(TASK_INSTANCE.HOSTNAME, hostname).set(TASK_INSTANCE.PID, (int) pid)
-                .set(TASK_INSTANCE.SCHEDULER_ID, schedulerId)
+                .set(TASK_INSTANCE.SCHEDULER_ID, schedulerId).setNull(TASK_INSTANCE.PROCESS_GROUP)
                 .from(v.table()).where(joined())
                 .execute();
     }
@@ -155,6 +155,19 @@ final class JooqTaskInstances implements TaskInstanceRepository {
     }
 
     @Override
+    public void setProcessGroups(Collection<ProcessGroup> groups) {
+        if (groups.isEmpty()) return;
+        var v = Unnest.byTask(groups, ProcessGroup::key).integer("try_number", ProcessGroup::tryNumber)
+                .bigint("process_group", ProcessGroup::processGroup);
+        dsl.update(TASK_INSTANCE)
+                .set(TASK_INSTANCE.PROCESS_GROUP, Unnest.field("process_group", TASK_INSTANCE.PROCESS_GROUP.getDataType()))
+                .from(v.table())
+                .where(joined(), TASK_INSTANCE.STATE.eq(TaskState.RUNNING),
+                        TASK_INSTANCE.TRY_NUMBER.eq(Unnest.field("try_number", TASK_INSTANCE.TRY_NUMBER.getDataType())))
+                .execute();
+    }
+
+    @Override
     public void heartbeat(long schedulerId, Instant now) {
         dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.HEARTBEAT_AT, odt(now))
                 .where(TASK_INSTANCE.SCHEDULER_ID.eq(schedulerId), TASK_INSTANCE.STATE.eq(TaskState.RUNNING)).execute();
@@ -184,6 +197,6 @@ final class JooqTaskInstances implements TaskInstanceRepository {
         return new TaskInstance(r.getDagId(), r.getRunId(), r.getTaskId(), r.getState(),
                 r.getTryNumber(), r.getMaxTries(), r.getOperator(), instant(r.getStartDate()),
                 instant(r.getEndDate()), r.getDuration(), r.getHostname(), r.getPid(),
-                instant(r.getQueuedAt()), instant(r.getNextRetryAt()), instant(r.getHeartbeatAt()));
+                instant(r.getQueuedAt()), instant(r.getNextRetryAt()), instant(r.getHeartbeatAt()), r.getSchedulerId(), r.getProcessGroup());
     }
 }

@@ -38,6 +38,13 @@ public interface TaskInstanceRepository {
     /** The progress of task instances by key, in one query. */
     List<Progress> progress(Collection<TaskKey> keys);
 
+    /** The process group a running try's operator started. */
+    record ProcessGroup(TaskKey key, int tryNumber, long processGroup) {
+    }
+
+    /** Records the process groups of tries still running with that try number (others are ignored). */
+    void setProcessGroups(Collection<ProcessGroup> groups);
+
     /** A try to start. */
     record Start(TaskKey key, int tryNumber) {
     }

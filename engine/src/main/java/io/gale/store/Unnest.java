@@ -57,6 +57,10 @@ final class Unnest<T> {
         return column(name, value, Integer[]::new);
     }
 
+    Unnest<T> bigint(String name, Function<T, Long> value) {
+        return column(name, value, Long[]::new);
+    }
+
     Unnest<T> timestamp(String name, Function<T, java.time.Instant> value) {
         return column(name, i -> JooqStore.odt(value.apply(i)), java.time.OffsetDateTime[]::new);
     }
