@@ -29,6 +29,7 @@ import io.gale.store.DagRunRepository.Scope;
 import io.gale.store.NewDagRun;
 import io.gale.store.SchedulerJobRepository.Job;
 import io.gale.store.Store;
+import io.gale.store.XComRepository;
 import io.gale.store.TaskInstanceRepository.Finish;
 import io.gale.store.TaskInstanceRepository.NewTask;
 import io.gale.store.TaskInstanceRepository.ProcessGroup;
@@ -316,27 +317,27 @@ public final class Scheduler implements AutoCloseable {
             return List.of();
         }
         long t0 = System.nanoTime();
-        Map<TaskKey, Progress> current = new HashMap<>();
-        tx.taskInstances().progress(events.stream().map(TaskEvent::key).toList()).forEach(t -> current.put(t.key(), t));
-        List<Finish> finishes = new ArrayList<>();
-        Map<TaskKey, TaskState> restart = new HashMap<>();
         tx.logs().putAll(events.stream().map(e -> new io.gale.store.TaskLogRepository.Entry(e.key(), e.tryNumber(), e.log())).toList());
+        List<Finish> finishes = events.stream().map(e -> new Finish(e.key(), e.tryNumber(), e.state(), e.end(),
+                e.state() == TaskState.UP_FOR_RETRY ? e.end().plus(retryDelay(tx, e.key(), e.tryNumber())) : null)).toList();
+        List<TaskKey> ended = tx.taskInstances().finishTries(finishes); // only tries still running with that number
+        java.util.Set<TaskKey> endedKeys = new java.util.HashSet<>(ended);
+        List<XComRepository.Push> pushes = new ArrayList<>();
+        List<TaskKey> others = new ArrayList<>();
         for (TaskEvent e : events) {
-            Progress ti = current.get(e.key());
-            if (ti == null) {
-                continue;
-            }
-            if (ti.state() == TaskState.RESTARTING) {
-                restart.put(e.key(), TaskState.NONE);
-            } else if (ti.state() == TaskState.RUNNING && ti.tryNumber() == e.tryNumber()) {
-                e.xcoms().forEach((k, json) -> tx.xcoms().put(e.key(), k, json));
-                finishes.add(new Finish(e.key(), e.tryNumber(), e.state(), e.end(),
-                        e.state() == TaskState.UP_FOR_RETRY ? e.end().plus(retryDelay(tx, e.key(), e.tryNumber())) : null));
+            if (endedKeys.contains(e.key())) {
+                e.xcoms().forEach((k, json) -> pushes.add(new XComRepository.Push(e.key(), k, json)));
+            } else {
+                others.add(e.key());
             }
         }
+        tx.xcoms().putAll(pushes);
+        // a try cleared while it ran (restarting) goes back to none, without the values it pushed
+        Map<TaskKey, TaskState> restart = new HashMap<>();
+        tx.taskInstances().progress(others).stream().filter(p -> p.state() == TaskState.RESTARTING)
+                .forEach(p -> restart.put(p.key(), TaskState.NONE));
         tx.xcoms().deleteAll(restart.keySet());
         tx.taskInstances().setStates(restart, clock.instant());
-        List<TaskKey> ended = tx.taskInstances().finishTries(finishes);
         applyNanos.add(System.nanoTime() - t0);
         return ended;
     }

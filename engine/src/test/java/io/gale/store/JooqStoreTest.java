@@ -248,7 +248,12 @@ class JooqStoreTest {
         writes.put("finishTries", () -> assertThat(counted.taskInstances().finishTries(
                 tasks.stream().map(k -> new Finish(k, 1, TaskState.SUCCESS, T0, null)).toList())).hasSize(n));
         writes.put("logs().putAll", () -> counted.logs().putAll(tasks.stream().map(k -> new TaskLogRepository.Entry(k, 1, "ok")).toList()));
-        writes.put("xcoms().deleteAll", () -> counted.xcoms().deleteAll(tasks));
+        writes.put("xcoms().putAll", () -> counted.xcoms().putAll(tasks.stream()
+                .map(k -> new XComRepository.Push(k, "return_value", "{\"run\": \"" + k.runId() + "\"}")).toList()));
+        writes.put("setProcessGroups", () -> counted.taskInstances().setProcessGroups(tasks.stream()
+                .map(k -> new TaskInstanceRepository.ProcessGroup(k, 1, 4242)).toList()));
+        writes.put("xcoms().putAll again", () -> counted.xcoms().putAll(tasks.stream()
+                .map(k -> new XComRepository.Push(k, "return_value", "[1, 2]")).toList()));
         writes.forEach((name, write) -> {
             statements.set(0);
             write.run();
@@ -256,5 +261,8 @@ class JooqStoreTest {
         });
         assertThat(store.taskInstances().progress(tasks)).extracting(TaskInstanceRepository.Progress::state).containsOnly(TaskState.SUCCESS).hasSize(n);
         assertThat(store.runs().list("d")).extracting(DagRun::state).containsOnly(DagRunState.RUNNING);
+        assertThat(store.xcoms().get(tasks.get(3), "return_value")).contains("[1, 2]");
+        assertThat(store.taskInstances().find(tasks.get(3)).orElseThrow().processGroup())
+                .as("a group reported for a try that already ended is not recorded").isNull();
     }
 }
