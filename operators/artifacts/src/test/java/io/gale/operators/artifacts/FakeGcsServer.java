@@ -38,24 +38,24 @@ import java.util.zip.GZIPInputStream;
  * of the request body (the received part kept, as the service keeps 256 KiB-aligned bytes of a
  * resumable session), or a cut after the object was committed, before the answer.
  */
-final class FakeGcsServer implements AutoCloseable {
+public final class FakeGcsServer implements AutoCloseable {
 
-    static final int QUANTUM = 256 * 1024;
+    public static final int QUANTUM = 256 * 1024;
 
     /** What to do to a request that matches a fault. */
-    enum Action { STATUS, CUT_MID_BODY, CUT_AFTER_COMMIT }
+    public enum Action { STATUS, CUT_MID_BODY, CUT_AFTER_COMMIT }
 
     /** A fault for the next request that {@code matches}. */
-    record Fault(Predicate<Request> matches, Action action, int status, long afterBytes) { }
+    public record Fault(Predicate<Request> matches, Action action, int status, long afterBytes) { }
 
     /** The parts of a request a fault looks at. */
-    record Request(String method, String path, String query) {
-        boolean isUpload() {
+    public record Request(String method, String path, String query) {
+        public boolean isUpload() {
             return path.startsWith("/upload/");
         }
     }
 
-    record StoredObject(String name, byte[] data, long generation, String contentType, Map<String, String> metadata) { }
+    public record StoredObject(String name, byte[] data, long generation, String contentType, Map<String, String> metadata) { }
 
     private record Session(String bucket, String name, ObjectNode meta, Map<String, String> query, ByteArrayOutputStream received) { }
 
@@ -69,36 +69,36 @@ final class FakeGcsServer implements AutoCloseable {
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong generations = new AtomicLong(1_700_000_000_000_000L);
 
-    FakeGcsServer() throws IOException {
+    public FakeGcsServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    void createBucket(String name) {
+    public void createBucket(String name) {
         buckets.putIfAbsent(name, new ConcurrentHashMap<>());
     }
 
     /** Requests to this bucket get 403. */
-    void forbid(String bucket) {
+    public void forbid(String bucket) {
         forbidden.add(bucket);
     }
 
-    void inject(Fault f) {
+    public void inject(Fault f) {
         faults.add(f);
     }
 
-    StoredObject object(String bucket, String name) {
+    public StoredObject object(String bucket, String name) {
         return buckets.getOrDefault(bucket, Map.of()).get(name);
     }
 
     /** Flips one byte of a stored object, keeping its recorded checksums: a corrupt object. */
-    void corrupt(String bucket, String name) {
+    public void corrupt(String bucket, String name) {
         StoredObject o = object(bucket, name);
         byte[] d = o.data().clone();
         d[d.length / 2] ^= 0x5a;
@@ -108,7 +108,7 @@ final class FakeGcsServer implements AutoCloseable {
 
     private final Map<String, String[]> corrupted = new ConcurrentHashMap<>();
 
-    List<Request> requests() {
+    public List<Request> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
