@@ -263,7 +263,7 @@ final class RunningTaskContext implements TaskContext {
                 String id = connId.trim();
                 conn = connection(id).orElseThrow(() -> new ArtifactStoreException(location,
                         "connection '" + id + "' for the artifact store is not defined (GALE_CONN_" + envName(id)
-                                + " or gale connections add)"));
+                                + " or add it to the database)"));
             }
             artifacts = ArtifactStores.open(location, conn);
         }

@@ -107,6 +107,13 @@ class RegisterModelOperatorTest {
                 assertThat(h.client().log("reg", missing.runId(), "register", null))
                         .contains("gs://no-such-bucket/x/recvae/reg/", "bucket 'no-such-bucket' does not exist (404)");
                 assertThat(h.store.models().versions("recvae")).hasSize(1);
+
+                h.clock.set(h.clock.instant().plusSeconds(60));
+                DagRun noConn = h.runToEnd(h.trigger("reg", Map.of("artifact_conn_id", "nope")));
+                assertThat(h.states(noConn)).containsEntry("register", "failed");
+                assertThat(h.client().log("reg", noConn.runId(), "register", null))
+                        .contains("gs://models/gale: connection 'nope' for the artifact store is not defined");
+                assertThat(h.store.models().versions("recvae")).hasSize(1);
             }
         }
     }
