@@ -214,8 +214,10 @@ public final class GcsArtifactStore implements ArtifactStore {
             case 400 -> e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("crc32c")
                     ? new ChecksumMismatchException(uri, "the service rejected the upload: " + e.getMessage())
                     : new ArtifactStoreException(uri, what + ": " + e.getMessage() + " (400)", e);
-            default -> new ArtifactStoreException(uri, what + ": " + e.getMessage()
-                    + (e.getCode() > 0 ? " (" + e.getCode() + ")" : ""), e);
+            default -> e.getCode() <= 0 && e.getCause() != null
+                    ? new ArtifactStoreException(uri, what + ": cannot reach the service ("
+                            + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage() + ")", e)
+                    : new ArtifactStoreException(uri, what + ": " + e.getMessage() + " (" + e.getCode() + ")", e);
         };
     }
 }

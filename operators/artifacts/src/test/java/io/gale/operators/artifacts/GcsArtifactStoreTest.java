@@ -186,6 +186,21 @@ class GcsArtifactStoreTest {
     }
 
     @Test
+    void unreachableServiceGivesUpAfterItsRetriesNamingTheUri() throws IOException {
+        Path f = file("a.bin", 100, 13);
+        int port;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort(); // closed again: nothing listens there
+        }
+        Connection conn = new Connection("gcs_down", "google_cloud_platform", null, null, null, null, null,
+                Map.of("endpoint", "http://127.0.0.1:" + port, "max_attempts", "2", "initial_retry_delay_ms", "10"));
+        ArtifactStore down = ArtifactStores.open(URI.create("gs://models/x"), conn);
+        assertThatThrownBy(() -> down.put("a.bin", f))
+                .isInstanceOf(ArtifactStoreException.class)
+                .hasMessageStartingWith("gs://models/x/a.bin: cannot upload a.bin: cannot reach the service (ConnectException");
+    }
+
+    @Test
     void corruptObjectIsNotHandedOut() throws IOException {
         Path f = file("a.bin", 3_000, 10);
         StoredArtifact a = store.put("k/a.bin", f);
