@@ -1,7 +1,10 @@
 package io.gale.api;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -71,14 +74,14 @@ public interface ArtifactStore {
             if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(a.sha256())) {
                 throw new ChecksumMismatchException(a.uri(), "SHA-256 " + a.sha256() + ", expected " + expectedSha256);
             }
-            java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             return a;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ArtifactStoreException(a.uri(), "cannot write " + target + ": " + e.getMessage(), e);
         } finally {
             try {
-                java.nio.file.Files.deleteIfExists(tmp);
-            } catch (java.io.IOException ignored) {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
                 // best effort: a leftover temporary file next to the target
             }
         }

@@ -145,7 +145,8 @@ public final class GcsArtifactStore implements ArtifactStore {
                         + ", stored " + a.size() + " bytes with CRC32C " + a.crc32c());
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            return a;
+            // an object written by another tool has no sha256 in its metadata: give the one just computed
+            return a.sha256() != null ? a : new StoredArtifact(key, a.uri(), a.size(), sums.sha256(), a.crc32c());
         } catch (StorageException e) {
             throw failure(uri, "cannot download", e);
         } catch (IOException e) {

@@ -28,8 +28,9 @@ import java.util.Map;
  * field, Unix seconds or ISO-8601; synthetic stars get times between {@code synthetic_start} and
  * {@code synthetic_end}, default 2025-01-01 and 2026-01-01 UTC) and a run uses those before the end
  * of its data interval, or, with {@code window_days}, those of the last so many days before it. A
- * backfill thus trains on the data as it was at each date. A run before the first interaction is
- * skipped (and so are the tasks after it).
+ * backfill thus trains on the data as it was at each date. A run with no interaction in its range,
+ * or none left after the minimum-count filters, is skipped with the reason (and so are the tasks
+ * after it).
  */
 public final class PrepareInteractionsOperator implements Operator<Map<String, Object>> {
 
@@ -81,6 +82,10 @@ public final class PrepareInteractionsOperator implements Operator<Map<String, O
         Interactions kept = raw.filter(TaskParams.get(ctx, "min_user_items", Integer.class, 5),
                 TaskParams.get(ctx, "min_item_users", Integer.class, 5));
         if (kept.size() == 0) {
+            if (stamped != null) {
+                throw new SkipTask("no interactions left before " + until + " after the minimum-count filters ("
+                        + raw.size() + " before them): too early in the data");
+            }
             throw new IllegalArgumentException("no interactions left after the minimum-count filters (empty matrix)");
         }
         Path file = ctx.workDir().resolve("interactions.csv");

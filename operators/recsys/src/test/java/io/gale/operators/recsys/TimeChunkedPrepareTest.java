@@ -54,6 +54,13 @@ class TimeChunkedPrepareTest {
             assertThat(h.states(before)).containsEntry("base", "skipped").containsEntry("after", "skipped");
             assertThat(h.client().log("timed", before.runId(), "base", null))
                     .contains("no interactions before 2024-06-02T00:00:00Z (the data runs from 2025-");
+
+            Instant day1 = Instant.parse("2025-01-01T00:00:00Z");
+            DagRun tooEarly = h.runToEnd(h.store.runs().create(new NewDagRun("timed", "day1", RunType.MANUAL, day1, day1,
+                    day1.plusSeconds(86_400), DagRunState.QUEUED, Map.of("min_user_items", 5))));
+            assertThat(h.states(tooEarly)).containsEntry("base", "skipped").containsEntry("after", "skipped");
+            assertThat(h.client().log("timed", tooEarly.runId(), "base", null))
+                    .contains("no interactions left before 2025-01-02T00:00:00Z after the minimum-count filters");
         }
     }
 }

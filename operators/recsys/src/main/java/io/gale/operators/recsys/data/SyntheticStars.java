@@ -99,10 +99,10 @@ public final class SyntheticStars {
     }
 
     /**
-     * {@link #generate} with a time for every star between {@code start} and {@code end}: each user
-     * joins at a uniform time in the span and stars after joining, so the data grows over time. The
-     * pairs are those of {@link #generate} with the same options; the times come from a generator of
-     * their own (the same options and span always give the same times).
+     * {@link #generate} with a time for every star, uniform between {@code start} and {@code end}, so
+     * the data grows steadily over the span (and a user appears with their first star). The pairs
+     * are those of {@link #generate} with the same options; the times come from a generator of their
+     * own (the same options and span always give the same times).
      */
     public static StampedInteractions generateStamped(Options o, Instant start, Instant end) {
         if (!start.isBefore(end)) {
@@ -113,14 +113,8 @@ public final class SyntheticStars {
         long lo = start.getEpochSecond();
         long span = end.getEpochSecond() - lo;
         long[] stamps = new long[pairs.size()];
-        int user = -1;
-        long joined = lo;
         for (int i = 0; i < stamps.length; i++) {
-            if (pairs.users()[i] != user) {
-                user = pairs.users()[i];
-                joined = lo + (long) (rng.nextDouble() * span);
-            }
-            stamps[i] = joined + (long) (rng.nextDouble() * (lo + span - joined));
+            stamps[i] = lo + (long) (rng.nextDouble() * span);
         }
         return new StampedInteractions(pairs.users(), pairs.items(), stamps);
     }
