@@ -40,7 +40,7 @@ class RecVaeBatchTrainTest {
             assertThat(v1.version()).isEqualTo(1);
             assertThat(v1.metrics()).containsKeys("ndcg100", "recall20", "recall50");
             assertThat(v1.score()).isEqualTo(Math.round(v1.metrics().get("ndcg100") * 1e4) / 1e4);
-            assertThat(v1.artifactUri().getPath()).matches(".*/train/recvae_0\\.\\d{4}\\.safetensors");
+            assertThat(v1.artifactUri().getPath()).matches(".*/artifacts/recvae/recvae_batch_train/[^/]+/recvae_0\\.\\d{4}\\.safetensors");
             assertThat(v1.dataIntervalStart()).isEqualTo(first.dataIntervalStart());
             assertThat(h.client().xcoms("recvae_batch_train", first.runId(), "parse_artifact", "model").get(0).json())
                     .isEqualTo("\"recvae\"");

@@ -119,6 +119,16 @@ public interface TaskContext {
     /** The model registry, in the metadata database. */
     ModelRegistry models();
 
+    /**
+     * The artifact store for this run's models: param {@code artifact_root}, else the environment's
+     * {@code GALE_ARTIFACT_ROOT}, else {@code file://$GALE_HOME/artifacts/}. Credentials come from the
+     * connection named by param {@code artifact_conn_id} or {@code GALE_ARTIFACT_CONN_ID}, else the
+     * store's defaults (application-default credentials for {@code gs://}).
+     *
+     * @throws ArtifactStoreException when no store opens the location, or the named connection is missing
+     */
+    ArtifactStore artifacts();
+
     /** True once the try has been asked to stop (timeout or shutdown); long loops should check it. */
     default boolean cancelled() {
         return Thread.currentThread().isInterrupted();

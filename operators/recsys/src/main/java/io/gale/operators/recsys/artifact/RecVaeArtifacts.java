@@ -67,6 +67,7 @@ public final class RecVaeArtifacts {
             Path weights = dir.resolve(baseName + ".safetensors");
             SafeTensors.write(weights, stateDict(model), Map.of("format", "pt", "model", "RecVAE"));
             Files.writeString(dir.resolve(baseName + ".json"), JSON.writeValueAsString(sidecar));
+            RecVaeOnnx.write(dir.resolve(baseName + ".onnx"), model);
             return weights;
         } catch (IOException e) {
             throw new ModelFormatException(dir, "cannot save model: " + e.getMessage(), e);
