@@ -38,8 +38,13 @@ class RecVaeBatchTrainTest {
                     "preprocess_vae", "success", "train", "success", "parse_artifact", "success", "register", "success"));
             ModelVersion v1 = h.store.models().current("recvae").orElseThrow();
             assertThat(v1.version()).isEqualTo(1);
-            assertThat(v1.metrics()).containsKeys("ndcg100", "recall20", "recall50");
-            assertThat(v1.score()).isEqualTo(Math.round(v1.metrics().get("ndcg100") * 1e4) / 1e4);
+            assertThat(v1.metrics()).containsKeys("validation_ndcg100", "test_ndcg100", "test_recall20", "test_recall50");
+            // registered and promoted by the validation score, never the test score
+            assertThat(v1.score()).isEqualTo(Math.round(v1.metrics().get("validation_ndcg100") * 1e4) / 1e4);
+            assertThat(v1.stage()).isEqualTo(io.gale.api.ModelStage.PRODUCTION);
+            assertThat(v1.sha256()).matches("[0-9a-f]{64}");
+            assertThat(v1.runId()).isEqualTo(first.runId());
+            assertThat(v1.params()).containsEntry("epochs", 5);
             assertThat(v1.artifactUri().getPath()).matches(".*/train/recvae_0\\.\\d{4}\\.safetensors");
             assertThat(v1.dataIntervalStart()).isEqualTo(first.dataIntervalStart());
             assertThat(h.client().xcoms("recvae_batch_train", first.runId(), "parse_artifact", "model").get(0).json())
@@ -53,7 +58,7 @@ class RecVaeBatchTrainTest {
             assertThat(versions.get(0).score()).isLessThan(v1.score());
             assertThat(versions.get(0).current()).isFalse();
             assertThat(h.store.models().current("recvae")).map(ModelVersion::version).contains(1);
-            assertThat(h.client().log("recvae_batch_train", second.runId(), "register", null)).contains("not current");
+            assertThat(h.client().log("recvae_batch_train", second.runId(), "register", null)).contains("not production: score");
         }
     }
 }

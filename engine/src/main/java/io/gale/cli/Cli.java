@@ -146,7 +146,8 @@ public final class Cli {
 
     static String message(Throwable e) {
         if (e instanceof GaleException || e instanceof StoreException || e instanceof ConfigException
-                || e instanceof DagValidationException || e instanceof IllegalArgumentException) {
+                || e instanceof DagValidationException || e instanceof IllegalArgumentException
+                || e instanceof io.gale.api.ModelRegistryException) {
             return firstLine(e.getMessage());
         }
         Throwable root = e;

@@ -69,6 +69,11 @@ public final class Operations implements AutoCloseable {
         return database;
     }
 
+    /** The model registry: versions, stages, promote, rollback, delete (reads no DAG code). */
+    public io.gale.api.ModelRegistry models() {
+        return store.models();
+    }
+
     /** A DAG processor of this client's bundle (the classpath and the configured dags folder); close it after use. */
     public DagProcessor dagProcessor() {
         return new DagProcessor(config.dagsFolder(), config.dagCacheDir(), config.home().resolve("logs").resolve("dag-processor.log"),
