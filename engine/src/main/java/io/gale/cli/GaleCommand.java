@@ -30,6 +30,11 @@ public final class GaleCommand implements Runnable {
         this.cli = cli;
     }
 
+    /** The CLI running this command: how commands added from other modules reach the engine. */
+    public Cli cli() {
+        return cli;
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());

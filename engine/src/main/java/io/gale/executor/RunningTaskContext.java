@@ -223,11 +223,7 @@ final class RunningTaskContext implements TaskContext {
 
     @Override
     public Optional<Connection> connection(String connId) {
-        String uri = env.get("GALE_CONN_" + envName(connId));
-        if (uri != null) {
-            return Optional.of(parseConnection(connId, uri));
-        }
-        return store.connections().get(connId);
+        return Connections.lookup(connId, env, store);
     }
 
     @Override
@@ -284,7 +280,7 @@ final class RunningTaskContext implements TaskContext {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
-    private static String envName(String key) {
+    static String envName(String key) {
         return key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
     }
 
