@@ -45,7 +45,7 @@ public final class TaskRunner {
     public TaskEvent run(TaskWorkload w) {
         Instant start = clock.instant();
         BufferedTaskLog log = new BufferedTaskLog(clock);
-        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log);
+        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, clock);
         log.info("Starting try {} of {} of task {} ({}), run {}", w.tryNumber(), w.maxTries(), w.task().id(),
                 w.task().operatorName(), w.run().runId());
         TaskState state;
@@ -96,7 +96,7 @@ public final class TaskRunner {
      */
     public String callback(TaskWorkload w, TaskState state, Throwable error) {
         BufferedTaskLog log = new BufferedTaskLog(clock);
-        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log);
+        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, clock);
         try {
             Task task = task(w);
             TaskCallback callback = state == TaskState.UP_FOR_RETRY ? task.onRetry() : task.onFailure();
