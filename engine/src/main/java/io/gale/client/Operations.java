@@ -158,6 +158,22 @@ public final class Operations implements AutoCloseable {
         return run;
     }
 
+    /**
+     * A task's trigger of another DAG (Airflow's TriggerDagRunOperator): {@link #trigger} unless the
+     * run {@code runId} exists already, in which case it is left as it is. Returns the run id.
+     *
+     * @throws IllegalArgumentException naming the DAG when it is unknown
+     */
+    public String triggerFromTask(String dagId, String runId, Map<String, Object> conf) {
+        if (store.serializedDags().find(dagId).isEmpty()) {
+            throw new IllegalArgumentException("cannot trigger DAG '" + dagId + "': no such DAG (check 'gale dags list')");
+        }
+        if (runId != null && store.runs().find(dagId, io.gale.core.RunIds.validate(runId)).isPresent()) {
+            return runId;
+        }
+        return trigger(dagId, conf, runId, null).runId();
+    }
+
     public DagRun run(String dagId, String runId) {
         return store.runs().find(dagId, runId).orElseThrow(() -> NotFoundException.run(dagId, runId));
     }

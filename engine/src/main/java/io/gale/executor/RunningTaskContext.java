@@ -51,7 +51,7 @@ final class RunningTaskContext implements TaskContext {
     private final Path workRoot;
     private final Map<String, String> env;
     private final BufferedTaskLog log;
-    private final java.time.Clock clock;
+    private final DagRunTrigger trigger;
     private final Map<String, Object> params;
     private final Map<String, String> pushes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, String> rendered = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -59,8 +59,8 @@ final class RunningTaskContext implements TaskContext {
     private volatile boolean closed;
 
     RunningTaskContext(TaskWorkload w, Store store, Path workRoot, Map<String, String> env, BufferedTaskLog log,
-                       java.time.Clock clock) {
-        this.clock = clock;
+                       DagRunTrigger trigger) {
+        this.trigger = trigger;
         this.w = w;
         this.store = store;
         this.workRoot = workRoot;
@@ -242,24 +242,11 @@ final class RunningTaskContext implements TaskContext {
 
     @Override
     public String triggerDagRun(String dagId, String runId, Map<String, Object> conf) {
-        io.gale.core.SerializedDag dag = store.serializedDags().find(dagId).orElseThrow(() -> new IllegalArgumentException(
-                "task '" + w.task().id() + "' cannot trigger DAG '" + dagId + "': no such DAG (check 'gale dags list')"));
-        if (runId != null) {
-            io.gale.core.RunIds.validate(runId);
-            if (store.runs().find(dagId, runId).isPresent()) {
-                log.info("run {} of {} exists already: not triggered again", runId, dagId);
-                return runId;
-            }
+        if (runId != null && store.runs().find(dagId, runId).isPresent()) {
+            log.info("run {} of {} exists already: not triggered again", runId, dagId);
+            return runId;
         }
-        java.time.Instant logical = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        String id = runId != null ? runId : io.gale.core.RunType.MANUAL.runId(logical);
-        io.gale.schedule.Timetable timetable = dag.scheduleInterval() != null
-                ? io.gale.schedule.Timetables.every(dag.scheduleInterval())
-                : io.gale.schedule.Timetables.parse(dag.schedule(), java.time.ZoneId.of(dag.timezone()));
-        io.gale.schedule.DataInterval interval = timetable.inferManualDataInterval(logical);
-        store.runs().create(new io.gale.store.NewDagRun(dagId, id, io.gale.core.RunType.MANUAL, logical, interval.start(),
-                interval.end(), io.gale.core.DagRunState.QUEUED, conf == null ? Map.of() : conf));
-        store.notifyChange();
+        String id = trigger.trigger(dagId, runId, conf);
         log.info("triggered run {} of {}", id, dagId);
         return id;
     }

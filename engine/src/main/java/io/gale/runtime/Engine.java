@@ -105,7 +105,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private TaskRunner runner() {
-        return new TaskRunner(store(), code, config.workRoot(), env, clock);
+        return new TaskRunner(store(), code, config.workRoot(), env, clock, operations::triggerFromTask);
     }
 
     /**
