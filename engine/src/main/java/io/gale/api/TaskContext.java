@@ -129,6 +129,15 @@ public interface TaskContext {
      */
     ArtifactStore artifacts();
 
+    /**
+     * Queues a manual run of another DAG with {@code conf}, as Airflow's TriggerDagRunOperator does;
+     * the scheduler starts it (once that DAG is unpaused). When a run {@code runId} of that DAG already
+     * exists it is left as it is, so a retried task triggers once. Returns the run id.
+     *
+     * @throws IllegalArgumentException when the DAG is unknown or the run id is invalid
+     */
+    String triggerDagRun(String dagId, String runId, Map<String, Object> conf);
+
     /** True once the try has been asked to stop (timeout or shutdown); long loops should check it. */
     default boolean cancelled() {
         return Thread.currentThread().isInterrupted();

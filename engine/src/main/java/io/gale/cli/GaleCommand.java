@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = GaleCommand.VersionProvider.class,
         description = "Gale: an Apache Airflow-style workflow engine for the JVM.",
         subcommands = {DagsCommand.class, TasksCommand.class, SchedulerCommand.class, StandaloneCommand.class,
-                DagProcessorCommand.class,
+                DagProcessorCommand.class, ModelsCommand.class,
                 GaleCommand.Db.class, GaleCommand.Version.class})
 public final class GaleCommand implements Runnable {
 
@@ -28,6 +28,11 @@ public final class GaleCommand implements Runnable {
 
     GaleCommand(Cli cli) {
         this.cli = cli;
+    }
+
+    /** The CLI running this command: how commands added from other modules reach the engine. */
+    public Cli cli() {
+        return cli;
     }
 
     @Override

@@ -55,6 +55,7 @@ final class RunningTaskContext implements TaskContext {
     private final Path workRoot;
     private final Map<String, String> env;
     private final BufferedTaskLog log;
+    private final DagRunTrigger trigger;
     private final Map<String, Object> params;
     private final Map<String, String> pushes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, String> rendered = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -63,7 +64,8 @@ final class RunningTaskContext implements TaskContext {
     private ArtifactStore artifacts;
 
     RunningTaskContext(TaskWorkload w, Store store, Path workRoot, Map<String, String> env, BufferedTaskLog log,
-                       java.util.function.LongConsumer processGroups) {
+                       DagRunTrigger trigger, java.util.function.LongConsumer processGroups) {
+        this.trigger = trigger;
         this.w = w;
         this.processGroups = processGroups;
         this.store = store;
@@ -235,11 +237,7 @@ final class RunningTaskContext implements TaskContext {
 
     @Override
     public Optional<Connection> connection(String connId) {
-        String uri = env.get("GALE_CONN_" + envName(connId));
-        if (uri != null) {
-            return Optional.of(parseConnection(connId, uri));
-        }
-        return store.connections().get(connId);
+        return Connections.lookup(connId, env, store);
     }
 
     @Override
@@ -276,6 +274,17 @@ final class RunningTaskContext implements TaskContext {
             artifacts = ArtifactStores.open(location, conn);
         }
         return artifacts;
+    }
+
+    @Override
+    public String triggerDagRun(String dagId, String runId, Map<String, Object> conf) {
+        if (runId != null && store.runs().find(dagId, runId).isPresent()) {
+            log.info("run {} of {} exists already: not triggered again", runId, dagId);
+            return runId;
+        }
+        String id = trigger.trigger(dagId, runId, conf);
+        log.info("triggered run {} of {}", id, dagId);
+        return id;
     }
 
     /** Ends the try's XComs: what was pushed, and the rendered fields (masked) as {@value #RENDERED_FIELDS}. */
@@ -354,7 +363,7 @@ final class RunningTaskContext implements TaskContext {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
-    private static String envName(String key) {
+    static String envName(String key) {
         return key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
     }
 
