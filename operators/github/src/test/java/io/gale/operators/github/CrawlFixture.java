@@ -57,6 +57,11 @@ final class CrawlFixture implements AutoCloseable {
         github = new FakeGithub(clock);
     }
 
+    /** The JDBC URL of the fixture's database (user postgres, no password). */
+    String jdbcUrl() {
+        return db.description().replaceFirst("^PostgreSQL at ", "");
+    }
+
     CrawlSettings settings() {
         return CrawlSettings.defaults(github.url());
     }

@@ -50,7 +50,7 @@ class OperatorsTest {
 
     /** The fixture's database as a Gale connection of type postgres. */
     private Connection starsConnection() {
-        String url = f.db.description().replaceFirst("^PostgreSQL at ", "");
+        String url = f.jdbcUrl();
         URI u = URI.create(url.substring("jdbc:".length()));
         return new Connection("stars", "postgres", u.getHost(), u.getPort(), u.getPath().substring(1), "postgres", null, Map.of());
     }
