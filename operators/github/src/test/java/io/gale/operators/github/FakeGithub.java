@@ -85,6 +85,7 @@ public final class FakeGithub implements AutoCloseable {
     private volatile Duration window = Duration.ofHours(1);
     private volatile Duration delay = Duration.ZERO;
     private volatile boolean allowAnonymous = true;
+    private volatile int users = USERS;
     private final Map<String, long[]> windows = new HashMap<>();
     public final AtomicLong requests = new AtomicLong();
     public final AtomicLong pagesServed = new AtomicLong();
@@ -198,10 +199,24 @@ public final class FakeGithub implements AutoCloseable {
         return this;
     }
 
-    /** The user of star {@code k} (0-based) of repository {@code repoId}: distinct within a repository. */
+    /** The user of star {@code k} (0-based) of repository {@code repoId} among {@value #USERS} users. */
     public static long userOf(long repoId, int k) {
-        long offset = (repoId * 7919) % USERS;
-        return 1 + (offset + (long) k * 7) % USERS; // 7 and 50,000 are coprime
+        return userOf(repoId, k, USERS);
+    }
+
+    /** The user of star {@code k} of repository {@code repoId} among {@code users} (not a multiple of 7): distinct within a repository. */
+    public static long userOf(long repoId, int k, int users) {
+        long offset = (repoId * 7919) % users;
+        return 1 + (offset + (long) k * 7) % users;
+    }
+
+    /** Stargazers are drawn from this many users (fewer users: more repositories per user). */
+    public FakeGithub users(int n) {
+        if (n % 7 == 0 || n < 1) {
+            throw new IllegalArgumentException("users must be positive and not a multiple of 7");
+        }
+        this.users = n;
+        return this;
     }
 
     public static Instant starredAt(long repoId, int k) {
@@ -378,7 +393,7 @@ public final class FakeGithub implements AutoCloseable {
             if (b.length() > 1) {
                 b.append(',');
             }
-            long u = userOf(repo.id(), k);
+            long u = userOf(repo.id(), k, users);
             String user = "{\"login\":\"user" + u + "\",\"id\":" + u + ",\"node_id\":\"MDQ6VXNlcj" + u
                     + "\",\"avatar_url\":\"https://avatars.githubusercontent.com/u/" + u + "?v=4\",\"url\":\"https://api.github.com/users/user" + u
                     + "\",\"html_url\":\"https://github.com/user" + u + "\",\"type\":\"User\",\"site_admin\":false}";
@@ -513,14 +528,14 @@ public final class FakeGithub implements AutoCloseable {
     }
 
     /**
-     * Runs the fake on its own: {@code --port 9300 --repos 20 --stars 1500 --page-cap 400
-     * [--token TOKEN]... [--limit N --window-seconds S] [--delay-ms MS]}; prints its URL and runs
-     * until killed.
+     * Runs the fake on its own: {@code --port 9300 --repos 60 --stars 500 --users 3000 --page-cap 400
+     * [--token TOKEN]... [--limit N --window-seconds S] [--anonymous-limit N] [--delay-ms MS]}
+     * (anonymous requests are unlimited unless said); prints its URL and runs until killed.
      */
     public static void main(String[] args) throws Exception {
         int port = 9300;
-        int repos = 20;
-        int stars = 1500;
+        int repos = 60;
+        int stars = 500;
         FakeGithub fake = null;
         Map<String, String> opts = new LinkedHashMap<>();
         List<String> tokenList = new ArrayList<>();
@@ -535,6 +550,8 @@ public final class FakeGithub implements AutoCloseable {
         repos = Integer.parseInt(opts.getOrDefault("--repos", String.valueOf(repos)));
         stars = Integer.parseInt(opts.getOrDefault("--stars", String.valueOf(stars)));
         fake = new FakeGithub(Clock.systemUTC(), port).repos(repos, stars)
+                .users(Integer.parseInt(opts.getOrDefault("--users", "3000")))
+                .anonymousLimit(Integer.parseInt(opts.getOrDefault("--anonymous-limit", String.valueOf(Integer.MAX_VALUE))))
                 .pageCap(Integer.parseInt(opts.getOrDefault("--page-cap", "400")));
         for (int i = 0; i < tokenList.size(); i++) {
             fake.token(tokenList.get(i), "token" + (i + 1));
