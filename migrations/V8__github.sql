@@ -23,7 +23,6 @@ create table gh_star (
     starred_at  timestamptz,
     primary key (repo_id, user_id)
 );
-create index gh_star_user on gh_star (user_id);
 
 -- One crawl pass over a repository's stargazers. crawl_pass names the pass (the DAG run and
 -- task); a retry of the same pass resumes at next_page, a new pass starts again at page 1

@@ -12,51 +12,57 @@ import java.util.Locale;
  * @param apiUrl the API root ({@code https://api.github.com}; plain {@code http} only for loopback)
  * @param maxPages stargazer pages per repository (100 stars each); more are recorded as truncated
  * @param concurrency requests in flight per credential (1: serial, as GitHub asks)
- * @param queuePages fetched pages that may wait for the writer before fetching blocks
+ * @param queuePages fetched pages that may wait for a writer before fetching blocks (per writer)
  * @param batchPages the most pages committed in one transaction
+ * @param writers threads committing pages, each for its own share of the repositories (pages of one
+ *     repository are committed in order by one writer)
  * @param requestTimeout the longest wait for one response
  * @param maxAttempts tries of one request on 5xx, connection errors, timeouts and non-JSON answers
  * @param backoff the first back-off after such an error (doubling, at most a minute)
  * @param secondaryWait the wait after a secondary limit without {@code retry-after} (doubling while it repeats)
  * @param maxWait the longest single wait for a {@code retry-after}; longer ones are capped and logged
  */
-public record CrawlSettings(URI apiUrl, int maxPages, int concurrency, int queuePages, int batchPages,
+public record CrawlSettings(URI apiUrl, int maxPages, int concurrency, int queuePages, int batchPages, int writers,
                             Duration requestTimeout, int maxAttempts, Duration backoff, Duration secondaryWait,
                             Duration maxWait) {
 
     public static final String DEFAULT_API_URL = "https://api.github.com";
 
     public CrawlSettings {
-        if (maxPages < 1 || concurrency < 1 || queuePages < 1 || batchPages < 1 || maxAttempts < 1) {
-            throw new IllegalArgumentException("max_pages, concurrency, queue and batch sizes and attempts must be at least 1");
+        if (maxPages < 1 || concurrency < 1 || queuePages < 1 || batchPages < 1 || writers < 1 || maxAttempts < 1) {
+            throw new IllegalArgumentException("max_pages, concurrency, queue and batch sizes, writers and attempts must be at least 1");
         }
         apiUrl = checkedApiUrl(apiUrl);
     }
 
     /** The defaults for {@code apiUrl}. */
     public static CrawlSettings defaults(URI apiUrl) {
-        return new CrawlSettings(apiUrl, 10, 1, 32, 16, Duration.ofSeconds(30), 6, Duration.ofSeconds(1),
+        return new CrawlSettings(apiUrl, 10, 1, 32, 16, 2, Duration.ofSeconds(30), 6, Duration.ofSeconds(1),
                 Duration.ofMinutes(1), Duration.ofMinutes(15));
     }
 
     public CrawlSettings withMaxPages(int n) {
-        return new CrawlSettings(apiUrl, n, concurrency, queuePages, batchPages, requestTimeout, maxAttempts, backoff, secondaryWait, maxWait);
+        return new CrawlSettings(apiUrl, n, concurrency, queuePages, batchPages, writers, requestTimeout, maxAttempts, backoff, secondaryWait, maxWait);
     }
 
     public CrawlSettings withConcurrency(int n) {
-        return new CrawlSettings(apiUrl, maxPages, n, queuePages, batchPages, requestTimeout, maxAttempts, backoff, secondaryWait, maxWait);
+        return new CrawlSettings(apiUrl, maxPages, n, queuePages, batchPages, writers, requestTimeout, maxAttempts, backoff, secondaryWait, maxWait);
     }
 
     public CrawlSettings withQueue(int pages, int batch) {
-        return new CrawlSettings(apiUrl, maxPages, concurrency, pages, batch, requestTimeout, maxAttempts, backoff, secondaryWait, maxWait);
+        return new CrawlSettings(apiUrl, maxPages, concurrency, pages, batch, writers, requestTimeout, maxAttempts, backoff, secondaryWait, maxWait);
+    }
+
+    public CrawlSettings withWriters(int n) {
+        return new CrawlSettings(apiUrl, maxPages, concurrency, queuePages, batchPages, n, requestTimeout, maxAttempts, backoff, secondaryWait, maxWait);
     }
 
     public CrawlSettings withRequestTimeout(Duration d) {
-        return new CrawlSettings(apiUrl, maxPages, concurrency, queuePages, batchPages, d, maxAttempts, backoff, secondaryWait, maxWait);
+        return new CrawlSettings(apiUrl, maxPages, concurrency, queuePages, batchPages, writers, d, maxAttempts, backoff, secondaryWait, maxWait);
     }
 
     public CrawlSettings withMaxWait(Duration d) {
-        return new CrawlSettings(apiUrl, maxPages, concurrency, queuePages, batchPages, requestTimeout, maxAttempts, backoff, secondaryWait, d);
+        return new CrawlSettings(apiUrl, maxPages, concurrency, queuePages, batchPages, writers, requestTimeout, maxAttempts, backoff, secondaryWait, d);
     }
 
     /**

@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A crawl of GitHub: repository metadata (from names or a search) and stargazers, written to a
- * {@link StarStore}. Stargazer pages go through a bounded queue to one writer: fetching blocks when
- * the writer falls behind, and every page is committed together with its repository's checkpoint,
+ * {@link StarStore}. Stargazer pages go through bounded queues to the writers (each repository to
+ * one writer, so its pages commit in order): fetching blocks when a writer falls behind, and every
+ * page is committed together with its repository's checkpoint,
  * so a crawl stopped anywhere (an error, a kill, a rate-limit wait cut short) resumes at the first
  * page not committed. Requests run on {@code credentials x concurrency} threads.
  */
@@ -166,23 +167,30 @@ public final class GithubCrawl {
      * @throws InvalidCredentialException at once on a 401
      */
     public CrawlReport stargazers(List<RepoTarget> repos, String pass) throws InterruptedException {
-        BlockingQueue<Item> queue = new ArrayBlockingQueue<>(settings.queuePages());
+        int writerCount = settings.writers();
+        List<BlockingQueue<Item>> queues = new ArrayList<>();
         AtomicReference<Throwable> writeFailure = new AtomicReference<>();
-        Thread writer = new Thread(() -> {
-            try {
-                write(queue, pass);
-            } catch (Throwable t) {
-                writeFailure.set(t);
-            }
-        }, "github-writer");
-        writer.setDaemon(true);
-        writer.start();
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < writerCount; w++) {
+            BlockingQueue<Item> queue = new ArrayBlockingQueue<>(settings.queuePages());
+            queues.add(queue);
+            Thread writer = new Thread(() -> {
+                try {
+                    write(queue, pass);
+                } catch (Throwable t) {
+                    writeFailure.compareAndSet(null, t);
+                }
+            }, "github-writer-" + w);
+            writer.setDaemon(true);
+            writer.start();
+            writers.add(writer);
+        }
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
         try {
             runAll(repos.size(), i -> {
                 RepoTarget repo = repos.get(i);
                 try {
-                    crawl(repo, pass, queue, writeFailure);
+                    crawl(repo, pass, queues.get((int) Math.floorMod(repo.id(), (long) writerCount)), writeFailure);
                     report.repositories.incrementAndGet();
                 } catch (InvalidCredentialException | WriterFailed e) {
                     throw e;
@@ -193,10 +201,14 @@ public final class GithubCrawl {
                 }
             });
         } finally {
-            if (writeFailure.get() == null) {
-                put(queue, Item.END, writeFailure);
+            for (BlockingQueue<Item> queue : queues) {
+                if (writeFailure.get() == null) {
+                    put(queue, Item.END, writeFailure);
+                }
             }
-            writer.join();
+            for (Thread writer : writers) {
+                writer.join();
+            }
         }
         if (writeFailure.get() != null) {
             throw new IllegalStateException("writing stars failed: " + writeFailure.get().getMessage(), writeFailure.get());

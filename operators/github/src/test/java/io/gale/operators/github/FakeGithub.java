@@ -79,6 +79,7 @@ public final class FakeGithub implements AutoCloseable {
     private final Map<String, String> renamed = new ConcurrentHashMap<>();
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Scripted> faults = new ConcurrentLinkedQueue<>();
+    private final Map<String, PageBody> pageCache = new ConcurrentHashMap<>();
     private volatile int pageCap = 400;
     private volatile int limit = Integer.MAX_VALUE;
     private volatile int anonymousLimit = 60;
@@ -99,6 +100,12 @@ public final class FakeGithub implements AutoCloseable {
 
     public FakeGithub(Clock clock) throws IOException {
         this(clock, 0);
+    }
+
+    static {
+        // the JDK server writes headers and body in separate packets: without TCP_NODELAY, Nagle
+        // and delayed ACKs hold every keep-alive response back ~40 ms (read once, at its first use)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
     public FakeGithub(Clock clock, int port) throws IOException {
@@ -388,20 +395,11 @@ public final class FakeGithub implements AutoCloseable {
             return;
         }
         boolean withDates = "application/vnd.github.star+json".equals(ex.getRequestHeaders().getFirst("Accept"));
-        StringBuilder b = new StringBuilder(16_000).append('[');
-        for (int k = (page - 1) * per; k < Math.min(repo.stars(), page * per); k++) {
-            if (b.length() > 1) {
-                b.append(',');
-            }
-            long u = userOf(repo.id(), k, users);
-            String user = "{\"login\":\"user" + u + "\",\"id\":" + u + ",\"node_id\":\"MDQ6VXNlcj" + u
-                    + "\",\"avatar_url\":\"https://avatars.githubusercontent.com/u/" + u + "?v=4\",\"url\":\"https://api.github.com/users/user" + u
-                    + "\",\"html_url\":\"https://github.com/user" + u + "\",\"type\":\"User\",\"site_admin\":false}";
-            b.append(withDates ? "{\"starred_at\":\"" + starredAt(repo.id(), k) + "\",\"user\":" + user + "}" : user);
-        }
-        b.append(']');
-        byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);
-        String etag = "W/\"" + sha(body) + "\"";
+        int usersNow = users;
+        String key = repo.id() + "/" + repo.stars() + "/" + page + "/" + per + "/" + withDates + "/" + usersNow;
+        PageBody cached = pageCache.computeIfAbsent(key, k -> page(repo, page, per, withDates, usersNow));
+        byte[] body = cached.body();
+        String etag = cached.etag();
         Map<String, String> h = new LinkedHashMap<>(rate);
         h.put("ETag", etag);
         String inm = ex.getRequestHeaders().getFirst("If-None-Match");
@@ -427,6 +425,27 @@ public final class FakeGithub implements AutoCloseable {
         }
         pagesServed.incrementAndGet();
         send(ex, 200, h, body);
+    }
+
+    /** A stargazer page's body and ETag (computed once: the fake's own cost stays out of the benchmark). */
+    private static PageBody page(Repo repo, int page, int per, boolean withDates, int users) {
+        StringBuilder b = new StringBuilder(40_000).append('[');
+        for (int k = (page - 1) * per; k < Math.min(repo.stars(), page * per); k++) {
+            if (b.length() > 1) {
+                b.append(',');
+            }
+            long u = userOf(repo.id(), k, users);
+            String user = "{\"login\":\"user" + u + "\",\"id\":" + u + ",\"node_id\":\"MDQ6VXNlcj" + u
+                    + "\",\"avatar_url\":\"https://avatars.githubusercontent.com/u/" + u + "?v=4\",\"url\":\"https://api.github.com/users/user" + u
+                    + "\",\"html_url\":\"https://github.com/user" + u + "\",\"type\":\"User\",\"site_admin\":false}";
+            b.append(withDates ? "{\"starred_at\":\"" + starredAt(repo.id(), k) + "\",\"user\":" + user + "}" : user);
+        }
+        b.append(']');
+        byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);
+        return new PageBody(body, "W/\"" + sha(body) + "\"");
+    }
+
+    private record PageBody(byte[] body, String etag) {
     }
 
     private void search(HttpExchange ex, Map<String, String> q, Map<String, String> rate) throws IOException {
