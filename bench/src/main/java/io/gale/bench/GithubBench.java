@@ -27,7 +27,7 @@ import java.util.Map;
  * The GitHub crawler against the fake GitHub API, end to end into the embedded PostgreSQL (fsync on).
  *
  * <pre>
- * bench/run github throughput [--repos 200] [--stars 1000] [--concurrency 4] [--rounds 3]
+ * bench/run github throughput [--repos 200] [--stars 1000] [--concurrency 4] [--writers 1] [--rounds 3]
  * bench/run github limits [--window-seconds 60] [--limit 100] [--pages 600]
  * </pre>
  *
@@ -55,19 +55,22 @@ public final class GithubBench {
         }
     }
 
-    private static void throughput(Database db, StarStore store, Map<String, String> o) throws Exception {
+    private static void throughput(Database db, StarStore initial, Map<String, String> o) throws Exception {
+        StarStore store = initial;
         int repos = Integer.parseInt(o.getOrDefault("--repos", "200"));
         int stars = Integer.parseInt(o.getOrDefault("--stars", "1000"));
         int concurrency = Integer.parseInt(o.getOrDefault("--concurrency", "4"));
+        int writers = Integer.parseInt(o.getOrDefault("--writers", "1"));
         int rounds = Integer.parseInt(o.getOrDefault("--rounds", "3"));
-        System.out.printf("github throughput: %d repositories x %d stars (%d pages of 100), 1 credential, %d requests in flight, %s%n",
-                repos, stars, repos * ((stars + 99) / 100), concurrency, BenchSupport.machine());
+        System.out.printf("github throughput: %d repositories x %d stars (%d pages of 100), 1 credential, %d requests in flight, %d writer(s), %s%n",
+                repos, stars, repos * ((stars + 99) / 100), concurrency, writers, BenchSupport.machine());
         try (FakeGithub fake = new FakeGithub(Clock.systemUTC()).repos(repos, stars).anonymousLimit(Integer.MAX_VALUE)) {
             List<Double> pagesPerSecond = new ArrayList<>();
             List<Double> starsPerSecond = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 db.dsl().execute("truncate gh_star, gh_user, gh_crawl_page, gh_crawl_checkpoint, gh_repository");
-                CrawlSettings settings = CrawlSettings.defaults(fake.url()).withMaxPages(400).withConcurrency(concurrency);
+                store = new JooqStarStore(db.dsl()); // a store remembers the users it wrote: not across a truncate
+                CrawlSettings settings = CrawlSettings.defaults(fake.url()).withMaxPages(400).withConcurrency(concurrency).withWriters(writers);
                 GithubCrawl crawl = new GithubCrawl(settings, List.of(), store, Clock.systemUTC(), Sleeper.real(Clock.systemUTC()), QUIET);
                 List<RepoTarget> targets = crawl.repositories(fake.names().stream().map(io.gale.operators.github.RepoRef::parse).toList());
                 long t0 = System.nanoTime();

@@ -37,7 +37,7 @@ public record CrawlSettings(URI apiUrl, int maxPages, int concurrency, int queue
 
     /** The defaults for {@code apiUrl}. */
     public static CrawlSettings defaults(URI apiUrl) {
-        return new CrawlSettings(apiUrl, 10, 1, 32, 16, 2, Duration.ofSeconds(30), 6, Duration.ofSeconds(1),
+        return new CrawlSettings(apiUrl, 10, 1, 32, 16, 1, Duration.ofSeconds(30), 6, Duration.ofSeconds(1),
                 Duration.ofMinutes(1), Duration.ofMinutes(15));
     }
 

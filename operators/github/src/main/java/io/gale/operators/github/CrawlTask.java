@@ -37,6 +37,10 @@ final class CrawlTask {
         if (concurrency != null) {
             s = s.withConcurrency(concurrency);
         }
+        Integer writers = ctx.param("writers", Integer.class);
+        if (writers != null) {
+            s = s.withWriters(writers);
+        }
         return s;
     }
 

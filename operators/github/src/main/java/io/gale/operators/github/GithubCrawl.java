@@ -186,6 +186,7 @@ public final class GithubCrawl {
             writers.add(writer);
         }
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
+        RuntimeException fetchFailure = null;
         try {
             runAll(repos.size(), i -> {
                 RepoTarget repo = repos.get(i);
@@ -200,18 +201,27 @@ public final class GithubCrawl {
                     log.error("repository {}: {}", repo.fullName(), e.getMessage());
                 }
             });
-        } finally {
+        } catch (InterruptedException e) {
+            writers.forEach(Thread::interrupt); // stopped: what is still queued is fetched again next time
+            throw e;
+        } catch (RuntimeException e) {
+            fetchFailure = e; // the writers still commit what was fetched
+        }
+        try {
             for (BlockingQueue<Item> queue : queues) {
-                if (writeFailure.get() == null) {
-                    put(queue, Item.END, writeFailure);
-                }
+                put(queue, Item.END, writeFailure);
             }
-            for (Thread writer : writers) {
-                writer.join();
-            }
+        } catch (WriterFailed e) {
+            writers.forEach(Thread::interrupt);
+        }
+        for (Thread writer : writers) {
+            writer.join();
         }
         if (writeFailure.get() != null) {
             throw new IllegalStateException("writing stars failed: " + writeFailure.get().getMessage(), writeFailure.get());
+        }
+        if (fetchFailure != null) {
+            throw fetchFailure;
         }
         log.info("stargazers: {}", report.toMap());
         if (!failed.isEmpty()) {

@@ -199,6 +199,23 @@ class GithubCrawlTest {
     }
 
     @Test
+    void severalFetchersAndWritersStoreEveryRowOnceWithoutDeadlocks() throws Exception {
+        f.github.repos(12, 700).users(1003); // few users: most stargazers star many repositories
+        GithubCrawl crawl = f.crawl(f.settings().withConcurrency(4).withWriters(3).withQueue(4, 3));
+        CrawlReport r = crawl.stargazers(crawl.repositories(f.github.names().stream().map(RepoRef::parse).toList()), "p1");
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < 12; i++) {
+            for (int k = 0; k < 700; k++) {
+                expected.add((1000 + i) + "," + FakeGithub.userOf(1000 + i, k, 1003) + "," + FakeGithub.starredAt(1000 + i, k));
+            }
+        }
+        assertThat(f.starRows()).isEqualTo(expected);
+        assertThat(r.starsInserted()).isEqualTo(12 * 700);
+        assertThat(r.usersInserted()).isEqualTo(f.userRows().size()).isGreaterThan(700);
+        assertThat(r.pagesCommitted()).isEqualTo(12 * 7);
+    }
+
+    @Test
     void aRenamedRepositoryKeepsItsId() throws Exception {
         f.github.repo("acme/old-name", 31, 150);
         f.crawlAll(f.crawl(f.settings()), "p1", "acme/old-name");

@@ -60,10 +60,14 @@ public final class JooqStarStore implements StarStore {
      * row: a batch of 16 pages is 1,600 stars, and rendering and binding 4,800 parameters took
      * longer than PostgreSQL's work. A login or starred_at that did not change is not rewritten.
      */
-    private static final String UPSERT_USERS = """
+    private static final String INSERT_USERS = """
             insert into gh_user (id, login) select * from unnest({0}::bigint[], {1}::text[])
-            on conflict (id) do update set login = excluded.login where gh_user.login is distinct from excluded.login
-            returning (xmax = 0)""";
+            on conflict (id) do nothing""";
+    /* A login that changed; unchanged users are neither written nor locked, so concurrent writers
+     * never wait on each other's users (their stars' foreign-key checks would otherwise deadlock). */
+    private static final String UPDATE_LOGINS = """
+            update gh_user set login = x.login from unnest({0}::bigint[], {1}::text[]) as x(id, login)
+            where gh_user.id = x.id and gh_user.login <> x.login""";
     private static final String UPSERT_STARS = """
             insert into gh_star (repo_id, user_id, starred_at)
             select r, u, t::timestamptz from unnest({0}::bigint[], {1}::bigint[], {2}::text[]) as x(r, u, t)
@@ -154,8 +158,10 @@ public final class JooqStarStore implements StarStore {
             long[] u = {0, 0};
             long[] s = {0, 0};
             if (!users.isEmpty()) {
-                count(tx.resultQuery(UPSERT_USERS, users.keySet().toArray(Long[]::new), users.values().toArray(String[]::new))
-                        .fetch(0, Boolean.class), u);
+                Long[] ids = users.keySet().toArray(Long[]::new);
+                String[] logins = users.values().toArray(String[]::new);
+                u[0] = tx.execute(INSERT_USERS, ids, logins);
+                u[1] = tx.execute(UPDATE_LOGINS, ids, logins);
             }
             if (!stars.isEmpty()) {
                 int n = stars.values().stream().mapToInt(Map::size).sum();
