@@ -3,6 +3,7 @@ package io.gale.operators.recsys;
 import io.gale.api.Operator;
 import io.gale.api.SkipTask;
 import io.gale.api.TaskContext;
+import io.gale.operators.github.GithubStars;
 import io.gale.operators.recsys.data.InteractionReader;
 import io.gale.operators.recsys.data.Interactions;
 import io.gale.operators.recsys.data.StampedInteractions;
@@ -18,7 +19,8 @@ import java.util.Map;
 
 /**
  * Reads the interactions (param {@code ratings_path}: {@code user,item[,rating[,timestamp]]},
- * positives at {@code rating >= min_rating}, default 0) or, without it, generates
+ * positives at {@code rating >= min_rating}, default 0), or with {@code source=github} the crawled
+ * {@code gh_star} rows (user and repository ids; database as {@code star_db_conn_id}), or else generates
  * {@link SyntheticStars} ({@code synthetic_users}, {@code synthetic_repositories},
  * {@code synthetic_seed}, default 42); keeps items with {@code min_item_users} users and users with
  * {@code min_user_items} items (default 5 each); writes {@code interactions.csv} ({@code uid,sid})
@@ -50,6 +52,12 @@ public final class PrepareInteractionsOperator implements Operator<Map<String, O
                 raw = InteractionReader.readRatings(Path.of(ratings), minRating);
             }
             source = ratings;
+        } else if ("github".equalsIgnoreCase(ctx.param("source", String.class))) {
+            if (timed) {
+                throw new IllegalArgumentException("task '" + ctx.taskId() + "': time_column is not supported with source=github yet");
+            }
+            raw = githubStars(ctx);
+            source = "github:gh_star";
         } else {
             var o = SyntheticStars.Options.defaults(TaskParams.get(ctx, "synthetic_seed", Long.class, 42L))
                     .withSize(TaskParams.get(ctx, "synthetic_users", Integer.class, 3000),
@@ -114,5 +122,20 @@ public final class PrepareInteractionsOperator implements Operator<Map<String, O
             throw new IllegalArgumentException("task '" + ctx.taskId() + "': " + param + " must be a date (2025-01-01) or an "
                     + "ISO-8601 instant (2025-01-01T00:00:00Z), got '" + v + "'");
         }
+    }
+
+    /** The crawled stars as (user id, repository id) pairs; GitHub's ids become matrix columns in the split, as any raw ids. */
+    private static Interactions githubStars(TaskContext ctx) {
+        var stars = GithubStars.read(ctx);
+        if (stars.size() == 0) {
+            throw new IllegalArgumentException("source=github: gh_star holds no stars; run the DAG github_stars_crawl first");
+        }
+        int[] users = new int[stars.size()];
+        int[] items = new int[stars.size()];
+        for (int i = 0; i < users.length; i++) {
+            users[i] = Math.toIntExact(stars.userIds()[i]);
+            items[i] = Math.toIntExact(stars.repoIds()[i]);
+        }
+        return new Interactions(users, items);
     }
 }
