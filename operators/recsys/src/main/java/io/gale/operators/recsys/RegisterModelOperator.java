@@ -17,7 +17,8 @@ import java.util.Map;
  * data interval. The registry makes it current if its score is at least the current one's.
  * First the artifact (weights, sidecar, ONNX) is uploaded to {@link TaskContext#artifacts()} under
  * {@code <model>/<dag>/<run>/}; the registry records that URI, and a failed upload fails the task
- * before anything is registered. A retry finds its own finished upload. Pushes {@code artifact_uri}
+ * before anything is registered. A retry finds its own finished upload, and its version when that
+ * was registered already. Pushes {@code artifact_uri}
  * and {@code artifact_sha256}. Returns name, version, score, whether it became current, and the URI
  * and SHA-256.
  */
@@ -51,8 +52,10 @@ public final class RegisterModelOperator implements Operator<Map<String, Object>
         ctx.log().info("uploaded {} to {} (sha256 {})", artifact, stored.uri(), stored.sha256());
         ctx.xcomPush("artifact_uri", stored.uri().toString());
         ctx.xcomPush("artifact_sha256", stored.sha256());
-        ModelVersion v = ctx.models().register(new NewModelVersion(model, score, metrics,
-                stored.uri(), ctx.dataIntervalStart(), ctx.dataIntervalEnd()));
+        // a retry after the registration committed finds its version instead of adding another
+        ModelVersion v = ctx.models().versions(model).stream().filter(r -> r.artifactUri().equals(stored.uri())).findFirst()
+                .orElseGet(() -> ctx.models().register(new NewModelVersion(model, score, metrics,
+                        stored.uri(), ctx.dataIntervalStart(), ctx.dataIntervalEnd())));
         ctx.log().info("registered {} version {} (score {}): {}", v.name(), v.version(), v.score(),
                 v.current() ? "now current" : "not current, " + ctx.models().current(model)
                         .map(c -> "version " + c.version() + " (score " + c.score() + ") stays").orElse(""));
