@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationConfig;
@@ -268,7 +269,7 @@ final class RunningTaskContext implements TaskContext {
             if (connId != null && !connId.isBlank()) {
                 String id = connId.trim();
                 conn = connection(id).orElseThrow(() -> new ArtifactStoreException(location,
-                        "connection '" + id + "' for the artifact store is not defined (GALE_CONN_" + envName(id)
+                        "connection '" + id + "' for the artifact store is not defined (set GALE_CONN_" + envName(id)
                                 + " or add it to the database)"));
             }
             artifacts = ArtifactStores.open(location, conn);
@@ -333,7 +334,7 @@ final class RunningTaskContext implements TaskContext {
     }
 
     private static Connection parseJsonConnection(String id, String text) {
-        com.fasterxml.jackson.databind.JsonNode n;
+        JsonNode n;
         try {
             n = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
@@ -341,7 +342,7 @@ final class RunningTaskContext implements TaskContext {
                     + " is not valid JSON (line " + e.getLocation().getLineNr() + ")");
         }
         Map<String, String> extra = new LinkedHashMap<>();
-        com.fasterxml.jackson.databind.JsonNode x = n.path("extra");
+        JsonNode x = n.path("extra");
         if (x.isTextual() && !x.asText().isBlank()) {
             try {
                 x = Json.MAPPER.readTree(x.asText());
@@ -355,7 +356,7 @@ final class RunningTaskContext implements TaskContext {
                 text(n, "password"), extra);
     }
 
-    private static String text(com.fasterxml.jackson.databind.JsonNode n, String field) {
+    private static String text(JsonNode n, String field) {
         return n.hasNonNull(field) ? n.get(field).asText() : null;
     }
 

@@ -7,12 +7,10 @@ import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
-import io.gale.api.ArtifactExistsException;
 import io.gale.api.ArtifactNotFoundException;
 import io.gale.api.ArtifactStore;
 import io.gale.api.ArtifactStoreException;
 import io.gale.api.ArtifactStores;
-import io.gale.api.ChecksumMismatchException;
 import io.gale.api.Connection;
 import io.gale.api.StoredArtifact;
 import io.gale.operators.artifacts.FakeGcsServer.Action;
@@ -24,19 +22,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The gs:// store driven through the real client library against {@link FakeGcsServer}. */
-class GcsArtifactStoreTest {
+class GcsArtifactStoreTest extends ArtifactStoreContract {
 
     private static final long THRESHOLD = 512 * 1024;
-
-    @TempDir
-    Path tmp;
 
     private FakeGcsServer gcs;
     private ArtifactStore store;
@@ -53,6 +46,16 @@ class GcsArtifactStoreTest {
         gcs.close();
     }
 
+    @Override
+    ArtifactStore store() {
+        return store;
+    }
+
+    @Override
+    void corrupt(String key) {
+        gcs.corrupt("models", "gale/" + key);
+    }
+
     static Storage storage(String endpoint) {
         Duration d = Duration.ofMillis(20);
         return StorageOptions.newBuilder().setHost(endpoint).setProjectId("p").setCredentials(NoCredentials.getInstance())
@@ -62,11 +65,6 @@ class GcsArtifactStoreTest {
                 .build().getService();
     }
 
-    private Path file(String name, int size, long seed) throws IOException {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return Files.write(tmp.resolve(name), b);
-    }
 
     private long count(String method, String queryPart) {
         return gcs.requests().stream().filter(r -> r.method().equals(method) && r.query().contains(queryPart)).count();
@@ -106,22 +104,6 @@ class GcsArtifactStoreTest {
         assertThat(count("POST", "uploadType=multipart")).isZero();
         assertThat(gcs.object("models", "gale/recvae/run1/big.bin").data()).isEqualTo(Files.readAllBytes(f));
         assertThat(a.crc32c()).isEqualTo(Checksums.of(f).crc32c());
-    }
-
-    @Test
-    void retriedUploadFindsItsOwnObjectAndOtherBytesAreRefused() throws IOException {
-        Path f = file("a.bin", 5_000, 3);
-        StoredArtifact first = store.put("k/a.bin", f);
-        long generation = gcs.object("models", "gale/k/a.bin").generation();
-
-        assertThat(store.put("k/a.bin", f)).isEqualTo(first);
-
-        Path other = file("other.bin", 5_000, 4);
-        assertThatThrownBy(() -> store.put("k/a.bin", other))
-                .isInstanceOf(ArtifactExistsException.class)
-                .hasMessageStartingWith("gs://models/gale/k/a.bin: already holds other bytes");
-        assertThat(gcs.object("models", "gale/k/a.bin").generation()).isEqualTo(generation);
-        assertThat(gcs.object("models", "gale/k/a.bin").data()).isEqualTo(Files.readAllBytes(f));
     }
 
     @Test
@@ -198,43 +180,6 @@ class GcsArtifactStoreTest {
         assertThatThrownBy(() -> down.put("a.bin", f))
                 .isInstanceOf(ArtifactStoreException.class)
                 .hasMessageStartingWith("gs://models/x/a.bin: cannot upload a.bin: cannot reach the service (ConnectException");
-    }
-
-    @Test
-    void corruptObjectIsNotHandedOut() throws IOException {
-        Path f = file("a.bin", 3_000, 10);
-        StoredArtifact a = store.put("k/a.bin", f);
-        Path target = tmp.resolve("model/a.bin");
-
-        assertThatThrownBy(() -> store.get("k/a.bin", target, "00" + a.sha256().substring(2)))
-                .isInstanceOf(ChecksumMismatchException.class)
-                .hasMessageContaining("gs://models/gale/k/a.bin: checksum mismatch");
-        assertThat(target).doesNotExist();
-
-        gcs.corrupt("models", "gale/k/a.bin");
-        assertThatThrownBy(() -> store.get("k/a.bin", target))
-                .isInstanceOf(ArtifactStoreException.class)
-                .hasMessageStartingWith("gs://models/gale/k/a.bin: ")
-                .hasMessageContaining("mismatch");
-        assertThat(target).doesNotExist();
-        assertThat(Files.list(target.getParent())).isEmpty();
-    }
-
-    @Test
-    void listAndDelete() throws IOException {
-        Path f = file("a.bin", 100, 11);
-        store.put("m/1/a.bin", f);
-        store.put("m/1/b.bin", f);
-        store.put("m/2/a.bin", f);
-        gcs.createBucket("models");
-
-        assertThat(store.list("m/1/")).extracting(StoredArtifact::key).containsExactly("m/1/a.bin", "m/1/b.bin");
-        assertThat(store.list("")).hasSize(3);
-        assertThat(store.delete("m/1/a.bin")).isTrue();
-        assertThat(store.delete("m/1/a.bin")).isFalse();
-        assertThat(store.find("m/1/a.bin")).isEmpty();
-        assertThatThrownBy(() -> store.get("m/1/a.bin", tmp.resolve("x")))
-                .isInstanceOf(ArtifactNotFoundException.class).hasMessage("gs://models/gale/m/1/a.bin: no such artifact");
     }
 
     @Test

@@ -21,7 +21,7 @@ import java.util.Map;
  * artifact (weights, sidecar, ONNX) is uploaded to {@link TaskContext#artifacts()} under
  * {@code <model>/<dag>/<run>/}; the registry records that URI and the weights' SHA-256, and a
  * failed upload fails the task before anything is registered. A retry finds its own finished
- * upload. Pushes {@code artifact_uri}, {@code artifact_sha256}, {@code version}, {@code promoted}
+ * upload, and its version when that was registered already. Pushes {@code artifact_uri}, {@code artifact_sha256}, {@code version}, {@code promoted}
  * and the one-line {@code reason}; returns them with name and score.
  */
 public final class RegisterModelOperator implements Operator<Map<String, Object>> {
@@ -68,8 +68,13 @@ public final class RegisterModelOperator implements Operator<Map<String, Object>
         ctx.log().info("uploaded {} to {} (sha256 {})", artifact, stored.uri(), stored.sha256());
         ctx.xcomPush("artifact_uri", stored.uri().toString());
         ctx.xcomPush("artifact_sha256", stored.sha256());
-        ModelRegistry.Registration r = ctx.models().register(new NewModelVersion(model, score, metrics, params,
-                stored.uri(), stored.sha256(), ctx.dataIntervalStart(), ctx.dataIntervalEnd(), ctx.dagId(), ctx.runId()), policy);
+        // a retry after the registration committed finds its version instead of adding another
+        java.util.Optional<ModelVersion> earlier = ctx.models().versions(model).stream()
+                .filter(x -> x.artifactUri().equals(stored.uri())).findFirst();
+        ModelRegistry.Registration r = earlier.map(x -> new ModelRegistry.Registration(x, x.stage() == io.gale.api.ModelStage.PRODUCTION,
+                        "registered as version " + x.version() + " by an earlier try of this task"))
+                .orElseGet(() -> ctx.models().register(new NewModelVersion(model, score, metrics, params, stored.uri(), stored.sha256(),
+                        ctx.dataIntervalStart(), ctx.dataIntervalEnd(), ctx.dagId(), ctx.runId()), policy));
         ModelVersion v = r.version();
         ctx.log().info("registered {} version {} (score {}), policy {}: {}", v.name(), v.version(), v.score(), policy,
                 (r.promoted() ? "now production: " : "not production: ") + r.reason());

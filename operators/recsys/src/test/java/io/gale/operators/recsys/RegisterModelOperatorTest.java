@@ -74,6 +74,9 @@ class RegisterModelOperatorTest {
             store.put(key(run, "recvae_0.4213.safetensors"), weights); // as an earlier try left it
             assertThat(h.states(h.runToEnd(run))).containsEntry("register", "success");
             assertThat(h.store.models().versions("recvae")).hasSize(1);
+            h.client().clear("reg", "^register$", false, run.runId(), false); // a retry after the registration committed
+            assertThat(h.states(h.runToEnd(run))).containsEntry("register", "success");
+            assertThat(h.store.models().versions("recvae")).as("registered once").hasSize(1);
 
             h.clock.set(h.clock.instant().plusSeconds(60));
             DagRun other = h.trigger("reg", Map.of());
@@ -112,7 +115,7 @@ class RegisterModelOperatorTest {
                 DagRun noConn = h.runToEnd(h.trigger("reg", Map.of("artifact_conn_id", "nope")));
                 assertThat(h.states(noConn)).containsEntry("register", "failed");
                 assertThat(h.client().log("reg", noConn.runId(), "register", null))
-                        .contains("gs://models/gale: connection 'nope' for the artifact store is not defined");
+                        .contains("gs://models/gale: connection 'nope' for the artifact store is not defined (set GALE_CONN_NOPE");
                 assertThat(h.store.models().versions("recvae")).hasSize(1);
             }
         }
