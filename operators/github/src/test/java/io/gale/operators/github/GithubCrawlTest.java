@@ -75,6 +75,18 @@ class GithubCrawlTest {
     }
 
     @Test
+    void unauthenticatedCrawlingWorksAtItsLowLimit() throws Exception {
+        f.github.anonymousLimit(3).repo("acme/rocket", 11, 450); // 1 + 5 requests, 3 an hour
+        Instant start = f.clock.instant();
+        CrawlReport r = f.crawlAll(f.crawl(f.settings()), "p1", "acme/rocket");
+        assertThat(f.starRows()).isEqualTo(CrawlFixture.expectedStars(11, 450, 10));
+        assertThat(f.github.overLimit.get()).isZero();
+        assertThat(f.github.authorizations).isEmpty();
+        assertThat(r.waits(WaitReason.PRIMARY_LIMIT)).isEqualTo(1);
+        assertThat(Duration.between(start, f.clock.instant())).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
     void a403WithRemainingZeroWaitsUntilItsReset() throws Exception {
         Instant reset = f.clock.instant().plusSeconds(600);
         f.github.repo("acme/rocket", 11, 300).fault("/stargazers", new Fault.Status(403,

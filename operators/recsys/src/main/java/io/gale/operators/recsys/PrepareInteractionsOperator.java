@@ -133,8 +133,12 @@ public final class PrepareInteractionsOperator implements Operator<Map<String, O
         int[] users = new int[stars.size()];
         int[] items = new int[stars.size()];
         for (int i = 0; i < users.length; i++) {
-            users[i] = Math.toIntExact(stars.userIds()[i]);
-            items[i] = Math.toIntExact(stars.repoIds()[i]);
+            if (stars.userIds()[i] > Integer.MAX_VALUE || stars.repoIds()[i] > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("source=github: user " + stars.userIds()[i] + " / repository " + stars.repoIds()[i]
+                        + " has an id beyond the interaction matrix's int ids");
+            }
+            users[i] = (int) stars.userIds()[i];
+            items[i] = (int) stars.repoIds()[i];
         }
         return new Interactions(users, items);
     }
