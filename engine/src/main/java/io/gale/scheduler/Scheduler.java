@@ -1,5 +1,6 @@
 package io.gale.scheduler;
 
+import io.gale.api.ProcessGroups;
 import io.gale.api.Task;
 import io.gale.core.BackfillState;
 import io.gale.core.DagRun;
@@ -16,7 +17,6 @@ import io.gale.core.TaskKey;
 import io.gale.core.TaskState;
 import io.gale.core.TriggerRules;
 import io.gale.executor.Executor;
-import io.gale.executor.ProcessGroups;
 import io.gale.executor.TaskEvent;
 import io.gale.executor.TaskRunner;
 import io.gale.executor.TaskWorkload;

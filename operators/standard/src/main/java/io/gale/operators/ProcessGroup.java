@@ -1,17 +1,12 @@
 package io.gale.operators;
 
+import io.gale.api.ProcessGroups;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A shell command running in a session and process group of its own that cannot outlive the JVM
@@ -101,84 +96,15 @@ final class ProcessGroup {
         if (ended) {
             return List.of();
         }
-        boolean interrupted = Thread.interrupted();
         try {
-            try {
-                process.getOutputStream().close();
-            } catch (IOException ignored) {
-                // the pipe is closed already
-            }
-            long deadline = System.nanoTime() + GONE_TIMEOUT.toNanos();
-            long pause = 1;
-            while (true) {
-                List<Long> alive = killMembers();
-                if (alive.isEmpty() || System.nanoTime() > deadline) {
-                    return alive;
-                }
-                try {
-                    Thread.sleep(pause); // no event exists for the exit of a process that is not our child
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-                pause = Math.min(pause * 2, 50);
-            }
+            process.getOutputStream().close();
+        } catch (IOException ignored) {
+            // the pipe is closed already
+        }
+        try {
+            return ProcessGroups.end(id, GONE_TIMEOUT);
         } finally {
             ended = true;
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
-    }
-
-    /** Sends SIGKILL to every live process of the group and returns their pids. */
-    private List<Long> killMembers() {
-        List<Long> alive = new ArrayList<>();
-        if (process.isAlive()) {
-            process.destroyForcibly();
-            alive.add(process.pid());
-        }
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> isNumber(p.getFileName().toString()))) {
-            for (Path dir : procs) {
-                long pid = Long.parseLong(dir.getFileName().toString());
-                if (pid == process.pid()) {
-                    continue;
-                }
-                if (!inGroupAndRunning(dir)) {
-                    continue;
-                }
-                // the handle, then the group again: a pid reused in between is not in our group
-                Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-                if (handle.isPresent() && inGroupAndRunning(dir)) {
-                    handle.get().destroyForcibly();
-                    alive.add(pid);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list /proc to end process group " + id, e);
-        }
-        return alive;
-    }
-
-    /** Whether /proc/PID/stat names our group and a state other than zombie or dead. */
-    private boolean inGroupAndRunning(Path dir) {
-        String stat;
-        try {
-            stat = Files.readString(dir.resolve("stat"));
-        } catch (IOException e) {
-            return false; // the process went away while we read it
-        }
-        // pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4);
-        char state = fields[0].charAt(0);
-        return Long.parseLong(fields[2]) == id && state != 'Z' && state != 'X';
-    }
-
-    private static boolean isNumber(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            if (!Character.isDigit(name.charAt(i))) {
-                return false;
-            }
-        }
-        return !name.isEmpty();
     }
 }

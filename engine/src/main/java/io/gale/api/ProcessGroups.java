@@ -1,4 +1,4 @@
-package io.gale.executor;
+package io.gale.api;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Ends the processes left of a process group that a lost try started (Linux, {@code /proc}):
- * what a scheduler does on the same machine before it retries the try.
+ * Ends every process of a process group and waits for them to be gone (Linux, {@code /proc}): what
+ * an operator that started a group does when its try ends, and what a scheduler does on the same
+ * machine before it retries a lost try that reported its group ({@link TaskContext#runsProcessGroup}).
  */
 public final class ProcessGroups {
 
