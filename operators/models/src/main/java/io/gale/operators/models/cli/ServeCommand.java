@@ -53,7 +53,18 @@ public final class ServeCommand implements Callable<Integer>, StandaloneService 
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch stop = new CountDownLatch(1);
-        try (ModelServer server = start(engine, host, port, model, webhookConn, pollInterval, err)) {
+        CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C: the hook wakes this thread and waits until the server and the engine (the embedded
+        // PostgreSQL, when this process is the last one using it) are closed
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gale-serve-stop");
+        try (engine; ModelServer server = start(engine, host, port, model, webhookConn, pollInterval, err)) {
             out.println("Gale serve: model " + model + ", " + server.served()
                     .map(s -> "version " + s.version().version() + " loaded")
                     .orElse("no production version yet (answers 503 until one is promoted)"));
@@ -61,8 +72,10 @@ public final class ServeCommand implements Callable<Integer>, StandaloneService 
                     + "  (GET /recommend?items=ID,ID&k=10, POST /recommend, GET /health, GET /metrics, POST /models/reload)");
             out.println("  Stop with Ctrl-C.");
             out.flush();
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "gale-serve-stop"));
+            Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
+        } finally {
+            finished.countDown();
         }
         return 0;
     }

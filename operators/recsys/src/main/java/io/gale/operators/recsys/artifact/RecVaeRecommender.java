@@ -72,6 +72,46 @@ public final class RecVaeRecommender {
         return out;
     }
 
+    /**
+     * {@link #recommend} for several users in one forward pass (one matrix product per layer instead
+     * of one per user, so the weights are read once): {@code result[u]} is the top {@code k[u]} for
+     * {@code knownItemIds[u]}. Scores may differ from single-user scoring in the last float bits.
+     */
+    public int[][] recommend(int[][] knownItemIds, int[] k) {
+        int rows = knownItemIds.length;
+        int[][] cols = new int[rows][];
+        int[] indptr = new int[rows + 1];
+        for (int r = 0; r < rows; r++) {
+            if (k[r] < 0) {
+                throw new IllegalArgumentException("k must be >= 0: " + k[r]);
+            }
+            cols[r] = columns(knownItemIds[r]);
+            java.util.Arrays.sort(cols[r]);
+            indptr[r + 1] = indptr[r] + cols[r].length;
+        }
+        int[] indices = new int[indptr[rows]];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(cols[r], 0, indices, indptr[r], cols[r].length);
+        }
+        float[] s = model.score(new io.gale.operators.recsys.data.CsrMatrix(rows, itemIds.length, indptr, indices), 0, rows);
+        int[][] out = new int[rows][];
+        boolean[] excluded = new boolean[itemIds.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c : cols[r]) {
+                excluded[c] = true;
+            }
+            int[] top = TopK.select(s, r * itemIds.length, itemIds.length, k[r], excluded);
+            for (int c : cols[r]) {
+                excluded[c] = false;
+            }
+            out[r] = new int[top.length];
+            for (int i = 0; i < top.length; i++) {
+                out[r][i] = itemIds[top[i]];
+            }
+        }
+        return out;
+    }
+
     private int[] columns(int[] knownItemIds) {
         return java.util.Arrays.stream(knownItemIds).map(id -> {
             Integer c = columnOf.get(id);
