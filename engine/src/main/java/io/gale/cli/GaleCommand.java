@@ -30,6 +30,16 @@ public final class GaleCommand implements Runnable {
         this.cli = cli;
     }
 
+    /** The command line this top command runs in: subcommands added from other modules reach the engine through it. */
+    public Cli cli() {
+        return cli;
+    }
+
+    /** Gale's version, from the build. */
+    public static String galeVersion() {
+        return version();
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());

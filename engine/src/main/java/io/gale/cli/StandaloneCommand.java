@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code gale standalone}: embedded PostgreSQL, migrations and the scheduler in one process. */
-@Command(name = "standalone", description = "Run Gale in one process: the embedded database, migrations and the scheduler.")
+@Command(name = "standalone", description = "Run Gale in one process: the embedded database, migrations, the scheduler and (when the web module is there) the web server.")
 final class StandaloneCommand extends Sub implements Callable<Integer> {
 
     @Override
@@ -19,9 +19,19 @@ final class StandaloneCommand extends Sub implements Callable<Integer> {
                 + client.config().dagDirListInterval().toSeconds() + " s)");
         out.println("  DAGs found: " + client.listDags().size() + ", import errors: " + client.importErrors().size());
         out.println("  New DAGs start paused: './gale dags unpause example_pipeline' in another shell starts its schedule.");
+        java.util.List<AutoCloseable> started = new java.util.ArrayList<>();
+        for (io.gale.runtime.Companion c : java.util.ServiceLoader.load(io.gale.runtime.Companion.class)) {
+            started.add(c.start(engine(), out));
+        }
         out.println("  Stop with Ctrl-C.");
         out.flush();
-        engine().runScheduler(engine().schedulerSettings(), Scope.ALL, err(), () -> false, () -> { });
+        try {
+            engine().runScheduler(engine().schedulerSettings(), Scope.ALL, err(), () -> false, () -> { });
+        } finally {
+            for (AutoCloseable s : started) {
+                s.close();
+            }
+        }
         out.println("Gale stopped.");
         return 0;
     }

@@ -30,6 +30,9 @@ public interface BackfillRepository {
 
     List<Backfill> running();
 
+    /** The backfills of a DAG (every DAG when {@code dagId} is null), oldest first. */
+    List<Backfill> list(String dagId);
+
     Progress progress(long id);
 
     /** Sets the state; completed_at is set when it leaves running. */

@@ -55,6 +55,12 @@ final class JooqBackfills implements BackfillRepository {
     }
 
     @Override
+    public List<Backfill> list(String dagId) {
+        return dsl.selectFrom(BACKFILL).where(dagId == null ? DSL.noCondition() : BACKFILL.DAG_ID.eq(dagId))
+                .orderBy(BACKFILL.ID).fetch(JooqBackfills::backfill);
+    }
+
+    @Override
     public Progress progress(long id) {
         Map<DagRunState, Integer> by = dsl.select(DAG_RUN.STATE, DSL.count()).from(DAG_RUN).where(DAG_RUN.BACKFILL_ID.eq(id))
                 .groupBy(DAG_RUN.STATE).fetchMap(r -> r.value1(), r -> r.value2());
