@@ -8,6 +8,9 @@ import picocli.CommandLine.Command;
 @Command(name = "standalone", description = "Run Gale in one process: the embedded database, migrations, the scheduler and (when the web module is there) the web server.")
 final class StandaloneCommand extends Sub implements Callable<Integer> {
 
+    @picocli.CommandLine.Option(names = "--port", description = "The web server's port (default: GALE_WEBSERVER_PORT, else 8080).")
+    Integer port;
+
     @Override
     public Integer call() throws Exception {
         var client = client();
@@ -21,7 +24,7 @@ final class StandaloneCommand extends Sub implements Callable<Integer> {
         out.println("  New DAGs start paused: './gale dags unpause example_pipeline' in another shell starts its schedule.");
         java.util.List<AutoCloseable> started = new java.util.ArrayList<>();
         for (io.gale.runtime.Companion c : java.util.ServiceLoader.load(io.gale.runtime.Companion.class)) {
-            started.add(c.start(engine(), out));
+            started.add(c.start(engine(), port, out));
         }
         out.println("  Stop with Ctrl-C.");
         out.flush();

@@ -11,7 +11,7 @@ public interface Companion {
 
     /**
      * Starts the service on {@code engine} and prints how to reach it on {@code out}; the
-     * returned handle stops it.
+     * returned handle stops it. {@code port} is the port {@code --port} asked for, or null.
      */
-    AutoCloseable start(Engine engine, PrintWriter out) throws Exception;
+    AutoCloseable start(Engine engine, Integer port, PrintWriter out) throws Exception;
 }
