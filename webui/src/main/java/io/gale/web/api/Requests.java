@@ -214,6 +214,35 @@ final class Requests {
             return out;
         }
 
+        /**
+         * Task ids as Airflow's clear bodies give them: each a string, or a pair
+         * {@code [task_id, map_index]} whose map index must be -1 (Gale has no mapped tasks).
+         */
+        List<String> taskIds(String name) {
+            JsonNode v = value(name, false);
+            if (v == null) {
+                return null;
+            }
+            if (!v.isArray()) {
+                throw Problem.of("list_type", loc(name), "Input should be a valid list", v);
+            }
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                JsonNode item = v.get(i);
+                if (item.isTextual()) {
+                    out.add(item.asText());
+                } else if (item.isArray() && item.size() == 2 && item.get(0).isTextual() && item.get(1).isIntegralNumber()) {
+                    if (item.get(1).asInt() != -1) {
+                        throw new io.gale.core.NotFoundException("Gale has no mapped task instances: only map_index -1 exists");
+                    }
+                    out.add(item.get(0).asText());
+                } else {
+                    throw Problem.of("string_type", List.of("body", name, i), "Input should be a valid string or a [task_id, map_index] pair", item);
+                }
+            }
+            return out;
+        }
+
         /** The enum value named by a string field, or 422 listing the allowed values. */
         String oneOf(String name, boolean required, String... allowed) {
             String s = string(name, required);

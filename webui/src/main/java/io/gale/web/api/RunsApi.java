@@ -167,16 +167,19 @@ final class RunsApi {
         }
     }
 
-    /** {@code POST /dags/{dag_id}/clearTaskInstances}. */
+    /**
+     * {@code POST /dags/{dag_id}/clearTaskInstances}, with Airflow's defaults: {@code dry_run}
+     * and {@code only_failed} true unless the body says false.
+     */
     void clearTasks(Context ctx) {
         String dagId = ctx.pathParam("dag_id");
         ops.dagRow(dagId);
         Requests.Body body = Requests.body(ctx, true);
         boolean dryRun = !Boolean.FALSE.equals(body.bool("dry_run", false));
         String runId = body.string("dag_run_id", false);
-        List<String> taskIds = body.strings("task_ids");
+        List<String> taskIds = body.taskIds("task_ids");
         boolean downstream = Boolean.TRUE.equals(body.bool("include_downstream", false));
-        boolean onlyFailed = Boolean.TRUE.equals(body.bool("only_failed", false));
+        boolean onlyFailed = !Boolean.FALSE.equals(body.bool("only_failed", false)); // Airflow's default: true
         for (String unsupported : List.of("include_upstream", "include_future", "include_past", "only_running")) {
             if (Boolean.TRUE.equals(body.bool(unsupported, false))) {
                 throw new io.javalin.http.HttpResponseException(501, "Gale does not support " + unsupported + " when clearing");

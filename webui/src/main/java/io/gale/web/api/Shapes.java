@@ -66,10 +66,11 @@ final class Shapes {
         }
     }
 
+    /** A task; {@code retry_exponential_backoff} is Airflow 3's multiplier: 2 (Gale's doubling) or 0 (off). */
     record Task(String taskId, String taskDisplayName, String owner, Instant startDate, Instant endDate,
                 String triggerRule, boolean dependsOnPast, boolean waitForDownstream, int retries, String queue,
                 String pool, int poolSlots, TimeDelta executionTimeout, TimeDelta retryDelay,
-                boolean retryExponentialBackoff, int priorityWeight, String weightRule, String uiColor,
+                double retryExponentialBackoff, int priorityWeight, String weightRule, String uiColor,
                 String uiFgcolor, List<String> templateFields, List<String> downstreamTaskIds, String docMd,
                 String operatorName, Map<String, Object> params, Map<String, String> classRef, boolean isMapped,
                 List<String> extraLinks) {
@@ -84,7 +85,7 @@ final class Shapes {
                         "class_name", t.operatorName());
         return new Task(t.id(), t.id(), "gale", dag.startDate(), dag.endDate(), t.triggerRule().name().toLowerCase(java.util.Locale.ROOT),
                 false, false, t.retries(), "default", "default_pool", 1, TimeDelta.of(t.executionTimeout()),
-                TimeDelta.of(t.retryDelay()), t.retryExponentialBackoff(), 1, "downstream", "#fff", "#000", List.of(),
+                TimeDelta.of(t.retryDelay()), t.retryExponentialBackoff() ? 2.0 : 0.0, 1, "downstream", "#fff", "#000", List.of(),
                 dag.downstreamIds(t.id()), null, t.operatorName(), Map.of(), classRef, false, List.of());
     }
 
