@@ -41,13 +41,29 @@ final class TestServer implements AutoCloseable {
     TestServer(Path home) {
         GaleConfig config = GaleConfig.from(Map.of("GALE_HOME", home.toString(), "GALE_STANDALONE_DAG_PROCESSOR", "true",
                 "GALE_HEARTBEAT", "1"));
-        DagBag bag = DagBag.of(new ExamplePipeline().define(), new ExampleTriggerRules().define());
+        DagBag bag = DagBag.of(new ExamplePipeline().define(), new ExampleTriggerRules().define(), webTest());
         engine = new Engine(config, TestDatabase.fresh(), bag, Clock.systemUTC(), Map.of());
         engine.operations().syncDags(bag);
         server = WebServer.start(engine.operations(), "127.0.0.1", 0, Clock.systemUTC());
         for (Role r : Role.values()) {
             server.backend().auth().users().create(r.id(), r.id() + "-password", r);
         }
+    }
+
+    /**
+     * {@code web_test}: params {@code min_stars} (integer) and {@code city} (string); its task
+     * logs HTML and the value of the variable {@code api_token}, and pushes HTML and a secret as XComs.
+     */
+    static io.gale.api.Dag webTest() {
+        var dag = io.gale.api.Dag.builder("web_test").description("<b>bold</b> docs").param("min_stars", 5).param("city", "Paris");
+        dag.task("say", ctx -> {
+            ctx.log().line("<script>alert('log')</script>");
+            ctx.log().line("token is " + ctx.variable("api_token").orElse("unset"));
+            ctx.xcomPush("html", "<img src=x onerror=alert(1)>");
+            ctx.xcomPush("secret", java.util.Map.of("password", "hunter22", "user", "u"));
+            return ctx.param("min_stars", Integer.class);
+        });
+        return dag.build();
     }
 
     /** Starts a scheduler loop in this process (stopped by {@link #close}). */

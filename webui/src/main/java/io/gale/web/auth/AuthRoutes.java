@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Signing in: {@code POST /auth/token} (JSON {@code {"username", "password"}}, answered with
  * {@code {"access_token": JWT}} as Airflow 3's simple auth manager does), and for browsers
- * {@code POST /auth/login} (a form; starts a session and redirects to {@code next}) and
+ * {@code POST /auth/login} (a form; starts a session and redirects to {@code next}),
+ * {@code GET /auth/session} (who is signed in, and the session's CSRF token for scripts) and
  * {@code POST /auth/logout}.
  */
 public final class AuthRoutes implements Routes {
@@ -39,6 +40,10 @@ public final class AuthRoutes implements Routes {
             auth.startSession(ctx, user);
             ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
         }, Permission.PUBLIC);
+        app.get("/auth/session", ctx -> {
+            Principal who = Auth.principal(ctx).orElseThrow();
+            ctx.json(Map.of("username", who.username(), "role", who.role().id(), "csrf_token", Csrf.token(ctx)));
+        }, Permission.READ);
         app.post("/auth/logout", ctx -> {
             Csrf.check(ctx);
             auth.endSession(ctx);
