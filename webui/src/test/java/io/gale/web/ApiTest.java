@@ -32,13 +32,15 @@ class ApiTest {
     @Test
     void listsDagsWithFiltersAndPages() {
         JsonNode all = TestServer.json(s.get("/api/v2/dags", admin));
-        assertThat(all.get("total_entries").asInt()).isEqualTo(2);
+        assertThat(all.get("total_entries").asInt()).isEqualTo(3);
         assertThat(all.get("dags").get(0).get("dag_id").asText()).isEqualTo("example_pipeline");
         assertThat(all.get("dags").get(0).get("is_paused").asBoolean()).isTrue();
         JsonNode page = TestServer.json(s.get("/api/v2/dags?limit=1&offset=1&order_by=-dag_id", admin));
-        assertThat(page.get("total_entries").asInt()).isEqualTo(2);
+        assertThat(page.get("total_entries").asInt()).isEqualTo(3);
         assertThat(page.get("dags")).hasSize(1);
-        assertThat(page.get("dags").get(0).get("dag_id").asText()).isEqualTo("example_pipeline");
+        assertThat(page.get("dags").get(0).get("dag_id").asText()).isEqualTo("example_trigger_rules");
+        JsonNode tagged = TestServer.json(s.get("/api/v2/dags?tags=example", admin));
+        assertThat(tagged.get("total_entries").asInt()).isEqualTo(2);
         JsonNode pattern = TestServer.json(s.get("/api/v2/dags?dag_id_pattern=TRIGGER", admin));
         assertThat(pattern.get("dags").get(0).get("dag_id").asText()).isEqualTo("example_trigger_rules");
         assertThat(pattern.get("total_entries").asInt()).isEqualTo(1);
