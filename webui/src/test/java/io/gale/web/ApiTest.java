@@ -47,6 +47,16 @@ class ApiTest {
     }
 
     @Test
+    void servesItsOpenApiDocumentAndAPageWithoutOutsideScripts() {
+        HttpResponse<String> doc = s.get("/openapi.json", null);
+        assertThat(doc.statusCode()).isEqualTo(200);
+        assertThat(TestServer.json(doc).get("paths").has("/api/v2/dags")).isTrue();
+        HttpResponse<String> page = s.get("/docs", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<code>/api/v2/dags/{dag_id}/dagRuns</code>").doesNotContain("<script", "https://");
+    }
+
+    @Test
     void pausesAndTriggersAndReadsTheRun() {
         HttpResponse<String> patch = s.send("PATCH", "/api/v2/dags/example_trigger_rules", admin, "{\"is_paused\": false}");
         assertThat(patch.statusCode()).as(patch.body()).isEqualTo(200);
