@@ -71,4 +71,60 @@ class ApiTest {
         assertThat(got.get("conf").get("k").asInt()).isEqualTo(1);
         assertThat(got.get("run_type").asText()).isEqualTo("manual");
     }
+
+    @Test
+    void variablesAndConnectionsNeverShowSecrets() {
+        HttpResponse<String> created = s.send("POST", "/api/v2/variables", admin, "{\"key\": \"city\", \"value\": \"Oslo\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(s.send("POST", "/api/v2/variables", admin, "{\"key\": \"city\", \"value\": \"x\"}").statusCode()).isEqualTo(409);
+        assertThat(s.send("PATCH", "/api/v2/variables/city", admin, "{\"key\": \"city\", \"value\": {\"n\": 1}}").statusCode()).isEqualTo(200);
+        assertThat(TestServer.json(s.get("/api/v2/variables/city", admin)).get("value").asText()).isEqualTo("{\"n\":1}");
+        assertThat(s.send("DELETE", "/api/v2/variables/city", admin, null).statusCode()).isEqualTo(204);
+        assertThat(s.get("/api/v2/variables/city", admin).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> conn = s.send("POST", "/api/v2/connections", admin, "{\"connection_id\": \"warehouse\", \"conn_type\": \"postgres\","
+                + " \"host\": \"db\", \"login\": \"etl\", \"password\": \"pa55word-xyz\", \"extra\": \"{\\\"api_key\\\": \\\"k-123456\\\", \\\"region\\\": \\\"eu\\\"}\"}");
+        assertThat(conn.statusCode()).as(conn.body()).isEqualTo(201);
+        String listed = s.get("/api/v2/connections", admin).body() + s.get("/api/v2/connections/warehouse", admin).body() + conn.body();
+        assertThat(listed).contains("warehouse", "\"region\\\":\\\"eu").doesNotContain("pa55word-xyz", "k-123456");
+        assertThat(TestServer.json(s.get("/api/v2/connections/warehouse", admin)).get("password").isNull()).isTrue();
+        assertThat(s.engine.operations().connection("warehouse").password()).isEqualTo("pa55word-xyz");
+        assertThat(s.send("PATCH", "/api/v2/connections/warehouse", admin, "{\"connection_id\": \"warehouse\", \"conn_type\": \"postgres\", \"host\": \"db2\"}")
+                .statusCode()).isEqualTo(200);
+        assertThat(s.engine.operations().connection("warehouse").password()).as("a PATCH without password keeps it").isEqualTo("pa55word-xyz");
+        assertThat(s.send("DELETE", "/api/v2/connections/warehouse", admin, null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void marksRunsAndListsThemInABatch() {
+        HttpResponse<String> run = s.send("POST", "/api/v2/dags/web_test/dagRuns", admin, "{\"dag_run_id\": \"to_mark\"}");
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+        HttpResponse<String> marked = s.send("PATCH", "/api/v2/dags/web_test/dagRuns/to_mark", admin, "{\"state\": \"failed\"}");
+        assertThat(marked.statusCode()).as(marked.body()).isEqualTo(200);
+        assertThat(TestServer.json(marked).get("state").asText()).isEqualTo("failed");
+        assertThat(s.send("PATCH", "/api/v2/dags/web_test/dagRuns/to_mark", admin, "{\"state\": \"running\"}").statusCode()).isEqualTo(422);
+        JsonNode batch = TestServer.json(s.send("POST", "/api/v2/dags/~/dagRuns/list", admin, "{\"states\": [\"failed\"], \"dag_ids\": [\"web_test\"]}"));
+        assertThat(batch.get("total_entries").asInt()).isEqualTo(1);
+        assertThat(batch.get("dag_runs").get(0).get("dag_run_id").asText()).isEqualTo("to_mark");
+        JsonNode filtered = TestServer.json(s.get("/api/v2/dags/~/dagRuns?state=failed&run_id_pattern=to_%25", admin));
+        assertThat(filtered.get("total_entries").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void backfillsAreRecordedCancelledAndNotPaused() {
+        String body = "{\"dag_id\": \"example_pipeline\", \"from_date\": \"2026-01-01T00:00:00Z\", \"to_date\": \"2026-01-02T00:00:00Z\"}";
+        JsonNode dry = TestServer.json(s.send("POST", "/api/v2/backfills/dry_run", admin, body));
+        assertThat(dry.get("total_entries").asInt()).isEqualTo(2);
+        assertThat(s.engine.operations().backfillList("example_pipeline")).isEmpty();
+        HttpResponse<String> created = s.send("POST", "/api/v2/backfills", admin, body);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        long id = TestServer.json(created).get("id").asLong();
+        assertThat(s.engine.operations().runs("example_pipeline")).hasSize(2);
+        assertThat(s.send("PUT", "/api/v2/backfills/" + id + "/pause", admin, null).statusCode()).isEqualTo(501);
+        JsonNode cancelled = TestServer.json(s.send("PUT", "/api/v2/backfills/" + id + "/cancel", admin, null));
+        assertThat(cancelled.get("completed_at").isNull()).isFalse();
+        assertThat(s.engine.operations().runs("example_pipeline")).allMatch(r -> r.state() == io.gale.core.DagRunState.FAILED);
+        assertThat(TestServer.json(s.get("/api/v2/backfills?dag_id=example_pipeline", admin)).get("total_entries").asInt()).isEqualTo(1);
+        assertThat(s.send("POST", "/api/v2/backfills", admin, body).statusCode()).as("every run exists").isEqualTo(409);
+    }
 }
