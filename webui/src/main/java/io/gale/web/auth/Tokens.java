@@ -35,7 +35,11 @@ public final class Tokens {
 
     private final Store store;
     private final Clock clock;
+    /** How long a process trusts the keys it read: a rotation or revocation elsewhere applies within this. */
+    static final Duration KEY_REFRESH = Duration.ofSeconds(30);
+
     private final AtomicReference<List<SigningKey>> keys = new AtomicReference<>(List.of());
+    private volatile Instant keysReadAt = Instant.MIN;
 
     public Tokens(Store store, Clock clock) {
         this.store = store;
@@ -117,6 +121,7 @@ public final class Tokens {
             known = store.users().keys();
         }
         keys.set(known);
+        keysReadAt = clock.instant();
         return known.get(0);
     }
 
@@ -124,9 +129,12 @@ public final class Tokens {
         if (keyId == null) {
             return Optional.empty();
         }
-        Optional<SigningKey> found = keys.get().stream().filter(k -> k.keyId().equals(keyId)).findFirst();
-        if (found.isEmpty()) { // rotated by another process, or not loaded yet
+        Instant now = clock.instant();
+        Optional<SigningKey> found = keysReadAt.plus(KEY_REFRESH).isBefore(now) ? Optional.empty()
+                : keys.get().stream().filter(k -> k.keyId().equals(keyId)).findFirst();
+        if (found.isEmpty()) { // rotated or revoked by another process, not loaded yet, or read long ago
             keys.set(store.users().keys());
+            keysReadAt = now;
             found = keys.get().stream().filter(k -> k.keyId().equals(keyId)).findFirst();
         }
         return found;
