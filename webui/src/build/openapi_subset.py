@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes Gale's OpenAPI document: the operations of Airflow 3's document (the vendored
 airflow-client-python spec/v2.yaml, Apache License 2.0) that Gale implements, with the schemas
-they reference, plus POST /auth/token.
+they reference, plus POST /auth/token and Gale's additions under /api/v2/gale.
 
     python3 webui/src/build/openapi_subset.py ../shared/vendor/airflow-client-python/spec/v2.yaml \
         webui/src/main/resources/io/gale/web/openapi.json
@@ -77,6 +77,52 @@ AUTH_TOKEN = {
 }
 
 
+GALE_MODEL_VERSIONS = {
+    "get": {
+        "tags": ["Gale"],
+        "summary": "Get Model Versions",
+        "description": "Gale's model registry: a model's registered versions, newest first, with stage, score, "
+                       "metrics and whether it is the current one.",
+        "operationId": "gale_get_model_versions",
+        "security": [{"OAuth2PasswordBearer": []}, {"HTTPBearer": []}],
+        "parameters": [
+            {"name": "model_name", "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "default": 50}},
+            {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "default": 0}},
+        ],
+        "responses": {
+            "200": {"description": "Successful Response", "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/GaleModelVersionCollection"}}}},
+            "401": {"description": "Unauthorized"},
+            "404": {"description": "No versions of that model"},
+        },
+    }
+}
+
+GALE_SCHEMAS = {
+    "GaleModelVersion": {
+        "type": "object",
+        "required": ["name", "version", "score", "metrics", "artifact_uri", "created_at", "stage", "is_current"],
+        "properties": {
+            "name": {"type": "string"}, "version": {"type": "integer"}, "score": {"type": "number"},
+            "metrics": {"type": "object", "additionalProperties": {"type": "number"}},
+            "artifact_uri": {"type": "string"}, "storage_uri": {"type": "string", "nullable": True},
+            "data_interval_start": {"type": "string", "format": "date-time", "nullable": True},
+            "data_interval_end": {"type": "string", "format": "date-time", "nullable": True},
+            "created_at": {"type": "string", "format": "date-time"},
+            "stage": {"type": "string", "enum": ["none", "production", "archived"]},
+            "is_current": {"type": "boolean"},
+        },
+    },
+    "GaleModelVersionCollection": {
+        "type": "object",
+        "required": ["versions", "total_entries"],
+        "properties": {"versions": {"type": "array", "items": {"$ref": "#/components/schemas/GaleModelVersion"}},
+                       "total_entries": {"type": "integer"}},
+    },
+}
+
+
 def refs(node, found):
     if isinstance(node, dict):
         for k, v in node.items():
@@ -98,7 +144,9 @@ def main(spec_path, out_path):
         method, path = line.split()
         paths.setdefault(path, {})[method] = spec["paths"][path][method]
     paths["/auth/token"] = AUTH_TOKEN
-    schemas = spec["components"]["schemas"]
+    paths["/api/v2/gale/models/{model_name}/versions"] = GALE_MODEL_VERSIONS
+    schemas = dict(spec["components"]["schemas"])
+    schemas.update(GALE_SCHEMAS)
     keep = set()
     todo = set()
     refs(paths, todo)
@@ -116,7 +164,8 @@ def main(spec_path, out_path):
             "title": "Gale REST API",
             "description": "The part of Apache Airflow 3's stable REST API (/api/v2, document version "
                            + str(spec["info"].get("version")) + ") that Gale implements, taken from Airflow's "
-                           "OpenAPI document (Apache License 2.0), plus POST /auth/token. Other Airflow endpoints "
+                           "OpenAPI document (Apache License 2.0), plus POST /auth/token and Gale's own additions "
+                           "under /api/v2/gale (the model registry). Other Airflow endpoints "
                            "answer 501. Gale has no mapped tasks, pools or assets.",
             "version": "2",
         },

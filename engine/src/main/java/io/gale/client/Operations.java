@@ -501,6 +501,15 @@ public final class Operations implements AutoCloseable {
         return io.gale.template.TemplateRenderer.sensitive(name);
     }
 
+    /** A model's registered versions, oldest first; a {@link NotFoundException} when it has none. */
+    public List<io.gale.api.ModelVersion> modelVersions(String name) {
+        List<io.gale.api.ModelVersion> versions = store.models().versions(name);
+        if (versions.isEmpty()) {
+            throw new NotFoundException("model '" + name + "' has no registered versions");
+        }
+        return versions;
+    }
+
     /** Schedulers that are running (by their job rows), for health checks. */
     public List<io.gale.store.SchedulerJobRepository.Job> schedulers() {
         return store.schedulerJobs().running();

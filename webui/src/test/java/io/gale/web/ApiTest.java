@@ -127,4 +127,17 @@ class ApiTest {
         assertThat(TestServer.json(s.get("/api/v2/backfills?dag_id=example_pipeline", admin)).get("total_entries").asInt()).isEqualTo(1);
         assertThat(s.send("POST", "/api/v2/backfills", admin, body).statusCode()).as("every run exists").isEqualTo(409);
     }
+
+    @Test
+    void listsAModelsVersionsNewestFirst() {
+        var models = s.engine.store().models();
+        models.register(new io.gale.api.NewModelVersion("recvae", 0.41, java.util.Map.of("ndcg@100", 0.41), java.net.URI.create("file:///m/1"), null, null));
+        models.register(new io.gale.api.NewModelVersion("recvae", 0.43, java.util.Map.of("ndcg@100", 0.43), java.net.URI.create("file:///m/2"), null, null));
+        JsonNode versions = TestServer.json(s.get("/api/v2/gale/models/recvae/versions", s.token("viewer")));
+        assertThat(versions.get("total_entries").asInt()).isEqualTo(2);
+        assertThat(versions.get("versions").get(0).get("version").asInt()).isEqualTo(2);
+        assertThat(versions.get("versions").get(0).get("is_current").asBoolean()).isTrue();
+        assertThat(versions.get("versions").get(1).get("metrics").get("ndcg@100").asDouble()).isEqualTo(0.41);
+        assertThat(s.get("/api/v2/gale/models/nope/versions", admin).statusCode()).isEqualTo(404);
+    }
 }

@@ -52,6 +52,7 @@ public final class ApiRoutes implements Routes {
         RunsApi runs = new RunsApi(ops);
         BackfillsApi backfills = new BackfillsApi(ops);
         SettingsApi settings = new SettingsApi(ops);
+        GaleApi gale = new GaleApi(ops);
         List<Route> t = new ArrayList<>();
         String dag = BASE + "/dags/{dag_id}";
         String run = dag + "/dagRuns/{dag_run_id}";
@@ -97,6 +98,7 @@ public final class ApiRoutes implements Routes {
         t.add(new Route(HandlerType.GET, BASE + "/connections/{connection_id}", Permission.OPERATE, settings::connection));
         t.add(new Route(HandlerType.PATCH, BASE + "/connections/{connection_id}", Permission.OPERATE, settings::updateConnection));
         t.add(new Route(HandlerType.DELETE, BASE + "/connections/{connection_id}", Permission.OPERATE, settings::deleteConnection));
+        t.add(new Route(HandlerType.GET, BASE + "/gale/models/{model_name}/versions", Permission.READ, gale::versions));
         return t;
     }
 
