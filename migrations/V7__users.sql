@@ -14,3 +14,6 @@ create table signing_key (
     secret     bytea       not null,
     created_at timestamptz not null default now()
 );
+
+-- A paused backfill keeps its queued runs queued (Airflow 3's backfill pause / unpause).
+alter table backfill add column is_paused boolean not null default false;

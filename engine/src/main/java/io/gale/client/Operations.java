@@ -436,6 +436,22 @@ public final class Operations implements AutoCloseable {
         return backfill(id);
     }
 
+    /**
+     * Pauses or unpauses a backfill: a paused backfill starts none of its queued runs (those
+     * running finish). Returns whether it is paused now.
+     */
+    public boolean pauseBackfill(long id, boolean paused) {
+        backfill(id);
+        store.backfills().setPaused(id, paused);
+        store.notifyChange();
+        return paused;
+    }
+
+    /** Whether a backfill is paused. */
+    public boolean backfillPaused(long id) {
+        return store.backfills().pausedIds().contains(id);
+    }
+
     /** Variables, by key (values as stored: mask them before showing). */
     public Map<String, String> variables() {
         return store.variables().list();

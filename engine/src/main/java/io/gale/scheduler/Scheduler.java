@@ -428,7 +428,8 @@ public final class Scheduler implements AutoCloseable {
         Map<Long, Integer> backfillLimits = new HashMap<>();
         List<io.gale.store.DagRunRepository.QueuedGroup> queued = tx.runs().queuedGroups(scope);
         if (queued.stream().anyMatch(g -> g.backfillId() != null)) {
-            tx.backfills().running().forEach(b -> backfillLimits.put(b.id(), b.maxActiveRuns()));
+            java.util.Set<Long> paused = tx.backfills().pausedIds();
+            tx.backfills().running().forEach(b -> backfillLimits.put(b.id(), paused.contains(b.id()) ? 0 : b.maxActiveRuns()));
         }
         for (var g : queued) {
             Optional<SchedulableDag> d = dags.get(g.dagId());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,7 +112,7 @@ class ApiTest {
     }
 
     @Test
-    void backfillsAreRecordedCancelledAndNotPaused() {
+    void backfillsAreRecordedPausedUnpausedAndCancelled() throws Exception {
         String body = "{\"dag_id\": \"example_pipeline\", \"from_date\": \"2026-01-01T00:00:00Z\", \"to_date\": \"2026-01-02T00:00:00Z\"}";
         JsonNode dry = TestServer.json(s.send("POST", "/api/v2/backfills/dry_run", admin, body));
         assertThat(dry.get("total_entries").asInt()).isEqualTo(2);
@@ -120,10 +121,25 @@ class ApiTest {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         long id = TestServer.json(created).get("id").asLong();
         assertThat(s.engine.operations().runs("example_pipeline")).hasSize(2);
-        assertThat(s.send("PUT", "/api/v2/backfills/" + id + "/pause", admin, null).statusCode()).isEqualTo(501);
+        HttpResponse<String> paused = s.send("PUT", "/api/v2/backfills/" + id + "/pause", admin, null);
+        assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+        assertThat(TestServer.json(paused).get("is_paused").asBoolean()).isTrue();
+        try (var executor = s.engine.newExecutor();
+             var scheduler = s.engine.newScheduler(executor, io.gale.scheduler.Scheduler.Settings.defaults().withCreateRuns(false))) {
+            scheduler.runOnce(io.gale.store.DagRunRepository.Scope.backfill(id), Duration.ofMillis(50));
+            assertThat(s.engine.operations().runs("example_pipeline")).as("a paused backfill starts nothing")
+                    .allMatch(r -> r.state() == io.gale.core.DagRunState.QUEUED);
+            HttpResponse<String> unpaused = s.send("PUT", "/api/v2/backfills/" + id + "/unpause", admin, null);
+            assertThat(TestServer.json(unpaused).get("is_paused").asBoolean()).isFalse();
+            scheduler.runOnce(io.gale.store.DagRunRepository.Scope.backfill(id), Duration.ofMillis(50));
+            assertThat(s.engine.operations().runs("example_pipeline")).as("unpaused, it starts its runs")
+                    .anyMatch(r -> r.state() != io.gale.core.DagRunState.QUEUED);
+            scheduler.shutdown(Duration.ofSeconds(30));
+        }
         JsonNode cancelled = TestServer.json(s.send("PUT", "/api/v2/backfills/" + id + "/cancel", admin, null));
         assertThat(cancelled.get("completed_at").isNull()).isFalse();
-        assertThat(s.engine.operations().runs("example_pipeline")).allMatch(r -> r.state() == io.gale.core.DagRunState.FAILED);
+        assertThat(s.engine.operations().runs("example_pipeline")).allMatch(r -> r.state() != io.gale.core.DagRunState.QUEUED);
+        assertThat(s.send("PUT", "/api/v2/backfills/" + id + "/pause", admin, null).statusCode()).as("finished").isEqualTo(409);
         assertThat(TestServer.json(s.get("/api/v2/backfills?dag_id=example_pipeline", admin)).get("total_entries").asInt()).isEqualTo(1);
         assertThat(s.send("POST", "/api/v2/backfills", admin, body).statusCode()).as("every run exists").isEqualTo(409);
     }

@@ -87,7 +87,7 @@ public final class ApiRoutes implements Routes {
         t.add(new Route(HandlerType.GET, BASE + "/backfills/{backfill_id}", Permission.READ, backfills::get));
         t.add(new Route(HandlerType.PUT, BASE + "/backfills/{backfill_id}/cancel", Permission.OPERATE, backfills::cancel));
         t.add(new Route(HandlerType.PUT, BASE + "/backfills/{backfill_id}/pause", Permission.OPERATE, backfills::pause));
-        t.add(new Route(HandlerType.PUT, BASE + "/backfills/{backfill_id}/unpause", Permission.OPERATE, backfills::pause));
+        t.add(new Route(HandlerType.PUT, BASE + "/backfills/{backfill_id}/unpause", Permission.OPERATE, backfills::unpause));
         t.add(new Route(HandlerType.GET, BASE + "/variables", Permission.READ, settings::variables));
         t.add(new Route(HandlerType.POST, BASE + "/variables", Permission.OPERATE, settings::createVariable));
         t.add(new Route(HandlerType.GET, BASE + "/variables/{variable_key}", Permission.READ, settings::variable));

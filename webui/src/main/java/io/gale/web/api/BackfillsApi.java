@@ -25,7 +25,11 @@ final class BackfillsApi {
                     + p.plan.request().from() + " and " + p.plan.request().to() + ": every run in the range exists (reprocess_behavior decides what to rerun)");
         }
         long id = ops.backfills().start(p.dag, p.plan);
-        ctx.json(Shapes.backfill(ops.backfill(id)));
+        ctx.json(shape(id));
+    }
+
+    private Shapes.Backfill shape(long id) {
+        return Shapes.backfill(ops.backfill(id), ops.backfillPaused(id));
     }
 
     void dryRun(Context ctx) {
@@ -62,7 +66,8 @@ final class BackfillsApi {
     void list(Context ctx) {
         Requests.Page page = Requests.page(ctx);
         String dagId = ctx.queryParam("dag_id");
-        List<Shapes.Backfill> all = ops.backfillList(dagId).stream().map(Shapes::backfill)
+        java.util.Set<Long> paused = ops.store().backfills().pausedIds();
+        List<Shapes.Backfill> all = ops.backfillList(dagId).stream().map(b -> Shapes.backfill(b, paused.contains(b.id())))
                 .sorted(Lists.order(Requests.listQuery(ctx, "order_by"), "id", Map.of(
                         "id", Lists.by(Shapes.Backfill::id),
                         "dag_id", Lists.by(Shapes.Backfill::dagId),
@@ -73,16 +78,30 @@ final class BackfillsApi {
     }
 
     void get(Context ctx) {
-        ctx.json(Shapes.backfill(ops.backfill(Requests.longPath(ctx, "backfill_id"))));
+        ctx.json(shape(Requests.longPath(ctx, "backfill_id")));
     }
 
     void cancel(Context ctx) {
-        ctx.json(Shapes.backfill(ops.cancelBackfill(Requests.longPath(ctx, "backfill_id"))));
+        long id = Requests.longPath(ctx, "backfill_id");
+        ops.cancelBackfill(id);
+        ctx.json(shape(id));
     }
 
-    /** Pausing needs the scheduler to hold a backfill's queued runs, which Gale does not do yet. */
+    /** Pausing keeps the backfill's queued runs queued; runs already running finish. A finished backfill is 409. */
     void pause(Context ctx) {
-        ops.backfill(Requests.longPath(ctx, "backfill_id"));
-        throw new io.javalin.http.HttpResponseException(501, "Gale cannot pause a backfill yet: cancel it, and resume with 'gale dags backfill DAG --resume'");
+        setPaused(ctx, true);
+    }
+
+    void unpause(Context ctx) {
+        setPaused(ctx, false);
+    }
+
+    private void setPaused(Context ctx, boolean paused) {
+        long id = Requests.longPath(ctx, "backfill_id");
+        if (ops.backfill(id).state() != io.gale.core.BackfillState.RUNNING) {
+            throw new io.gale.core.ConflictException("backfill " + id + " has finished (" + ops.backfill(id).state().id() + "): there is nothing to " + (paused ? "pause" : "unpause"));
+        }
+        ops.pauseBackfill(id, paused);
+        ctx.json(shape(id));
     }
 }

@@ -184,10 +184,10 @@ final class Shapes {
     record BackfillCollection(List<Backfill> backfills, int totalEntries) {
     }
 
-    static Backfill backfill(io.gale.store.BackfillRepository.Backfill b) {
+    static Backfill backfill(io.gale.store.BackfillRepository.Backfill b, boolean paused) {
         String reprocess = b.resetDagruns() ? "completed" : b.rerunFailedTasks() ? "failed" : "none";
         Instant updated = b.completedAt() != null ? b.completedAt() : b.createdAt();
-        return new Backfill(b.id(), b.dagId(), b.fromDate(), b.toDate(), b.conf(), false, reprocess, b.maxActiveRuns(),
+        return new Backfill(b.id(), b.dagId(), b.fromDate(), b.toDate(), b.conf(), paused, reprocess, b.maxActiveRuns(),
                 b.createdAt(), b.completedAt(), updated, b.dagId());
     }
 
