@@ -42,6 +42,10 @@ class ApiTest {
         assertThat(page.get("dags").get(0).get("dag_id").asText()).isEqualTo("example_trigger_rules");
         JsonNode tagged = TestServer.json(s.get("/api/v2/dags?tags=example", admin));
         assertThat(tagged.get("total_entries").asInt()).isEqualTo(2);
+        JsonNode pipeline = TestServer.json(s.get("/api/v2/dags/example_pipeline", admin));
+        assertThat(pipeline.get("timetable_summary").asText()).isEqualTo("@daily");
+        assertThat(pipeline.get("next_dagrun_logical_date").asText()).endsWith("Z");
+        assertThat(TestServer.json(s.get("/api/v2/dags/web_test", admin)).get("next_dagrun_logical_date").isNull()).isTrue();
         JsonNode pattern = TestServer.json(s.get("/api/v2/dags?dag_id_pattern=TRIGGER", admin));
         assertThat(pattern.get("dags").get(0).get("dag_id").asText()).isEqualTo("example_trigger_rules");
         assertThat(pattern.get("total_entries").asInt()).isEqualTo(1);

@@ -64,7 +64,13 @@ final class DagsApi {
 
     private Shapes.Dag dag(String dagId) {
         StoredDag d = ops.dagRow(dagId);
-        return Shapes.dag(d, errorFiles().contains(d.fileloc()));
+        io.gale.schedule.DagRunInfo next;
+        try {
+            next = ops.nextRuns(dagId, 1).stream().findFirst().orElse(null);
+        } catch (io.gale.core.GaleException e) {
+            next = null; // no schedule, or a schedule that no longer parses: no next run to show
+        }
+        return Shapes.dag(d, errorFiles().contains(d.fileloc()), next);
     }
 
     void patch(Context ctx) {

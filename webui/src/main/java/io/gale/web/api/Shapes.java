@@ -39,11 +39,18 @@ final class Shapes {
     }
 
     static Dag dag(StoredDag d, boolean hasImportErrors) {
+        return dag(d, hasImportErrors, null);
+    }
+
+    /** The DAG with its next scheduled run ({@code next} may be null: no schedule, or not computed for lists). */
+    static Dag dag(StoredDag d, boolean hasImportErrors, io.gale.schedule.DagRunInfo next) {
         List<DagTag> tags = d.tags().stream().map(t -> new DagTag(t, d.dagId(), d.dagId())).toList();
         String bundle = d.fileloc() != null && d.fileloc().startsWith("classpath:") ? "classpath" : "dags-folder";
         return new Dag(d.dagId(), d.dagId(), d.paused(), !d.active(), d.lastParsedAt(), null, null, bundle, null,
                 relative(d.fileloc()), d.fileloc(), d.description(), d.schedule(), d.schedule(), false, tags,
-                d.maxActiveTasks(), d.maxActiveRuns(), 0, false, hasImportErrors, null, null, null, null, List.of(),
+                d.maxActiveTasks(), d.maxActiveRuns(), 0, false, hasImportErrors,
+                next == null ? null : next.logicalDate(), next == null ? null : next.dataInterval().start(),
+                next == null ? null : next.dataInterval().end(), next == null ? null : next.runAfter(), List.of(),
                 java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(String.valueOf(d.fileloc()).getBytes(StandardCharsets.UTF_8)));
     }
 
