@@ -112,9 +112,11 @@ class BadInputTest {
             HttpResponse<String> r = s.get("/api/v2/dags/" + id, op);
             assertThat(r.statusCode()).as(id + ": " + r.body()).isIn(400, 404);
             assertThat(r.body()).doesNotContain("root:");
+            assertThat(TestServer.json(r).has("detail")).as(id + ": " + r.body()).isTrue();
             HttpResponse<String> log = s.get("/api/v2/dags/web_test/dagRuns/" + runId + "/taskInstances/" + id + "/logs/1", op);
             assertThat(log.statusCode()).as(id + ": " + log.body()).isIn(400, 404);
             assertThat(log.body()).doesNotContain("root:");
+            assertThat(TestServer.json(log).has("detail")).as(id + ": " + log.body()).isTrue();
         }
     }
 
