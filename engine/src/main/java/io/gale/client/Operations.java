@@ -343,10 +343,12 @@ public final class Operations implements AutoCloseable {
 
     // ---- for the REST API ------------------------------------------------------------------
 
-    /** The active DAGs' rows (with a serialized form), by id: what the REST API lists. */
+    /**
+     * The active DAGs' rows, by id: what the REST API lists. One query on the DAG table (the DAG
+     * processor writes a DAG's row and its serialized form together), no serialized DAG is read.
+     */
     public List<io.gale.store.StoredDag> activeDags() {
-        Map<String, Integer> tasks = store.serializedDags().taskCounts();
-        return store.dags().list().stream().filter(d -> d.active() && tasks.containsKey(d.dagId())).toList();
+        return store.dags().list().stream().filter(io.gale.store.StoredDag::active).toList();
     }
 
     /** A DAG's row, or a {@link NotFoundException}. */

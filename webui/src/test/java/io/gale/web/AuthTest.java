@@ -75,6 +75,7 @@ class AuthTest {
                 + "." + Base64.getUrlEncoder().withoutPadding().encodeToString("{\"sub\":\"admin\",\"iss\":\"gale\",\"exp\":9999999999}".getBytes(StandardCharsets.UTF_8)) + ".";
         assertStatus(s.get("/api/v2/dags", unsigned), 401);
         assertStatus(s.get("/api/v2/dags", "not-a-token"), 401);
+        assertThat(s.get("/api/v2/monitor/health", "not-a-token").statusCode()).as("public routes ignore a bad token").isEqualTo(200);
 
         MutableClock past = new MutableClock(Instant.now().minus(Tokens.LIFETIME).minusSeconds(60));
         String expired = new Tokens(s.engine.store(), past).issue(s.server.backend().auth().users().find("admin").orElseThrow());

@@ -101,11 +101,16 @@ public final class Auth {
      */
     public void guard(Context ctx) {
         Permission needed = needed(ctx.routeRoles());
-        Optional<Principal> who = identify(ctx);
-        who.ifPresent(p -> ctx.attribute(PRINCIPAL, p));
-        if (needed == Permission.PUBLIC) {
+        if (needed == Permission.PUBLIC) { // a stale token does not keep anyone from public routes
+            try {
+                identify(ctx).ifPresent(p -> ctx.attribute(PRINCIPAL, p));
+            } catch (UnauthorizedResponse ignored) {
+                // anonymous
+            }
             return;
         }
+        Optional<Principal> who = identify(ctx);
+        who.ifPresent(p -> ctx.attribute(PRINCIPAL, p));
         if (who.isEmpty()) {
             throw new UnauthorizedResponse("Not authenticated");
         }
