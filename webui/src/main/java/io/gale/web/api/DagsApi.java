@@ -10,7 +10,6 @@ import io.javalin.http.Context;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -148,9 +147,5 @@ final class DagsApi {
 
     private Set<String> errorFiles() {
         return ops.importErrors().stream().map(ImportErrorRepository.ImportError::filename).collect(Collectors.toSet());
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -2,7 +2,6 @@ package io.gale.web.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gale.client.Operations;
-import io.gale.core.BadRequestException;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
 import io.gale.core.NotFoundException;
@@ -347,11 +346,5 @@ final class RunsApi {
         Object shown = stringify ? (value.isTextual() ? value.asText() : value.toString()) : value;
         ctx.json(new Shapes.XComValue(e.key(), e.timestamp(), run.logicalDate(), -1, ti.taskId(), ti.dagId(), ti.runId(),
                 ti.dagId(), ti.taskId(), Shapes.run(run).runAfter(), shown));
-    }
-
-    static void requireNonNegative(Integer v, String name) {
-        if (v != null && v < 0) {
-            throw new BadRequestException(name + " must not be negative");
-        }
     }
 }
