@@ -35,6 +35,11 @@ public final class GaleCommand implements Runnable {
         return cli;
     }
 
+    /** Gale's version, from the build. */
+    public static String galeVersion() {
+        return version();
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());

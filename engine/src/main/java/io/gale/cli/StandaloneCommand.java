@@ -5,8 +5,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code gale standalone}: embedded PostgreSQL, migrations and the scheduler in one process. */
-@Command(name = "standalone", description = "Run Gale in one process: the embedded database, migrations and the scheduler.")
+@Command(name = "standalone", description = "Run Gale in one process: the embedded database, migrations, the scheduler and (when the web module is there) the web server.")
 final class StandaloneCommand extends Sub implements Callable<Integer> {
+
+    @picocli.CommandLine.Option(names = "--port", description = "The web server's port (default: GALE_WEBSERVER_PORT, else 8080).")
+    Integer port;
 
     @picocli.CommandLine.Option(names = "--serve",
             description = "Also run the model server (gale serve with its defaults: port 8000, model recvae) in this process.")
@@ -28,14 +31,20 @@ final class StandaloneCommand extends Sub implements Callable<Integer> {
                 + client.config().dagDirListInterval().toSeconds() + " s)");
         out.println("  DAGs found: " + client.listDags().size() + ", import errors: " + client.importErrors().size());
         out.println("  New DAGs start paused: './gale dags unpause example_pipeline' in another shell starts its schedule.");
-        AutoCloseable served = server == null ? null : server.startBeside(engine(), out, err());
-        out.println("  Stop with Ctrl-C.");
-        out.flush();
+        java.util.List<AutoCloseable> started = new java.util.ArrayList<>();
         try {
+            for (io.gale.runtime.Companion c : java.util.ServiceLoader.load(io.gale.runtime.Companion.class)) {
+                started.add(c.start(engine(), port, out));
+            }
+            if (server != null) {
+                started.add(server.startBeside(engine(), out, err()));
+            }
+            out.println("  Stop with Ctrl-C.");
+            out.flush();
             engine().runScheduler(engine().schedulerSettings(), Scope.ALL, err(), () -> false, () -> { });
         } finally {
-            if (served != null) {
-                served.close();
+            for (AutoCloseable s : started) {
+                s.close();
             }
         }
         out.println("Gale stopped.");

@@ -362,6 +362,198 @@ public final class Operations implements AutoCloseable {
         return io.gale.scheduler.NextRuns.upcoming(store, schedulable(dagId), n, clock.instant());
     }
 
+    // ---- for the REST API ------------------------------------------------------------------
+
+    /**
+     * The active DAGs' rows, by id: what the REST API lists. One query on the DAG table (the DAG
+     * processor writes a DAG's row and its serialized form together), no serialized DAG is read.
+     */
+    public List<io.gale.store.StoredDag> activeDags() {
+        return store.dags().list().stream().filter(io.gale.store.StoredDag::active).toList();
+    }
+
+    /** A DAG's row, or a {@link NotFoundException}. */
+    public io.gale.store.StoredDag dagRow(String dagId) {
+        return store.dags().find(dagId).filter(io.gale.store.StoredDag::active).orElseThrow(() -> NotFoundException.dag(dagId));
+    }
+
+    /**
+     * Checks a run's conf against the DAG's params: a value given for a param must have the JSON
+     * type of its default (an integer is a number too; a param whose default is null takes
+     * anything). Throws a {@link BadRequestException} naming the first param that does not match.
+     */
+    public void checkConf(String dagId, Map<String, Object> conf) {
+        if (conf == null) {
+            return;
+        }
+        Map<String, String> types = dag(dagId).paramTypes();
+        for (var e : conf.entrySet()) {
+            String expected = types.get(e.getKey());
+            String actual = io.gale.core.SerializedDag.jsonType(e.getValue());
+            if (expected != null && !expected.equals("null") && !expected.equals(actual)
+                    && !(expected.equals("number") && actual.equals("integer"))) {
+                throw new BadRequestException("param '" + e.getKey() + "' of DAG '" + dagId + "' is " + expected
+                        + ", got " + actual + ": give a conf value of the param's type");
+            }
+        }
+    }
+
+    /**
+     * Sets a run's state as a user marks it: {@code success} marks its unfinished task instances
+     * success, {@code failed} marks its running ones failed and those not started skipped,
+     * {@code queued} puts it back in the queue. Returns the run as stored.
+     */
+    public DagRun setRunState(String dagId, String runId, DagRunState state) {
+        run(dagId, runId);
+        store.transact(tx -> {
+            Map<TaskKey, io.gale.core.TaskState> states = new java.util.HashMap<>();
+            if (state != DagRunState.QUEUED) {
+                for (TaskInstance ti : tx.taskInstances().forRun(dagId, runId)) {
+                    if (ti.state().finished()) {
+                        continue;
+                    }
+                    states.put(ti.key(), state == DagRunState.SUCCESS ? io.gale.core.TaskState.SUCCESS
+                            : ti.state() == io.gale.core.TaskState.RUNNING ? io.gale.core.TaskState.FAILED
+                            : io.gale.core.TaskState.SKIPPED);
+                }
+            }
+            if (!states.isEmpty()) {
+                tx.taskInstances().setStates(states, clock.instant());
+            }
+            tx.runs().setState(dagId, runId, state, clock.instant());
+        });
+        store.notifyChange();
+        return run(dagId, runId);
+    }
+
+    /** The backfills of a DAG, oldest first (every DAG's when {@code dagId} is null). */
+    public List<io.gale.store.BackfillRepository.Backfill> backfillList(String dagId) {
+        if (dagId != null) {
+            requireKnown(dagId);
+        }
+        return store.backfills().list(dagId);
+    }
+
+    /** A recorded backfill, or a {@link NotFoundException}. */
+    public io.gale.store.BackfillRepository.Backfill backfill(long id) {
+        return store.backfills().find(id).orElseThrow(() -> new NotFoundException("backfill " + id + " not found"));
+    }
+
+    /**
+     * Cancels a running backfill: its queued runs fail without running (runs already running
+     * finish); returns it as stored. Cancelling a finished backfill changes nothing.
+     */
+    public io.gale.store.BackfillRepository.Backfill cancelBackfill(long id) {
+        var b = backfill(id);
+        if (b.state() == io.gale.core.BackfillState.RUNNING) {
+            store.transact(tx -> {
+                for (DagRun r : tx.runs().ofBackfill(id)) {
+                    if (r.state() == DagRunState.QUEUED) {
+                        tx.runs().setState(r.dagId(), r.runId(), DagRunState.FAILED, clock.instant());
+                    }
+                }
+                tx.backfills().setState(id, io.gale.core.BackfillState.CANCELLED, clock.instant());
+            });
+            store.notifyChange();
+        }
+        return backfill(id);
+    }
+
+    /**
+     * Pauses or unpauses a backfill: a paused backfill starts none of its queued runs (those
+     * running finish). Returns whether it is paused now.
+     */
+    public boolean pauseBackfill(long id, boolean paused) {
+        backfill(id);
+        store.backfills().setPaused(id, paused);
+        store.notifyChange();
+        return paused;
+    }
+
+    /** Whether a backfill is paused. */
+    public boolean backfillPaused(long id) {
+        return store.backfills().pausedIds().contains(id);
+    }
+
+    /** Variables, by key (values as stored: mask them before showing). */
+    public Map<String, String> variables() {
+        return store.variables().list();
+    }
+
+    public String variable(String key) {
+        return store.variables().get(key).orElseThrow(() -> new NotFoundException("variable '" + key + "' not found"));
+    }
+
+    public void setVariable(String key, String value) {
+        if (key == null || key.isBlank() || key.length() > 250) {
+            throw new BadRequestException("a variable key must be 1 to 250 characters");
+        }
+        store.variables().set(key, value);
+    }
+
+    public void deleteVariable(String key) {
+        if (!store.variables().delete(key)) {
+            throw new NotFoundException("variable '" + key + "' not found");
+        }
+    }
+
+    /** Connections stored in the database, by id. */
+    public List<io.gale.api.Connection> connections() {
+        return store.connections().list();
+    }
+
+    public io.gale.api.Connection connection(String connId) {
+        return store.connections().get(connId).orElseThrow(() -> new NotFoundException("connection '" + connId + "' not found"));
+    }
+
+    public void putConnection(io.gale.api.Connection connection) {
+        if (connection.id() == null || connection.id().isBlank() || connection.id().length() > 250) {
+            throw new BadRequestException("a connection id must be 1 to 250 characters");
+        }
+        store.connections().put(connection);
+    }
+
+    public void deleteConnection(String connId) {
+        if (!store.connections().delete(connId)) {
+            throw new NotFoundException("connection '" + connId + "' not found");
+        }
+    }
+
+    /**
+     * Values that must never be shown: connection passwords, and variables whose key contains
+     * {@code password}, {@code secret}, {@code token} or {@code key}.
+     */
+    public List<String> secretValues() {
+        List<String> secrets = new ArrayList<>();
+        store.connections().list().forEach(c -> secrets.add(c.password()));
+        store.variables().list().forEach((k, v) -> {
+            if (isSensitiveName(k)) {
+                secrets.add(v);
+            }
+        });
+        secrets.removeIf(v -> v == null || v.length() < 3);
+        return secrets;
+    }
+
+    /** Whether a variable or field name marks its value as a secret. */
+    public static boolean isSensitiveName(String name) {
+        return io.gale.template.TemplateRenderer.sensitive(name);
+    }
+
+    /** A model's registered versions, oldest first; a {@link NotFoundException} when it has none. */
+    public List<io.gale.api.ModelVersion> modelVersions(String name) {
+        List<io.gale.api.ModelVersion> versions = store.models().versions(name);
+        if (versions.isEmpty()) {
+            throw new NotFoundException("model '" + name + "' has no registered versions");
+        }
+        return versions;
+    }
+
+    /** Schedulers that are running (by their job rows), for health checks. */
+    public List<io.gale.store.SchedulerJobRepository.Job> schedulers() {
+        return store.schedulerJobs().running();
+    }
+
     private boolean closed;
 
     @Override

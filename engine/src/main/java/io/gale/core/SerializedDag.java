@@ -115,7 +115,8 @@ public record SerializedDag(String dagId, String description, String schedule, D
         return tasks.stream().map(SerializedTask::id).filter(id -> !upstream.contains(id)).toList();
     }
 
-    private static String jsonType(Object v) {
+    /** The JSON type name of a value read from JSON ({@code string, integer, number, boolean, array, object, null}). */
+    public static String jsonType(Object v) {
         if (v == null) return "null";
         if (v instanceof String) return "string";
         if (v instanceof Boolean) return "boolean";

@@ -471,7 +471,8 @@ public final class Scheduler implements AutoCloseable {
         List<ActiveGroup> groups = tx.runs().activeGroups(scope);
         groups.forEach(g -> running.put(g.group(), g.running()));
         if (groups.stream().anyMatch(g -> g.queued() > 0 && g.group().backfillId() != null)) {
-            tx.backfills().running().forEach(b -> backfillLimits.put(b.id(), b.maxActiveRuns()));
+            java.util.Set<Long> paused = tx.backfills().pausedIds();
+            tx.backfills().running().forEach(b -> backfillLimits.put(b.id(), paused.contains(b.id()) ? 0 : b.maxActiveRuns()));
         }
         for (ActiveGroup g : groups) {
             Optional<SchedulableDag> d = g.queued() == 0 ? Optional.empty() : dags.get(g.group().dagId());

@@ -30,6 +30,15 @@ public interface BackfillRepository {
 
     List<Backfill> running();
 
+    /** Pauses or unpauses a backfill: a paused one starts none of its queued runs. False when there is no such backfill. */
+    boolean setPaused(long id, boolean paused);
+
+    /** The ids of paused backfills. */
+    java.util.Set<Long> pausedIds();
+
+    /** The backfills of a DAG (every DAG when {@code dagId} is null), oldest first. */
+    List<Backfill> list(String dagId);
+
     Progress progress(long id);
 
     /** Sets the state; completed_at is set when it leaves running. */

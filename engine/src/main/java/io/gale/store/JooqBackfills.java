@@ -55,6 +55,22 @@ final class JooqBackfills implements BackfillRepository {
     }
 
     @Override
+    public boolean setPaused(long id, boolean paused) {
+        return dsl.update(BACKFILL).set(BACKFILL.IS_PAUSED, paused).where(BACKFILL.ID.eq(id)).execute() == 1;
+    }
+
+    @Override
+    public java.util.Set<Long> pausedIds() {
+        return new java.util.HashSet<>(dsl.select(BACKFILL.ID).from(BACKFILL).where(BACKFILL.IS_PAUSED).fetch(r -> r.value1()));
+    }
+
+    @Override
+    public List<Backfill> list(String dagId) {
+        return dsl.selectFrom(BACKFILL).where(dagId == null ? DSL.noCondition() : BACKFILL.DAG_ID.eq(dagId))
+                .orderBy(BACKFILL.ID).fetch(JooqBackfills::backfill);
+    }
+
+    @Override
     public Progress progress(long id) {
         Map<DagRunState, Integer> by = dsl.select(DAG_RUN.STATE, DSL.count()).from(DAG_RUN).where(DAG_RUN.BACKFILL_ID.eq(id))
                 .groupBy(DAG_RUN.STATE).fetchMap(r -> r.value1(), r -> r.value2());

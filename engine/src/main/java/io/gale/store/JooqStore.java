@@ -95,6 +95,11 @@ public final class JooqStore implements Store {
         return new JooqBackfills(dsl);
     }
 
+    @Override
+    public UserRepository users() {
+        return new JooqUsers(dsl);
+    }
+
     /** Rows in a fixed order, so concurrent transactions lock them in the same order. */
     static <T> List<T> sorted(Collection<T> items, Function<T, TaskKey> key) {
         return items.stream().sorted(Comparator.comparing(i -> key.apply(i).toString())).toList();

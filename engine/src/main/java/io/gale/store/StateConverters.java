@@ -67,6 +67,13 @@ public final class StateConverters {
         }
     }
 
+    /** web_user.role. */
+    public static final class Roles extends IdConverter<io.gale.core.Role> {
+        public Roles() {
+            super(io.gale.core.Role.class, io.gale.core.Role::of, io.gale.core.Role::id);
+        }
+    }
+
     /** scheduler_job.state. */
     public static final class JobStates extends IdConverter<JobState> {
         public JobStates() {

@@ -30,6 +30,9 @@ public interface Store {
 
     BackfillRepository backfills();
 
+    /** Users of the web server and the keys that sign their tokens. */
+    UserRepository users();
+
     /** Registered models and their versions. */
     ModelRegistry models();
 

@@ -35,7 +35,8 @@ public final class JooqCodegen {
                                             state("dag_run.state", "io.gale.core.DagRunState", "DagRunStates"),
                                             state("dag_run.run_type", "io.gale.core.RunType", "RunTypes"),
                                             state("backfill.state", "io.gale.core.BackfillState", "BackfillStates"),
-                                            state("scheduler_job.state", "io.gale.core.JobState", "JobStates")))
+                                            state("scheduler_job.state", "io.gale.core.JobState", "JobStates"),
+                                            state("web_user.role", "io.gale.core.Role", "Roles")))
                             .withGenerate(new Generate().withJavaTimeTypes(true).withGeneratedAnnotation(false)
                                     .withDaos(false).withPojos(false).withComments(false))
                             .withTarget(new Target().withPackageName("io.gale.store.jooq").withDirectory(target))));

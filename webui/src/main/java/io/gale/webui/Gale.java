@@ -11,7 +11,7 @@ public final class Gale {
     }
 
     /** Commands that run until stopped log what they do at INFO; the others keep stderr for errors. */
-    private static final java.util.Set<String> SERVICES = java.util.Set.of("scheduler", "standalone", "dag-processor", "serve");
+    private static final java.util.Set<String> SERVICES = java.util.Set.of("scheduler", "standalone", "dag-processor", "serve", "webserver");
 
     public static void main(String[] args) {
         String command = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
@@ -21,6 +21,6 @@ public final class Gale {
             System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
             System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
         }
-        System.exit(Cli.mainExitCode(args, new RecVaeCommand(), new ServeCommand()));
+        System.exit(Cli.mainExitCode(args, new RecVaeCommand(), new ServeCommand(), new io.gale.web.WebserverCommand(), new io.gale.web.UsersCommand()));
     }
 }

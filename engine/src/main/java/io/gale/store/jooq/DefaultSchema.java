@@ -18,9 +18,11 @@ import io.gale.store.jooq.tables.ImportError;
 import io.gale.store.jooq.tables.ModelVersion;
 import io.gale.store.jooq.tables.SchedulerJob;
 import io.gale.store.jooq.tables.SerializedDag;
+import io.gale.store.jooq.tables.SigningKey;
 import io.gale.store.jooq.tables.TaskInstance;
 import io.gale.store.jooq.tables.TaskLog;
 import io.gale.store.jooq.tables.Variable;
+import io.gale.store.jooq.tables.WebUser;
 import io.gale.store.jooq.tables.Xcom;
 
 import java.util.Arrays;
@@ -115,6 +117,11 @@ public class DefaultSchema extends SchemaImpl {
     public final SerializedDag SERIALIZED_DAG = SerializedDag.SERIALIZED_DAG;
 
     /**
+     * The table <code>signing_key</code>.
+     */
+    public final SigningKey SIGNING_KEY = SigningKey.SIGNING_KEY;
+
+    /**
      * The table <code>task_instance</code>.
      */
     public final TaskInstance TASK_INSTANCE = TaskInstance.TASK_INSTANCE;
@@ -128,6 +135,11 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>variable</code>.
      */
     public final Variable VARIABLE = Variable.VARIABLE;
+
+    /**
+     * The table <code>web_user</code>.
+     */
+    public final WebUser WEB_USER = WebUser.WEB_USER;
 
     /**
      * The table <code>xcom</code>.
@@ -164,9 +176,11 @@ public class DefaultSchema extends SchemaImpl {
             ModelVersion.MODEL_VERSION,
             SchedulerJob.SCHEDULER_JOB,
             SerializedDag.SERIALIZED_DAG,
+            SigningKey.SIGNING_KEY,
             TaskInstance.TASK_INSTANCE,
             TaskLog.TASK_LOG,
             Variable.VARIABLE,
+            WebUser.WEB_USER,
             Xcom.XCOM
         );
     }

@@ -18,9 +18,11 @@ import io.gale.store.jooq.tables.ImportError;
 import io.gale.store.jooq.tables.ModelVersion;
 import io.gale.store.jooq.tables.SchedulerJob;
 import io.gale.store.jooq.tables.SerializedDag;
+import io.gale.store.jooq.tables.SigningKey;
 import io.gale.store.jooq.tables.TaskInstance;
 import io.gale.store.jooq.tables.TaskLog;
 import io.gale.store.jooq.tables.Variable;
+import io.gale.store.jooq.tables.WebUser;
 import io.gale.store.jooq.tables.Xcom;
 import io.gale.store.jooq.tables.records.BackfillRecord;
 import io.gale.store.jooq.tables.records.ConnectionRecord;
@@ -36,9 +38,11 @@ import io.gale.store.jooq.tables.records.ImportErrorRecord;
 import io.gale.store.jooq.tables.records.ModelVersionRecord;
 import io.gale.store.jooq.tables.records.SchedulerJobRecord;
 import io.gale.store.jooq.tables.records.SerializedDagRecord;
+import io.gale.store.jooq.tables.records.SigningKeyRecord;
 import io.gale.store.jooq.tables.records.TaskInstanceRecord;
 import io.gale.store.jooq.tables.records.TaskLogRecord;
 import io.gale.store.jooq.tables.records.VariableRecord;
+import io.gale.store.jooq.tables.records.WebUserRecord;
 import io.gale.store.jooq.tables.records.XcomRecord;
 
 import org.jooq.ForeignKey;
@@ -77,9 +81,11 @@ public class Keys {
     public static final UniqueKey<SchedulerJobRecord> SCHEDULER_JOB_PKEY = Internal.createUniqueKey(SchedulerJob.SCHEDULER_JOB, DSL.name("scheduler_job_pkey"), new TableField[] { SchedulerJob.SCHEDULER_JOB.ID }, true);
     public static final UniqueKey<SchedulerJobRecord> SCHEDULER_JOB_UUID = Internal.createUniqueKey(SchedulerJob.SCHEDULER_JOB, DSL.name("scheduler_job_uuid"), new TableField[] { SchedulerJob.SCHEDULER_JOB.JOB_UUID }, true);
     public static final UniqueKey<SerializedDagRecord> SERIALIZED_DAG_PKEY = Internal.createUniqueKey(SerializedDag.SERIALIZED_DAG, DSL.name("serialized_dag_pkey"), new TableField[] { SerializedDag.SERIALIZED_DAG.DAG_ID, SerializedDag.SERIALIZED_DAG.DAG_HASH }, true);
+    public static final UniqueKey<SigningKeyRecord> SIGNING_KEY_PKEY = Internal.createUniqueKey(SigningKey.SIGNING_KEY, DSL.name("signing_key_pkey"), new TableField[] { SigningKey.SIGNING_KEY.KEY_ID }, true);
     public static final UniqueKey<TaskInstanceRecord> TASK_INSTANCE_PKEY = Internal.createUniqueKey(TaskInstance.TASK_INSTANCE, DSL.name("task_instance_pkey"), new TableField[] { TaskInstance.TASK_INSTANCE.DAG_ID, TaskInstance.TASK_INSTANCE.RUN_ID, TaskInstance.TASK_INSTANCE.TASK_ID }, true);
     public static final UniqueKey<TaskLogRecord> TASK_LOG_PKEY = Internal.createUniqueKey(TaskLog.TASK_LOG, DSL.name("task_log_pkey"), new TableField[] { TaskLog.TASK_LOG.DAG_ID, TaskLog.TASK_LOG.RUN_ID, TaskLog.TASK_LOG.TASK_ID, TaskLog.TASK_LOG.TRY_NUMBER }, true);
     public static final UniqueKey<VariableRecord> VARIABLE_PKEY = Internal.createUniqueKey(Variable.VARIABLE, DSL.name("variable_pkey"), new TableField[] { Variable.VARIABLE.KEY }, true);
+    public static final UniqueKey<WebUserRecord> WEB_USER_PKEY = Internal.createUniqueKey(WebUser.WEB_USER, DSL.name("web_user_pkey"), new TableField[] { WebUser.WEB_USER.USERNAME }, true);
     public static final UniqueKey<XcomRecord> XCOM_PKEY = Internal.createUniqueKey(Xcom.XCOM, DSL.name("xcom_pkey"), new TableField[] { Xcom.XCOM.DAG_ID, Xcom.XCOM.RUN_ID, Xcom.XCOM.TASK_ID, Xcom.XCOM.KEY }, true);
 
     // -------------------------------------------------------------------------

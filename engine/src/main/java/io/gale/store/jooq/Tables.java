@@ -18,9 +18,11 @@ import io.gale.store.jooq.tables.ImportError;
 import io.gale.store.jooq.tables.ModelVersion;
 import io.gale.store.jooq.tables.SchedulerJob;
 import io.gale.store.jooq.tables.SerializedDag;
+import io.gale.store.jooq.tables.SigningKey;
 import io.gale.store.jooq.tables.TaskInstance;
 import io.gale.store.jooq.tables.TaskLog;
 import io.gale.store.jooq.tables.Variable;
+import io.gale.store.jooq.tables.WebUser;
 import io.gale.store.jooq.tables.Xcom;
 
 
@@ -101,6 +103,11 @@ public class Tables {
     public static final SerializedDag SERIALIZED_DAG = SerializedDag.SERIALIZED_DAG;
 
     /**
+     * The table <code>signing_key</code>.
+     */
+    public static final SigningKey SIGNING_KEY = SigningKey.SIGNING_KEY;
+
+    /**
      * The table <code>task_instance</code>.
      */
     public static final TaskInstance TASK_INSTANCE = TaskInstance.TASK_INSTANCE;
@@ -114,6 +121,11 @@ public class Tables {
      * The table <code>variable</code>.
      */
     public static final Variable VARIABLE = Variable.VARIABLE;
+
+    /**
+     * The table <code>web_user</code>.
+     */
+    public static final WebUser WEB_USER = WebUser.WEB_USER;
 
     /**
      * The table <code>xcom</code>.

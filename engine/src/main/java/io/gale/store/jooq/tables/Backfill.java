@@ -129,6 +129,11 @@ public class Backfill extends TableImpl<BackfillRecord> {
      */
     public final TableField<BackfillRecord, OffsetDateTime> COMPLETED_AT = createField(DSL.name("completed_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
+    /**
+     * The column <code>backfill.is_paused</code>.
+     */
+    public final TableField<BackfillRecord, Boolean> IS_PAUSED = createField(DSL.name("is_paused"), SQLDataType.BOOLEAN.nullable(false).defaultValue(DSL.field(DSL.raw("false"), SQLDataType.BOOLEAN)), this, "");
+
     private Backfill(Name alias, Table<BackfillRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

@@ -204,6 +204,20 @@ public class BackfillRecord extends UpdatableRecordImpl<BackfillRecord> {
         return (OffsetDateTime) get(12);
     }
 
+    /**
+     * Setter for <code>backfill.is_paused</code>.
+     */
+    public void setIsPaused(Boolean value) {
+        set(13, value);
+    }
+
+    /**
+     * Getter for <code>backfill.is_paused</code>.
+     */
+    public Boolean getIsPaused() {
+        return (Boolean) get(13);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -227,7 +241,7 @@ public class BackfillRecord extends UpdatableRecordImpl<BackfillRecord> {
     /**
      * Create a detached, initialised BackfillRecord
      */
-    public BackfillRecord(Long id, String dagId, OffsetDateTime fromDate, OffsetDateTime toDate, Boolean runBackwards, Boolean resetDagruns, Boolean rerunFailedTasks, Integer maxActiveRuns, JSONB conf, BackfillState state, Integer totalRuns, OffsetDateTime createdAt, OffsetDateTime completedAt) {
+    public BackfillRecord(Long id, String dagId, OffsetDateTime fromDate, OffsetDateTime toDate, Boolean runBackwards, Boolean resetDagruns, Boolean rerunFailedTasks, Integer maxActiveRuns, JSONB conf, BackfillState state, Integer totalRuns, OffsetDateTime createdAt, OffsetDateTime completedAt, Boolean isPaused) {
         super(Backfill.BACKFILL);
 
         setId(id);
@@ -243,6 +257,7 @@ public class BackfillRecord extends UpdatableRecordImpl<BackfillRecord> {
         setTotalRuns(totalRuns);
         setCreatedAt(createdAt);
         setCompletedAt(completedAt);
+        setIsPaused(isPaused);
         resetChangedOnNotNull();
     }
 }

@@ -1,0 +1,123 @@
+package io.gale.web.api;
+
+import io.gale.cli.GaleCommand;
+import io.gale.client.Operations;
+import io.gale.web.Backend;
+import io.gale.web.Routes;
+import io.gale.web.auth.Permission;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Airflow 3's stable REST API, {@code /api/v2}, as far as Gale implements it: every route with
+ * the permission it needs, in one table ({@link #table}). Airflow endpoints for features Gale
+ * does not have (pools, assets, plugins...) answer 501 in Airflow's error shape.
+ */
+public final class ApiRoutes implements Routes {
+
+    /** One route: method, path (Javalin's {@code {param}} syntax), the permission it needs, and its handler. */
+    public record Route(HandlerType method, String path, Permission permission, Handler handler) {
+    }
+
+    static final String BASE = "/api/v2";
+    private static final List<String> UNSUPPORTED = List.of("assets", "pools", "plugins", "providers", "eventLogs", "jobs",
+            "config", "dagWarnings", "dagStats", "dagSources", "dagTags", "parseDagFile", "auth");
+
+    @Override
+    public void addTo(Javalin app, Backend backend) {
+        for (Route r : table(backend.operations())) {
+            app.addHttpHandler(r.method(), r.path(), r.handler(), r.permission());
+        }
+        for (String feature : UNSUPPORTED) {
+            Handler notThere = ctx -> {
+                throw new HttpResponseException(501, "Gale does not implement /api/v2/" + feature);
+            };
+            for (HandlerType m : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PATCH, HandlerType.PUT, HandlerType.DELETE)) {
+                app.addHttpHandler(m, BASE + "/" + feature, notThere, Permission.READ);
+                app.addHttpHandler(m, BASE + "/" + feature + "/<rest>", notThere, Permission.READ);
+            }
+        }
+    }
+
+    /** Every implemented route. */
+    public static List<Route> table(Operations ops) {
+        DagsApi dags = new DagsApi(ops);
+        RunsApi runs = new RunsApi(ops);
+        BackfillsApi backfills = new BackfillsApi(ops);
+        SettingsApi settings = new SettingsApi(ops);
+        GaleApi gale = new GaleApi(ops);
+        List<Route> t = new ArrayList<>();
+        String dag = BASE + "/dags/{dag_id}";
+        String run = dag + "/dagRuns/{dag_run_id}";
+        String ti = run + "/taskInstances/{task_id}";
+        t.add(new Route(HandlerType.GET, BASE + "/monitor/health", Permission.PUBLIC, ctx -> health(ctx, ops)));
+        t.add(new Route(HandlerType.GET, BASE + "/version", Permission.PUBLIC,
+                ctx -> ctx.json(new Shapes.Version(GaleCommand.galeVersion(), null))));
+        t.add(new Route(HandlerType.GET, BASE + "/dags", Permission.READ, dags::list));
+        t.add(new Route(HandlerType.GET, dag, Permission.READ, dags::get));
+        t.add(new Route(HandlerType.PATCH, dag, Permission.OPERATE, dags::patch));
+        t.add(new Route(HandlerType.GET, dag + "/details", Permission.READ, dags::details));
+        t.add(new Route(HandlerType.GET, dag + "/tasks", Permission.READ, dags::tasks));
+        t.add(new Route(HandlerType.GET, dag + "/tasks/{task_id}", Permission.READ, dags::task));
+        t.add(new Route(HandlerType.GET, BASE + "/importErrors", Permission.READ, dags::importErrors));
+        t.add(new Route(HandlerType.GET, dag + "/dagRuns", Permission.READ, runs::list));
+        t.add(new Route(HandlerType.POST, dag + "/dagRuns", Permission.OPERATE, runs::trigger));
+        t.add(new Route(HandlerType.POST, dag + "/dagRuns/list", Permission.READ, runs::batch));
+        t.add(new Route(HandlerType.GET, run, Permission.READ, runs::get));
+        t.add(new Route(HandlerType.PATCH, run, Permission.OPERATE, runs::patch));
+        t.add(new Route(HandlerType.POST, run + "/clear", Permission.OPERATE, runs::clearRun));
+        t.add(new Route(HandlerType.POST, dag + "/clearTaskInstances", Permission.OPERATE, runs::clearTasks));
+        t.add(new Route(HandlerType.GET, run + "/taskInstances", Permission.READ, runs::taskInstances));
+        t.add(new Route(HandlerType.GET, ti, Permission.READ, runs::taskInstance));
+        t.add(new Route(HandlerType.GET, ti + "/tries", Permission.READ, runs::tries));
+        t.add(new Route(HandlerType.GET, ti + "/tries/{task_try_number}", Permission.READ, runs::attempt));
+        t.add(new Route(HandlerType.GET, ti + "/logs/{try_number}", Permission.READ, runs::log));
+        t.add(new Route(HandlerType.GET, ti + "/xcomEntries", Permission.READ, runs::xcoms));
+        t.add(new Route(HandlerType.GET, ti + "/xcomEntries/{xcom_key}", Permission.READ, runs::xcom));
+        t.add(new Route(HandlerType.GET, BASE + "/backfills", Permission.READ, backfills::list));
+        t.add(new Route(HandlerType.POST, BASE + "/backfills", Permission.OPERATE, backfills::create));
+        t.add(new Route(HandlerType.POST, BASE + "/backfills/dry_run", Permission.READ, backfills::dryRun));
+        t.add(new Route(HandlerType.GET, BASE + "/backfills/{backfill_id}", Permission.READ, backfills::get));
+        t.add(new Route(HandlerType.PUT, BASE + "/backfills/{backfill_id}/cancel", Permission.OPERATE, backfills::cancel));
+        t.add(new Route(HandlerType.PUT, BASE + "/backfills/{backfill_id}/pause", Permission.OPERATE, backfills::pause));
+        t.add(new Route(HandlerType.PUT, BASE + "/backfills/{backfill_id}/unpause", Permission.OPERATE, backfills::unpause));
+        t.add(new Route(HandlerType.GET, BASE + "/variables", Permission.READ, settings::variables));
+        t.add(new Route(HandlerType.POST, BASE + "/variables", Permission.OPERATE, settings::createVariable));
+        t.add(new Route(HandlerType.GET, BASE + "/variables/{variable_key}", Permission.READ, settings::variable));
+        t.add(new Route(HandlerType.PATCH, BASE + "/variables/{variable_key}", Permission.OPERATE, settings::updateVariable));
+        t.add(new Route(HandlerType.DELETE, BASE + "/variables/{variable_key}", Permission.OPERATE, settings::deleteVariable));
+        t.add(new Route(HandlerType.GET, BASE + "/connections", Permission.OPERATE, settings::connections));
+        t.add(new Route(HandlerType.POST, BASE + "/connections", Permission.OPERATE, settings::createConnection));
+        t.add(new Route(HandlerType.GET, BASE + "/connections/{connection_id}", Permission.OPERATE, settings::connection));
+        t.add(new Route(HandlerType.PATCH, BASE + "/connections/{connection_id}", Permission.OPERATE, settings::updateConnection));
+        t.add(new Route(HandlerType.DELETE, BASE + "/connections/{connection_id}", Permission.OPERATE, settings::deleteConnection));
+        t.add(new Route(HandlerType.GET, BASE + "/gale/models/{model_name}/versions", Permission.READ, gale::versions));
+        return t;
+    }
+
+    /** Healthy when the database answers and a scheduler heartbeat is at most 30 s old. */
+    private static void health(Context ctx, Operations ops) {
+        String db = "healthy";
+        String scheduler = "unhealthy";
+        String beat = null;
+        try {
+            Instant latest = ops.schedulers().stream().map(j -> j.latestHeartbeat()).filter(java.util.Objects::nonNull)
+                    .max(Instant::compareTo).orElse(null);
+            if (latest != null) {
+                beat = latest.toString();
+                scheduler = Duration.between(latest, Instant.now()).compareTo(Duration.ofSeconds(30)) <= 0 ? "healthy" : "unhealthy";
+            }
+        } catch (RuntimeException e) {
+            db = "unhealthy";
+        }
+        ctx.json(new Shapes.Health(new Shapes.Status(db), new Shapes.SchedulerStatus(scheduler, beat),
+                new Shapes.TriggererStatus(null, null), new Shapes.DagProcessorStatus(null, null)));
+    }
+}
