@@ -601,8 +601,7 @@ public final class Scheduler implements AutoCloseable {
         tx.xcoms().deleteAll(starts.stream().filter(st -> st.tryNumber() > 1).map(Start::key).toList());
         tx.taskInstances().markRunning(starts, now, identity.hostname(), identity.pid(), jobId);
         for (long backfillId : finishedBackfillRuns) {
-            var p = tx.backfills().progress(backfillId);
-            if (p.queued() + p.running() == 0) {
+            if (!tx.backfills().hasActiveRuns(backfillId)) {
                 tx.backfills().setState(backfillId, BackfillState.COMPLETED, now);
             }
         }
@@ -700,8 +699,7 @@ public final class Scheduler implements AutoCloseable {
 
     private void completeBackfills(Instant now) {
         for (BackfillRepository.Backfill b : store.backfills().running()) {
-            var p = store.backfills().progress(b.id());
-            if (p.queued() + p.running() == 0) {
+            if (!store.backfills().hasActiveRuns(b.id())) {
                 store.backfills().setState(b.id(), BackfillState.COMPLETED, now);
             }
         }

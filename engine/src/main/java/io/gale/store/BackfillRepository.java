@@ -41,6 +41,9 @@ public interface BackfillRepository {
 
     Progress progress(long id);
 
+    /** Whether any run of the backfill is queued or running (cheaper than {@link #progress}). */
+    boolean hasActiveRuns(long id);
+
     /** Sets the state; completed_at is set when it leaves running. */
     void setState(long id, BackfillState state, Instant now);
 }

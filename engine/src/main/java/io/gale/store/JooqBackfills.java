@@ -80,6 +80,13 @@ final class JooqBackfills implements BackfillRepository {
     }
 
     @Override
+    public boolean hasActiveRuns(long id) {
+        // two lookups, each on a partial index, instead of counting every run of the backfill
+        return dsl.fetchExists(DAG_RUN, DAG_RUN.BACKFILL_ID.eq(id), DAG_RUN.STATE.eq(DagRunState.QUEUED))
+                || dsl.fetchExists(DAG_RUN, DAG_RUN.BACKFILL_ID.eq(id), DAG_RUN.STATE.eq(DagRunState.RUNNING));
+    }
+
+    @Override
     public void setState(long id, BackfillState state, Instant now) {
         dsl.update(BACKFILL).set(BACKFILL.STATE, state)
                 .set(BACKFILL.COMPLETED_AT, state == BackfillState.RUNNING ? null : odt(now))

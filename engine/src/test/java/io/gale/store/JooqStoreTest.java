@@ -209,6 +209,11 @@ class JooqStoreTest {
         List<DagRun> all = store.transaction(tx -> tx.runs().lockRunning(Scope.ALL, null));
         assertThat(all).extracting(DagRun::runId).containsExactly("m1", "m2", "b1");
         assertThat(store.backfills().progress(backfill)).isEqualTo(new BackfillRepository.Progress(2, 1, 0, 1, 0));
+        assertThat(store.backfills().hasActiveRuns(backfill)).as("b1 runs").isTrue();
+        store.runs().setState("d", "b1", DagRunState.SUCCESS, T0);
+        assertThat(store.backfills().hasActiveRuns(backfill)).as("every run finished").isFalse();
+        store.runs().setState("d", "b2", DagRunState.QUEUED, T0);
+        assertThat(store.backfills().hasActiveRuns(backfill)).as("b2 queued again").isTrue();
     }
 
     @Test

@@ -203,7 +203,7 @@ public class DagRun extends TableImpl<DagRunRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.DAG_RUN_ACTIVE, Indexes.DAG_RUN_BACKFILL);
+        return Arrays.asList(Indexes.DAG_RUN_ACTIVE, Indexes.DAG_RUN_BACKFILL, Indexes.DAG_RUN_QUEUED);
     }
 
     @Override

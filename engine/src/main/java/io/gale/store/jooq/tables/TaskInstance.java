@@ -219,7 +219,7 @@ public class TaskInstance extends TableImpl<TaskInstanceRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.TASK_INSTANCE_RUNNING, Indexes.TASK_INSTANCE_UNFINISHED);
+        return Arrays.asList(Indexes.TASK_INSTANCE_ACTIVE, Indexes.TASK_INSTANCE_RUNNING, Indexes.TASK_INSTANCE_UNFINISHED);
     }
 
     @Override
