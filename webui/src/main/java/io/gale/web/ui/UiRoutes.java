@@ -81,19 +81,26 @@ public final class UiRoutes implements Routes {
             ctx.html(pages.render("login", m));
         }, Permission.PUBLIC);
         app.get("/dags", ctx -> signedIn(ctx).ifPresent(who -> dagList(ctx, ops, who)), Permission.PUBLIC);
+        app.exception(PageNotFound.class, (e, ctx) -> {
+            Map<String, Object> m = new HashMap<>();
+            m.put("title", "Not found");
+            m.put("user", null);
+            m.put("message", e.getMessage());
+            ctx.status(HttpStatus.NOT_FOUND).html(pages.render("notfound", m));
+        });
         app.post("/dags/{dag_id}/paused", ctx -> {
             String dagId = ctx.pathParam("dag_id");
             ops.setPaused(dagId, Boolean.parseBoolean(ctx.formParam("paused")));
             ctx.redirect(local(ctx.formParam("next"), "/dags"), HttpStatus.SEE_OTHER);
         }, Permission.OPERATE);
-        app.get("/dags/{dag_id}", ctx -> signedIn(ctx).ifPresent(who -> dagPage(ctx, ops, who)), Permission.PUBLIC);
+        app.get("/dags/{dag_id}", ctx -> signedIn(ctx).ifPresent(who -> page(() -> dagPage(ctx, ops, who))), Permission.PUBLIC);
         app.get("/dags/{dag_id}/grid", ctx -> signedIn(ctx).ifPresent(who -> {
             Map<String, Object> m = new HashMap<>();
             m.put("grid", grid(ops, ops.dag(ctx.pathParam("dag_id"))));
             ctx.html(pages.fragment("dag", "grid", m));
         }), Permission.PUBLIC);
         app.post("/dags/{dag_id}/trigger", ctx -> trigger(ctx, ops), Permission.OPERATE);
-        app.get("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}", ctx -> signedIn(ctx).ifPresent(who -> taskPage(ctx, ops, who)),
+        app.get("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}", ctx -> signedIn(ctx).ifPresent(who -> page(() -> taskPage(ctx, ops, who))),
                 Permission.PUBLIC);
     }
 
@@ -292,6 +299,21 @@ public final class UiRoutes implements Routes {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /** A page's unknown DAG, run or task: answered with an HTML page (the API answers JSON). */
+    static final class PageNotFound extends RuntimeException {
+        PageNotFound(String message) {
+            super(message);
+        }
+    }
+
+    private static void page(Runnable render) {
+        try {
+            render.run();
+        } catch (NotFoundException e) {
+            throw new PageNotFound(e.getMessage());
+        }
+    }
 
     /** The signed-in user, or empty after redirecting the browser to the login form. */
     private static Optional<Principal> signedIn(Context ctx) {

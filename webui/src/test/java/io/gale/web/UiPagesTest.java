@@ -1,0 +1,156 @@
+package io.gale.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The web UI's pages over real sockets, without a browser: sign-in, escaping, filters, errors. */
+class UiPagesTest {
+
+    @TempDir
+    static Path home;
+    static TestServer s;
+
+    @BeforeAll
+    static void start() {
+        s = new TestServer(home);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        s.close();
+    }
+
+    /** A browser-like client with its own cookie jar, signed in as {@code user}. */
+    private static HttpClient signedIn(String user) throws Exception {
+        HttpClient c = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        HttpResponse<String> r = c.send(form("/auth/login", "username=" + user + "&password=" + user + "-password&next=/dags"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(303);
+        assertThat(r.headers().firstValue("Location")).hasValue("/dags");
+        return c;
+    }
+
+    private static HttpRequest form(String path, String body) {
+        return HttpRequest.newBuilder(URI.create(s.url() + path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build();
+    }
+
+    private static HttpResponse<String> get(HttpClient c, String path) throws Exception {
+        return c.send(HttpRequest.newBuilder(URI.create(s.url() + path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String csrf(String html) {
+        Matcher m = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(html);
+        assertThat(m.find()).as("a CSRF field in the page").isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void anonymousReadersAreSentToTheLoginFormAndComeBackAfterwards() throws Exception {
+        HttpClient anonymous = HttpClient.newBuilder().build();
+        HttpResponse<String> r = get(anonymous, "/dags/web_test?x=1");
+        assertThat(r.statusCode()).isEqualTo(303);
+        assertThat(r.headers().firstValue("Location")).hasValue("/login?next=" + URLEncoder.encode("/dags/web_test?x=1", StandardCharsets.UTF_8));
+        HttpResponse<String> login = get(anonymous, "/login?next=%22%3E%3Cscript%3E");
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.body()).contains("<label for=\"password\">").doesNotContain("\"><script>").contains("&quot;&gt;&lt;script&gt;");
+        HttpResponse<String> wrong = anonymous.send(form("/auth/login", "username=op&password=nope&next=/dags"), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.headers().firstValue("Location").orElseThrow()).startsWith("/login?error=1");
+        assertThat(get(anonymous, wrong.headers().firstValue("Location").orElseThrow()).body()).contains("Invalid username or password");
+        assertThat(get(anonymous, "/").headers().firstValue("Location")).hasValue("/dags");
+    }
+
+    @Test
+    void theDagListEscapesDocsFiltersAndShowsImportErrors() throws Exception {
+        s.engine.operations().store().serializedDags().syncBundle("broken-bundle", List.of(),
+                Map.of("/dags/broken.jar", "<b>ClassNotFoundException</b>: io.example.Missing"), true, Instant.now());
+        HttpClient c = signedIn("viewer");
+        String all = get(c, "/dags").body();
+        assertThat(all).contains("&lt;b&gt;bold&lt;/b&gt; docs").doesNotContain("<b>bold</b>");
+        assertThat(all).contains("1 import error(s)").contains("/dags/broken.jar").contains("&lt;b&gt;ClassNotFoundException&lt;/b&gt;");
+        assertThat(all).contains("every day at 00:00").contains("@daily").contains(" UTC").contains("Europe/London");
+        assertThat(all).contains("id=\"dag-example_pipeline\"").contains("id=\"dag-web_test\"");
+        assertThat(all).doesNotContain("class=\"toggle").as("a viewer sees no toggle");
+
+        String tagged = get(c, "/dags?tags=example").body();
+        assertThat(tagged).contains("id=\"dag-example_pipeline\"").contains("id=\"dag-example_trigger_rules\"").doesNotContain("id=\"dag-web_test\"");
+        String searched = get(c, "/dags?search=TRIGGER").body();
+        assertThat(searched).contains("id=\"dag-example_trigger_rules\"").doesNotContain("id=\"dag-example_pipeline\"");
+        s.engine.operations().store().serializedDags().syncBundle("broken-bundle", List.of(), Map.of(), true, Instant.now());
+        assertThat(get(c, "/dags").body()).doesNotContain("import error(s)");
+    }
+
+    @Test
+    void theTriggerFormIsMadeFromTheParamsAndRefusesAWrongType() throws Exception {
+        HttpClient c = signedIn("op");
+        String page = get(c, "/dags/web_test").body();
+        assertThat(page).contains("name=\"param.min_stars\"").contains("type=\"number\"").contains("step=\"1\"").contains("value=\"5\"")
+                .contains("name=\"param.city\"").contains("value=\"Paris\"");
+        HttpResponse<String> bad = c.send(form("/dags/web_test/trigger", "_csrf=" + csrf(page) + "&param.min_stars=many&param.city=Rome"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(bad.statusCode()).isEqualTo(303);
+        String back = get(c, bad.headers().firstValue("Location").orElseThrow()).body();
+        assertThat(back).contains("param &#39;min_stars&#39; must be an integer");
+        assertThat(s.engine.operations().runs("web_test")).isEmpty();
+
+        HttpResponse<String> ok = c.send(form("/dags/web_test/trigger", "_csrf=" + csrf(page) + "&param.min_stars=9&param.city=Rome"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(303);
+        var runs = s.engine.operations().runs("web_test");
+        assertThat(runs).hasSize(1);
+        assertThat(((Number) runs.get(0).conf().get("min_stars")).longValue()).as("an integer from the number field").isEqualTo(9L);
+        assertThat(runs.get(0).conf().get("min_stars")).isInstanceOf(Integer.class);
+        assertThat(runs.get(0).conf()).containsEntry("city", "Rome");
+        String grid = get(c, "/dags/web_test/grid").body();
+        assertThat(grid).contains("data-state=\"queued\"").contains("hx-trigger=\"every 2s\"");
+
+        HttpClient viewer = signedIn("viewer");
+        String viewerPage = get(viewer, "/dags/web_test").body();
+        assertThat(viewerPage).doesNotContain("id=\"trigger\"");
+        HttpResponse<String> forced = viewer.send(form("/dags/web_test/trigger", "_csrf=" + csrf(viewerPage) + "&param.min_stars=1"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(forced.statusCode()).isEqualTo(403);
+        assertThat(s.engine.operations().runs("web_test")).hasSize(1);
+    }
+
+    @Test
+    void unknownDagsRunsAndTasksAnswerAnHtmlNotFound() throws Exception {
+        HttpClient c = signedIn("viewer");
+        HttpResponse<String> dag = get(c, "/dags/no_such_dag");
+        assertThat(dag.statusCode()).isEqualTo(404);
+        assertThat(dag.body()).contains("<h1>Not found</h1>").contains("no_such_dag");
+        HttpResponse<String> traversal = get(c, "/dags/%2e%2e%2f%2e%2e%2fetc");
+        assertThat(traversal.statusCode()).as("refused by Jetty (ambiguous path) or not found").isIn(400, 404);
+        assertThat(traversal.body()).doesNotContain("Exception").doesNotContain("root:");
+        assertThat(get(c, "/dags/web_test/runs/nope/tasks/say").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void signingOutNeedsTheTokenAndEndsTheSession() throws Exception {
+        HttpClient c = signedIn("op");
+        String page = get(c, "/dags").body();
+        assertThat(c.send(form("/auth/logout", ""), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+        assertThat(get(c, "/dags").statusCode()).isEqualTo(200);
+        assertThat(c.send(form("/auth/logout", "_csrf=" + csrf(page)), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(303);
+        assertThat(get(c, "/dags").statusCode()).isEqualTo(303);
+    }
+}
