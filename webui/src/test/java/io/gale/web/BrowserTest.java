@@ -154,6 +154,18 @@ class BrowserTest {
         String xcoms = browser.findElement(By.cssSelector("table.xcoms")).getText();
         assertThat(xcoms).contains("<img src=x onerror=alert(1)>").contains("***").doesNotContain("hunter22");
         assertThat(xcoms).contains("return_value").contains("7");
+
+        browser.findElement(By.id("clear")).click();
+        waitFor("the cleared task to run again (try 2, green)", () -> {
+            browser.navigate().refresh();
+            return !browser.findElements(By.id("log-2")).isEmpty()
+                    && browser.findElement(By.id("state")).getText().equals("success");
+        });
+        assertThat(browser.findElements(By.cssSelector("pre.log"))).as("a log per try").hasSize(2);
+
+        browser.findElement(By.linkText("web_test")).click();
+        WebElement node = browser.findElement(By.cssSelector("svg.graph a[data-task-id='say']"));
+        assertThat(node.getAttribute("data-state")).isEqualTo("success");
     }
 
     @Test

@@ -133,6 +133,32 @@ class UiPagesTest {
     }
 
     @Test
+    void aRunIsMarkedFromTheRunsTableAndTheGraphDrawsTheEdges() throws Exception {
+        var run = s.engine.operations().trigger("example_trigger_rules", Map.of(), "manual__mark_me", null);
+        HttpClient c = signedIn("op");
+        String page = get(c, "/dags/example_trigger_rules").body();
+        assertThat(page).contains("<svg class=\"graph\"");
+        var dag = s.engine.operations().dag("example_trigger_rules");
+        int edges = dag.tasks().stream().mapToInt(t -> t.upstreamIds().size()).sum();
+        assertThat(edges).isPositive();
+        assertThat(Pattern.compile("<line [^>]*class=\"edge\"").matcher(page).results().count()).isEqualTo(edges);
+        var first = dag.tasks().get(dag.tasks().size() - 1);
+        assertThat(page).contains("data-from=\"" + first.upstreamIds().get(0) + "\" data-to=\"" + first.id() + "\"");
+
+        HttpResponse<String> mark = c.send(form("/dags/example_trigger_rules/runs/" + run.runId() + "/state", "_csrf=" + csrf(page) + "&state=failed"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(mark.statusCode()).isEqualTo(303);
+        assertThat(s.engine.operations().run("example_trigger_rules", run.runId()).state()).isEqualTo(io.gale.core.DagRunState.FAILED);
+        HttpResponse<String> bad = c.send(form("/dags/example_trigger_rules/runs/" + run.runId() + "/state", "_csrf=" + csrf(page) + "&state=running"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        HttpResponse<String> viewer = signedIn("viewer").send(form("/dags/example_trigger_rules/runs/" + run.runId() + "/state", "state=success"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(viewer.statusCode()).isEqualTo(403);
+        assertThat(s.engine.operations().run("example_trigger_rules", run.runId()).state()).isEqualTo(io.gale.core.DagRunState.FAILED);
+    }
+
+    @Test
     void unknownDagsRunsAndTasksAnswerAnHtmlNotFound() throws Exception {
         HttpClient c = signedIn("viewer");
         HttpResponse<String> dag = get(c, "/dags/no_such_dag");

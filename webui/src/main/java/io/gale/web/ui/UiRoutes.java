@@ -49,8 +49,9 @@ import java.util.TreeSet;
 
 /**
  * The web UI's pages: {@code /login}, the DAG list {@code /dags} (toggle, tags, search, schedule,
- * next run, last runs, import errors), a DAG's page {@code /dags/{dag_id}} (grid and trigger form)
- * and a task instance's page (each try's log and the XComs). Reading pages redirect to the login
+ * next run, last runs, import errors), a DAG's page {@code /dags/{dag_id}} (grid, graph, runs
+ * marked success or failed, trigger form) and a task instance's page (each try's log, the XComs,
+ * clear). Reading pages redirect to the login
  * form when nobody is signed in; the forms that change anything need the op role and the
  * session's CSRF token (both checked by {@link Auth#guard} before the handler runs).
  */
@@ -95,11 +96,28 @@ public final class UiRoutes implements Routes {
         }, Permission.OPERATE);
         app.get("/dags/{dag_id}", ctx -> signedIn(ctx).ifPresent(who -> page(() -> dagPage(ctx, ops, who))), Permission.PUBLIC);
         app.get("/dags/{dag_id}/grid", ctx -> signedIn(ctx).ifPresent(who -> {
-            Map<String, Object> m = new HashMap<>();
-            m.put("grid", grid(ops, ops.dag(ctx.pathParam("dag_id"))));
+            Map<String, Object> m = common(ctx, who, "grid");
+            page(() -> m.put("grid", grid(ops, ops.dag(ctx.pathParam("dag_id")))));
             ctx.html(pages.fragment("dag", "grid", m));
         }), Permission.PUBLIC);
         app.post("/dags/{dag_id}/trigger", ctx -> trigger(ctx, ops), Permission.OPERATE);
+        app.post("/dags/{dag_id}/runs/{run_id}/state", ctx -> {
+            String dagId = ctx.pathParam("dag_id");
+            DagRunState state = switch (Optional.ofNullable(ctx.formParam("state")).orElse("")) {
+                case "success" -> DagRunState.SUCCESS;
+                case "failed" -> DagRunState.FAILED;
+                default -> throw new BadRequestException("state must be success or failed: use the form's buttons");
+            };
+            ops.setRunState(dagId, ctx.pathParam("run_id"), state);
+            ctx.redirect(dagHref(dagId), HttpStatus.SEE_OTHER);
+        }, Permission.OPERATE);
+        app.post("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}/clear", ctx -> {
+            String dagId = ctx.pathParam("dag_id");
+            String runId = ctx.pathParam("run_id");
+            String taskId = ctx.pathParam("task_id");
+            ops.clear(dagId, "^" + java.util.regex.Pattern.quote(taskId) + "$", ctx.formParam("downstream") != null, runId, false);
+            ctx.redirect(taskHref(dagId, runId, taskId), HttpStatus.SEE_OTHER);
+        }, Permission.OPERATE);
         app.get("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}", ctx -> signedIn(ctx).ifPresent(who -> page(() -> taskPage(ctx, ops, who))),
                 Permission.PUBLIC);
     }
@@ -185,7 +203,7 @@ public final class UiRoutes implements Routes {
         boolean active = false;
         for (DagRun r : runs) {
             active |= r.state() == DagRunState.QUEUED || r.state() == DagRunState.RUNNING;
-            columns.add(new RunColumn(r.runId(), Views.css(r.state()), runTitle(r), Views.utc(r.logicalDate()),
+            columns.add(new RunColumn(r.runId(), dagHref(dag.dagId()) + "/runs/" + Views.segment(r.runId()), Views.css(r.state()), runTitle(r), Views.utc(r.logicalDate()),
                     masked(ops, json(r.conf())), r.runType().name().toLowerCase(Locale.ROOT),
                     Views.utc(r.dataIntervalStart()) + " to " + Views.utc(r.dataIntervalEnd())));
             Map<String, TaskInstance> tis = new HashMap<>();
@@ -208,7 +226,12 @@ public final class UiRoutes implements Routes {
             }
             rows.add(new GridRow(taskId, cells));
         }
-        return new Grid(dag.dagId(), dagHref(dag.dagId()), columns, rows, active);
+        DagRun latest = runs.isEmpty() ? null : runs.get(0);
+        GraphLayout.Graph graph = GraphLayout.of(dag, taskId -> {
+            TaskInstance t = latest == null ? null : byRun.get(latest.runId()).get(taskId);
+            return t == null ? "none" : Views.css(t.state());
+        }, taskId -> latest == null ? dagHref(dag.dagId()) : taskHref(dag.dagId(), latest.runId(), taskId));
+        return new Grid(dag.dagId(), dagHref(dag.dagId()), columns, rows, active, graph);
     }
 
     private static List<Field> fields(SerializedDag dag) {
@@ -285,6 +308,7 @@ public final class UiRoutes implements Routes {
         m.put("dagHref", dagHref(dagId));
         m.put("runId", runId);
         m.put("taskId", taskId);
+        m.put("taskHref", taskHref(dagId, runId, taskId));
         m.put("state", Views.css(ti.state()));
         m.put("started", Views.utc(ti.startDate()));
         m.put("ended", Views.utc(ti.endDate()));

@@ -27,7 +27,7 @@ public final class Views {
     }
 
     /** A run as a column of the grid. */
-    public record RunColumn(String runId, String state, String title, String label, String conf, String runType,
+    public record RunColumn(String runId, String href, String state, String title, String label, String conf, String runType,
                             String dataInterval) {
     }
 
@@ -36,7 +36,7 @@ public final class Views {
     }
 
     /** The grid of a DAG: runs (newest first) by tasks; {@code active} while any run is queued or running. */
-    public record Grid(String dagId, String href, List<RunColumn> runs, List<GridRow> rows, boolean active) {
+    public record Grid(String dagId, String href, List<RunColumn> runs, List<GridRow> rows, boolean active, GraphLayout.Graph graph) {
     }
 
     /** One input of the trigger form, made from a DAG param and the JSON type of its default. */
