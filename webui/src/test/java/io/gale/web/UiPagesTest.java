@@ -159,6 +159,37 @@ class UiPagesTest {
     }
 
     @Test
+    void aBackfillIsPreviewedCreatedPausedAndCancelled() throws Exception {
+        HttpClient c = signedIn("op");
+        String base = "/dags/example_pipeline/backfills";
+        String preview = get(c, base + "?from=2026-11-01T00:00&to=2026-11-03T00:00&reprocess=none&max_active_runs=2").body();
+        assertThat(preview).contains("3 run(s) would be made").contains("id=\"create-backfill\"");
+        assertThat(s.engine.operations().backfillList("example_pipeline")).as("a preview records nothing").isEmpty();
+        assertThat(get(c, base + "?from=yesterday&to=2026-11-03").body()).contains("&#39;from&#39; must be a date like 2026-11-01");
+
+        HttpResponse<String> create = c.send(form(base, "_csrf=" + csrf(preview) + "&from=2026-11-01T00:00&to=2026-11-03T00:00&reprocess=none&max_active_runs=2"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(create.statusCode()).isEqualTo(303);
+        var backfills = s.engine.operations().backfillList("example_pipeline");
+        assertThat(backfills).hasSize(1);
+        long id = backfills.get(0).id();
+        assertThat(backfills.get(0).totalRuns()).isEqualTo(3);
+        String list = get(c, base).body();
+        assertThat(list).contains("id=\"backfill-" + id + "\"").contains("0 of 3").contains("Pause backfill " + id);
+
+        HttpResponse<String> viewer = signedIn("viewer").send(form(base + "/" + id + "/cancel", "x=1"), HttpResponse.BodyHandlers.ofString());
+        assertThat(viewer.statusCode()).isEqualTo(403);
+        assertThat(c.send(form(base + "/" + id + "/pause", "_csrf=" + csrf(list)), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(303);
+        assertThat(s.engine.operations().backfillPaused(id)).isTrue();
+        assertThat(get(c, base).body()).contains("running (paused)").contains("Unpause backfill " + id);
+        assertThat(c.send(form(base + "/" + id + "/cancel", "_csrf=" + csrf(list)), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(303);
+        assertThat(s.engine.operations().backfill(id).state()).isEqualTo(io.gale.core.BackfillState.CANCELLED);
+        assertThat(get(c, base).body()).doesNotContain("Pause backfill " + id);
+        assertThat(c.send(form("/dags/web_test/backfills/" + id + "/cancel", "_csrf=" + csrf(list)), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("a backfill of another DAG").isEqualTo(404);
+    }
+
+    @Test
     void unknownDagsRunsAndTasksAnswerAnHtmlNotFound() throws Exception {
         HttpClient c = signedIn("viewer");
         HttpResponse<String> dag = get(c, "/dags/no_such_dag");

@@ -50,8 +50,8 @@ import java.util.TreeSet;
 /**
  * The web UI's pages: {@code /login}, the DAG list {@code /dags} (toggle, tags, search, schedule,
  * next run, last runs, import errors), a DAG's page {@code /dags/{dag_id}} (grid, graph, runs
- * marked success or failed, trigger form) and a task instance's page (each try's log, the XComs,
- * clear). Reading pages redirect to the login
+ * marked success or failed, trigger form), a task instance's page (each try's log, the XComs,
+ * clear) and a DAG's backfills ({@link BackfillPages}). Reading pages redirect to the login
  * form when nobody is signed in; the forms that change anything need the op role and the
  * session's CSRF token (both checked by {@link Auth#guard} before the handler runs).
  */
@@ -101,6 +101,7 @@ public final class UiRoutes implements Routes {
             ctx.html(pages.fragment("dag", "grid", m));
         }), Permission.PUBLIC);
         app.post("/dags/{dag_id}/trigger", ctx -> trigger(ctx, ops), Permission.OPERATE);
+        new BackfillPages(pages, ops).addTo(app);
         app.post("/dags/{dag_id}/runs/{run_id}/state", ctx -> {
             String dagId = ctx.pathParam("dag_id");
             DagRunState state = switch (Optional.ofNullable(ctx.formParam("state")).orElse("")) {
@@ -331,7 +332,7 @@ public final class UiRoutes implements Routes {
         }
     }
 
-    private static void page(Runnable render) {
+    static void page(Runnable render) {
         try {
             render.run();
         } catch (NotFoundException e) {
@@ -340,7 +341,7 @@ public final class UiRoutes implements Routes {
     }
 
     /** The signed-in user, or empty after redirecting the browser to the login form. */
-    private static Optional<Principal> signedIn(Context ctx) {
+    static Optional<Principal> signedIn(Context ctx) {
         Optional<Principal> who = Auth.principal(ctx);
         if (who.isEmpty()) {
             String here = ctx.queryString() == null ? ctx.path() : ctx.path() + "?" + ctx.queryString();
@@ -349,7 +350,7 @@ public final class UiRoutes implements Routes {
         return who;
     }
 
-    private static Map<String, Object> common(Context ctx, Principal who, String title) {
+    static Map<String, Object> common(Context ctx, Principal who, String title) {
         Map<String, Object> m = new HashMap<>();
         m.put("title", title);
         m.put("user", who.username());
