@@ -162,6 +162,10 @@ class BrowserTest {
                     && browser.findElement(By.id("state")).getText().equals("success");
         });
         assertThat(browser.findElements(By.cssSelector("pre.log"))).as("a log per try").hasSize(2);
+        browser.get(browser.getCurrentUrl() + "/logs");
+        assertThat(browser.getPageSource()).as("the log fragment htmx polls while the task runs")
+                .contains("id=\"log-2\"").contains("&lt;script&gt;alert('log')&lt;/script&gt;").doesNotContain("hx-trigger");
+        browser.navigate().back();
 
         browser.findElement(By.linkText("web_test")).click();
         WebElement node = browser.findElement(By.cssSelector("svg.graph a[data-task-id='say']"));
@@ -175,6 +179,13 @@ class BrowserTest {
         assertThat(browser.findElements(By.cssSelector("button.toggle"))).isEmpty();
         assertThat(browser.findElement(By.cssSelector("#dag-example_trigger_rules .state")).getText()).isEqualTo(before ? "paused" : "active");
         shot("dags-viewer");
+        browser.findElement(By.linkText("example_trigger_rules")).click();
+        assertThat(browser.findElements(By.cssSelector("svg.graph a[data-task-id]"))).hasSizeGreaterThan(3);
+        assertThat(browser.findElements(By.id("trigger"))).as("no trigger form for a viewer").isEmpty();
+        shot("graph");
+        browser.get(s.url() + "/dags/example_pipeline/backfills");
+        assertThat(browser.findElements(By.id("preview"))).as("no backfill form for a viewer").isEmpty();
+        browser.get(s.url() + "/dags");
         assertThat(post("/dags/example_trigger_rules/paused", "_csrf=" + csrf() + "&paused=" + !before)).isEqualTo("403");
         assertThat(paused("example_trigger_rules")).isEqualTo(before);
     }

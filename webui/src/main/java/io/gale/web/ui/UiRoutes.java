@@ -102,6 +102,10 @@ public final class UiRoutes implements Routes {
         }), Permission.PUBLIC);
         app.post("/dags/{dag_id}/trigger", ctx -> trigger(ctx, ops), Permission.OPERATE);
         new BackfillPages(pages, ops).addTo(app);
+        app.get("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}/logs", ctx -> signedIn(ctx).ifPresent(who -> page(() -> {
+            Map<String, Object> m = taskModel(ctx, ops, who);
+            ctx.html(pages.fragment("task", "logs", m));
+        })), Permission.PUBLIC);
         app.post("/dags/{dag_id}/runs/{run_id}/state", ctx -> {
             String dagId = ctx.pathParam("dag_id");
             DagRunState state = switch (Optional.ofNullable(ctx.formParam("state")).orElse("")) {
@@ -292,6 +296,10 @@ public final class UiRoutes implements Routes {
     }
 
     private void taskPage(Context ctx, Operations ops, Principal who) {
+        ctx.html(pages.render("task", taskModel(ctx, ops, who)));
+    }
+
+    private static Map<String, Object> taskModel(Context ctx, Operations ops, Principal who) {
         String dagId = ctx.pathParam("dag_id");
         String runId = ctx.pathParam("run_id");
         String taskId = ctx.pathParam("task_id");
@@ -320,7 +328,7 @@ public final class UiRoutes implements Routes {
         m.put("logs", logs);
         m.put("xcoms", xcoms);
         m.put("running", !ti.state().finished());
-        ctx.html(pages.render("task", m));
+        return m;
     }
 
     // ---- helpers ----------------------------------------------------------------------------
