@@ -61,11 +61,16 @@ public final class UiRoutes implements Routes {
     static final int GRID_RUNS = 25;
     /** Runs shown as squares per DAG in the list. */
     static final int LAST_RUNS = 5;
-    /** DAGs per page of the list. */
-    static final int PAGE_SIZE = 100;
+    /** DAGs per page of the list (Airflow's page size too). */
+    static final int PAGE_SIZE = 25;
     private static final String HTMX = "META-INF/resources/webjars/htmx.org/2.0.10/dist/htmx.min.js";
 
     private final Pages pages = new Pages();
+    /** DAGs with their timetables, by id, as last parsed: the list's next runs need no JSON parsed per request. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Timetabled> timetables = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Timetabled(java.time.Instant lastParsedAt, io.gale.scheduler.SchedulableDag dag) {
+    }
 
     @Override
     public void addTo(Javalin app, Backend backend) {
@@ -158,12 +163,17 @@ public final class UiRoutes implements Routes {
         ctx.html(pages.render("dags", m));
     }
 
-    private static DagRow dagRow(Operations ops, StoredDag d) {
+    private DagRow dagRow(Operations ops, StoredDag d) {
         String nextZoned = "–";
         String nextUtc = "–";
         if (d.schedule() != null) {
             try {
-                var next = ops.nextRuns(d.dagId(), 1).stream().findFirst();
+                Timetabled t = timetables.get(d.dagId());
+                if (t == null || !java.util.Objects.equals(t.lastParsedAt(), d.lastParsedAt())) {
+                    t = new Timetabled(d.lastParsedAt(), ops.schedulable(d.dagId()));
+                    timetables.put(d.dagId(), t);
+                }
+                var next = io.gale.scheduler.NextRuns.upcoming(ops.store(), t.dag(), 1, java.time.Instant.now()).stream().findFirst();
                 if (next.isPresent()) {
                     nextZoned = Views.zoned(next.get().runAfter(), d.timezone());
                     nextUtc = Views.utc(next.get().runAfter());
@@ -172,7 +182,7 @@ public final class UiRoutes implements Routes {
                 nextZoned = "none";
             }
         }
-        List<Square> last = ops.runs(d.dagId()).stream()
+        List<Square> last = ops.store().runs().list(d.dagId()).stream()
                 .sorted(Comparator.comparing(DagRun::logicalDate, Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
                 .limit(LAST_RUNS)
                 .map(r -> new Square(Views.css(r.state()), runTitle(r), dagHref(d.dagId())))
@@ -212,7 +222,7 @@ public final class UiRoutes implements Routes {
                     masked(ops, json(r.conf())), r.runType().name().toLowerCase(Locale.ROOT),
                     Views.utc(r.dataIntervalStart()) + " to " + Views.utc(r.dataIntervalEnd())));
             Map<String, TaskInstance> tis = new HashMap<>();
-            ops.taskStates(dag.dagId(), r.runId()).forEach(t -> tis.put(t.taskId(), t));
+            ops.store().taskInstances().forRun(dag.dagId(), r.runId()).forEach(t -> tis.put(t.taskId(), t));
             byRun.put(r.runId(), tis);
         }
         List<GridRow> rows = new ArrayList<>();
