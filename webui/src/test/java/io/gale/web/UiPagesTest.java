@@ -190,6 +190,24 @@ class UiPagesTest {
     }
 
     @Test
+    void aModelsVersionsAreListedNewestFirstWithStageScoreAndMetrics() throws Exception {
+        var models = s.engine.operations().store().models();
+        Instant day = Instant.parse("2026-11-01T00:00:00Z");
+        models.register(new io.gale.api.NewModelVersion("recvae<x>", 0.40, Map.of("ndcg100", 0.40), URI.create("file:///m/v1"), day, day.plusSeconds(86400)));
+        models.register(new io.gale.api.NewModelVersion("recvae<x>", 0.43, Map.of("ndcg100", 0.43, "recall50", 0.51), URI.create("file:///m/v2"),
+                day.plusSeconds(86400), day.plusSeconds(2 * 86400)));
+        HttpClient c = signedIn("viewer");
+        HttpResponse<String> find = get(c, "/models?name=recvae%3Cx%3E");
+        assertThat(find.statusCode()).isEqualTo(303);
+        String page = get(c, find.headers().firstValue("Location").orElseThrow()).body();
+        assertThat(page).contains("Model recvae&lt;x&gt;").doesNotContain("recvae<x>");
+        assertThat(page.indexOf("id=\"version-2\"")).as("newest first").isPositive().isLessThan(page.indexOf("id=\"version-1\""));
+        assertThat(page).contains("ndcg100 0.4300, recall50 0.5100").contains("2026-11-02 00:00:00 UTC to 2026-11-03 00:00:00 UTC")
+                .contains("file:///m/v1");
+        assertThat(get(c, "/models/nothing_here").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void unknownDagsRunsAndTasksAnswerAnHtmlNotFound() throws Exception {
         HttpClient c = signedIn("viewer");
         HttpResponse<String> dag = get(c, "/dags/no_such_dag");

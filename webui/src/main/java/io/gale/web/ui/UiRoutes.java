@@ -51,7 +51,7 @@ import java.util.TreeSet;
  * The web UI's pages: {@code /login}, the DAG list {@code /dags} (toggle, tags, search, schedule,
  * next run, last runs, import errors), a DAG's page {@code /dags/{dag_id}} (grid, graph, runs
  * marked success or failed, trigger form), a task instance's page (each try's log, the XComs,
- * clear) and a DAG's backfills ({@link BackfillPages}). Reading pages redirect to the login
+ * clear), a DAG's backfills ({@link BackfillPages}) and a model's versions ({@link ModelPages}). Reading pages redirect to the login
  * form when nobody is signed in; the forms that change anything need the op role and the
  * session's CSRF token (both checked by {@link Auth#guard} before the handler runs).
  */
@@ -86,7 +86,7 @@ public final class UiRoutes implements Routes {
             m.put("title", "Sign in");
             ctx.html(pages.render("login", m));
         }, Permission.PUBLIC);
-        app.get("/dags", ctx -> signedIn(ctx).ifPresent(who -> dagList(ctx, ops, who)), Permission.PUBLIC);
+        app.get("/dags", ctx -> signedIn(ctx).ifPresent(who -> dagList(ctx, ops, backend.clock(), who)), Permission.PUBLIC);
         app.exception(PageNotFound.class, (e, ctx) -> {
             Map<String, Object> m = new HashMap<>();
             m.put("title", "Not found");
@@ -107,6 +107,7 @@ public final class UiRoutes implements Routes {
         }), Permission.PUBLIC);
         app.post("/dags/{dag_id}/trigger", ctx -> trigger(ctx, ops), Permission.OPERATE);
         new BackfillPages(pages, ops).addTo(app);
+        new ModelPages(pages, ops).addTo(app);
         app.get("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}/logs", ctx -> signedIn(ctx).ifPresent(who -> page(() -> {
             Map<String, Object> m = taskModel(ctx, ops, who);
             ctx.html(pages.fragment("task", "logs", m));
@@ -134,7 +135,7 @@ public final class UiRoutes implements Routes {
 
     // ---- pages ------------------------------------------------------------------------------
 
-    private void dagList(Context ctx, Operations ops, Principal who) {
+    private void dagList(Context ctx, Operations ops, java.time.Clock clock, Principal who) {
         String search = Optional.ofNullable(ctx.queryParam("search")).orElse("").trim();
         Set<String> tags = new TreeSet<>(ctx.queryParams("tags"));
         tags.remove("");
@@ -149,7 +150,7 @@ public final class UiRoutes implements Routes {
                 .filter(d -> tags.isEmpty() || d.tags().stream().anyMatch(tags::contains))
                 .sorted(Comparator.comparing(StoredDag::dagId))
                 .toList();
-        List<DagRow> rows = matching.stream().skip((long) page * PAGE_SIZE).limit(PAGE_SIZE).map(d -> dagRow(ops, d)).toList();
+        List<DagRow> rows = matching.stream().skip((long) page * PAGE_SIZE).limit(PAGE_SIZE).map(d -> dagRow(ops, clock, d)).toList();
         Map<String, Object> m = common(ctx, who, "DAGs");
         m.put("dags", rows);
         m.put("total", matching.size());
@@ -159,11 +160,11 @@ public final class UiRoutes implements Routes {
         m.put("importErrors", ops.importErrors());
         m.put("prev", page > 0 ? listHref(search, tags, page - 1) : null);
         m.put("next", (long) (page + 1) * PAGE_SIZE < matching.size() ? listHref(search, tags, page + 1) : null);
-        m.put("here", ctx.fullUrl().substring(ctx.fullUrl().indexOf(ctx.path())));
+        m.put("here", ctx.queryString() == null ? ctx.path() : ctx.path() + "?" + ctx.queryString());
         ctx.html(pages.render("dags", m));
     }
 
-    private DagRow dagRow(Operations ops, StoredDag d) {
+    private DagRow dagRow(Operations ops, java.time.Clock clock, StoredDag d) {
         String nextZoned = "–";
         String nextUtc = "–";
         if (d.schedule() != null) {
@@ -173,7 +174,7 @@ public final class UiRoutes implements Routes {
                     t = new Timetabled(d.lastParsedAt(), ops.schedulable(d.dagId()));
                     timetables.put(d.dagId(), t);
                 }
-                var next = io.gale.scheduler.NextRuns.upcoming(ops.store(), t.dag(), 1, java.time.Instant.now()).stream().findFirst();
+                var next = io.gale.scheduler.NextRuns.upcoming(ops.store(), t.dag(), 1, clock.instant()).stream().findFirst();
                 if (next.isPresent()) {
                     nextZoned = Views.zoned(next.get().runAfter(), d.timezone());
                     nextUtc = Views.utc(next.get().runAfter());
