@@ -112,14 +112,23 @@ class UiPagesTest {
         assertThat(back).contains("param &#39;min_stars&#39; must be an integer");
         assertThat(s.engine.operations().runs("web_test")).isEmpty();
 
-        HttpResponse<String> ok = c.send(form("/dags/web_test/trigger", "_csrf=" + csrf(page) + "&param.min_stars=9&param.city=Rome"),
+        HttpResponse<String> notObject = c.send(form("/dags/web_test/trigger", "_csrf=" + csrf(page) + "&param.min_stars=9&conf_json=%5B1%5D"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(get(c, notObject.headers().firstValue("Location").orElseThrow()).body()).contains("must be a JSON object");
+        HttpResponse<String> wrongType = c.send(form("/dags/web_test/trigger", "_csrf=" + csrf(page) + "&conf_json="
+                + URLEncoder.encode("{\"min_stars\": \"ten\"}", StandardCharsets.UTF_8)), HttpResponse.BodyHandlers.ofString());
+        assertThat(get(c, wrongType.headers().firstValue("Location").orElseThrow()).body()).contains("param &#39;min_stars&#39; of DAG &#39;web_test&#39; is integer");
+        assertThat(s.engine.operations().runs("web_test")).isEmpty();
+
+        HttpResponse<String> ok = c.send(form("/dags/web_test/trigger", "_csrf=" + csrf(page) + "&param.min_stars=9&param.city=Rome&conf_json="
+                + URLEncoder.encode("{\"note\": \"<i>hi</i>\"}", StandardCharsets.UTF_8)),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(ok.statusCode()).isEqualTo(303);
         var runs = s.engine.operations().runs("web_test");
         assertThat(runs).hasSize(1);
         assertThat(((Number) runs.get(0).conf().get("min_stars")).longValue()).as("an integer from the number field").isEqualTo(9L);
         assertThat(runs.get(0).conf().get("min_stars")).isInstanceOf(Integer.class);
-        assertThat(runs.get(0).conf()).containsEntry("city", "Rome");
+        assertThat(runs.get(0).conf()).containsEntry("city", "Rome").containsEntry("note", "<i>hi</i>");
         String grid = get(c, "/dags/web_test/grid").body();
         assertThat(grid).contains("data-state=\"queued\"").contains("hx-trigger=\"every 2s\"");
 

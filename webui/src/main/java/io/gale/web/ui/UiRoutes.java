@@ -283,6 +283,19 @@ public final class UiRoutes implements Routes {
                     conf.put(name, value(name, type, given));
                 }
             }
+            String extra = ctx.formParam("conf_json");
+            if (extra != null && !extra.isBlank()) {
+                com.fasterxml.jackson.databind.JsonNode node;
+                try {
+                    node = WebServer.JSON.readTree(extra);
+                } catch (IOException e) {
+                    throw new BadRequestException("the extra conf is not JSON: give an object like {\"key\": \"value\"}");
+                }
+                if (node == null || !node.isObject()) {
+                    throw new BadRequestException("the extra conf must be a JSON object like {\"key\": \"value\"}");
+                }
+                conf.putAll(WebServer.JSON.convertValue(node, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }));
+            }
             ops.checkConf(dagId, conf);
         } catch (BadRequestException e) {
             ctx.redirect(dagHref(dagId) + "?error=" + URLEncoder.encode(e.getMessage(), StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
