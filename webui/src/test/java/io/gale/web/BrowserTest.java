@@ -129,6 +129,7 @@ class BrowserTest {
     @Test
     void triggerWithConfFromTheFormTurnsTheGridGreenAndTheLogShowsHtmlAsText() {
         s.send("PATCH", "/api/v2/dags/web_test", s.token("admin"), "{\"is_paused\": false}");
+        s.engine.operations().setVariable("api_token", "tok-9f8e7d6c");
         signIn("op");
         browser.findElement(By.linkText("web_test")).click();
         WebElement stars = browser.findElement(By.cssSelector("input[name='param.min_stars']"));
@@ -149,7 +150,8 @@ class BrowserTest {
         browser.findElement(By.cssSelector("#grid a.sq[data-task-id='say']")).click();
         waitFor("the task page", () -> !browser.findElements(By.id("log-1")).isEmpty());
         shot("task");
-        assertThat(browser.findElement(By.id("log-1")).getText()).contains("<script>alert('log')</script>");
+        assertThat(browser.findElement(By.id("log-1")).getText()).contains("<script>alert('log')</script>")
+                .contains("token is ***").doesNotContain("tok-9f8e7d6c");
         assertThat(browser.findElements(By.cssSelector("pre.log script"))).as("no script element from the log").isEmpty();
         String xcoms = browser.findElement(By.cssSelector("table.xcoms")).getText();
         assertThat(xcoms).contains("<img src=x onerror=alert(1)>").contains("***").doesNotContain("hunter22");
