@@ -216,6 +216,32 @@ class UiPagesTest {
         assertThat(get(c, "/models/nothing_here").statusCode()).isEqualTo(404);
     }
 
+    private static io.gale.api.Dag codeDag(String id) {
+        var b = io.gale.api.Dag.builder(id);
+        b.task("t", ctx -> 1);
+        return b.build();
+    }
+
+    @Test
+    void theCodeViewShowsAJavaFileFromTheDagsFolderOnly() throws Exception {
+        var ops = s.engine.operations();
+        java.nio.file.Path folder = java.nio.file.Files.createDirectories(ops.config().dagsFolder());
+        java.nio.file.Path file = folder.resolve("code_dag.java");
+        java.nio.file.Files.writeString(file, "// <script>alert(1)</script>\nclass CodeDag {}\n");
+        java.nio.file.Path outside = java.nio.file.Files.writeString(home.resolve("outside.java"), "secret outside source");
+        ops.store().serializedDags().syncBundle("code-bundle", List.of(
+                io.gale.core.SerializedDag.of(codeDag("code_dag"), file.toString(), "code-bundle"),
+                io.gale.core.SerializedDag.of(codeDag("escaped_dag"),
+                        folder.resolve("../outside.java").toString(), "code-bundle")), Map.of(), true, Instant.now());
+        HttpClient c = signedIn("viewer");
+        String code = get(c, "/dags/code_dag/code").body();
+        assertThat(code).contains("// &lt;script&gt;alert(1)&lt;/script&gt;").contains("class CodeDag {}");
+        String escaped = get(c, "/dags/escaped_dag/code").body();
+        assertThat(escaped).contains("is not inside the dags folder").doesNotContain("secret outside source");
+        assertThat(get(c, "/dags/web_test/code").body()).contains("there is no DAG file to show");
+        assertThat(outside).exists();
+    }
+
     @Test
     void unknownDagsRunsAndTasksAnswerAnHtmlNotFound() throws Exception {
         HttpClient c = signedIn("viewer");

@@ -106,6 +106,18 @@ public final class UiRoutes implements Routes {
             ctx.html(pages.fragment("dag", "grid", m));
         }), Permission.PUBLIC);
         app.post("/dags/{dag_id}/trigger", ctx -> trigger(ctx, ops), Permission.OPERATE);
+        app.get("/dags/{dag_id}/code", ctx -> signedIn(ctx).ifPresent(who -> page(() -> {
+            String dagId = ctx.pathParam("dag_id");
+            SerializedDag dag = ops.dag(dagId);
+            CodeView.Code code = CodeView.of(dag.fileloc(), ops.config().dagsFolder());
+            Map<String, Object> m = common(ctx, who, "Code of " + dagId);
+            m.put("dagId", dagId);
+            m.put("dagHref", dagHref(dagId));
+            m.put("fileloc", dag.fileloc());
+            m.put("source", code.source());
+            m.put("note", code.note());
+            ctx.html(pages.render("code", m));
+        })), Permission.PUBLIC);
         new BackfillPages(pages, ops).addTo(app);
         new ModelPages(pages, ops).addTo(app);
         app.get("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}/logs", ctx -> signedIn(ctx).ifPresent(who -> page(() -> {
