@@ -102,6 +102,14 @@ public interface TaskContext {
     /** A working directory for this task instance, created on first use and kept between tries. */
     Path workDir();
 
+    /**
+     * Tells Gale that this try started the processes of process group {@code id} (the pid of a
+     * session leader, as {@code setsid} makes). The task instance records it; should the process
+     * running the try die, a scheduler on the same machine that takes the try over kills whatever
+     * is left of the group, and waits for it to be gone, before the task is retried.
+     */
+    void runsProcessGroup(long id);
+
     /** A connection by id: the environment ({@code GALE_CONN_<ID>}) first, then the database. */
     Optional<Connection> connection(String connId);
 
@@ -110,6 +118,25 @@ public interface TaskContext {
 
     /** The model registry, in the metadata database. */
     ModelRegistry models();
+
+    /**
+     * The artifact store for this run's models: param {@code artifact_root}, else the environment's
+     * {@code GALE_ARTIFACT_ROOT}, else {@code file://$GALE_HOME/artifacts/}. Credentials come from the
+     * connection named by param {@code artifact_conn_id} or {@code GALE_ARTIFACT_CONN_ID}, else the
+     * store's defaults (application-default credentials for {@code gs://}).
+     *
+     * @throws ArtifactStoreException when no store opens the location, or the named connection is missing
+     */
+    ArtifactStore artifacts();
+
+    /**
+     * Queues a manual run of another DAG with {@code conf}, as Airflow's TriggerDagRunOperator does;
+     * the scheduler starts it (once that DAG is unpaused). When a run {@code runId} of that DAG already
+     * exists it is left as it is, so a retried task triggers once. Returns the run id.
+     *
+     * @throws IllegalArgumentException when the DAG is unknown or the run id is invalid
+     */
+    String triggerDagRun(String dagId, String runId, Map<String, Object> conf);
 
     /** True once the try has been asked to stop (timeout or shutdown); long loops should check it. */
     default boolean cancelled() {

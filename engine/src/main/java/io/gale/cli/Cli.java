@@ -78,6 +78,12 @@ public final class Cli {
         return this;
     }
 
+    /** The added command that runs as {@code gale standalone --<option>}, if any. */
+    java.util.Optional<StandaloneService> standaloneService(String option) {
+        return extraCommands.stream().filter(c -> c instanceof StandaloneService s && s.standaloneOption().equals(option))
+                .map(c -> (StandaloneService) c).findFirst();
+    }
+
     public int run(PrintWriter out, PrintWriter err, String... args) {
         GaleCommand top = new GaleCommand(this);
         CommandLine cmd = new CommandLine(top);
@@ -146,7 +152,8 @@ public final class Cli {
 
     static String message(Throwable e) {
         if (e instanceof GaleException || e instanceof StoreException || e instanceof ConfigException
-                || e instanceof DagValidationException || e instanceof IllegalArgumentException) {
+                || e instanceof DagValidationException || e instanceof IllegalArgumentException
+                || e instanceof io.gale.api.ModelRegistryException) {
             return firstLine(e.getMessage());
         }
         Throwable root = e;

@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = GaleCommand.VersionProvider.class,
         description = "Gale: an Apache Airflow-style workflow engine for the JVM.",
         subcommands = {DagsCommand.class, TasksCommand.class, SchedulerCommand.class, StandaloneCommand.class,
-                DagProcessorCommand.class,
+                DagProcessorCommand.class, ModelsCommand.class,
                 GaleCommand.Db.class, GaleCommand.Version.class})
 public final class GaleCommand implements Runnable {
 
@@ -30,7 +30,7 @@ public final class GaleCommand implements Runnable {
         this.cli = cli;
     }
 
-    /** The command line this top command runs in: subcommands added from other modules reach the engine through it. */
+    /** The CLI running this command: how commands added from other modules reach the engine. */
     public Cli cli() {
         return cli;
     }

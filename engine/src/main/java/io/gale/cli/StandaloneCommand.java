@@ -11,8 +11,17 @@ final class StandaloneCommand extends Sub implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--port", description = "The web server's port (default: GALE_WEBSERVER_PORT, else 8080).")
     Integer port;
 
+    @picocli.CommandLine.Option(names = "--serve",
+            description = "Also run the model server (gale serve with its defaults: port 8000, model recvae) in this process.")
+    boolean serve;
+
     @Override
     public Integer call() throws Exception {
+        StandaloneService server = null;
+        if (serve) {
+            server = ((GaleCommand) spec.root().userObject()).cli.standaloneService("serve").orElseThrow(() ->
+                    new io.gale.core.BadRequestException("--serve needs the model server, which this build of Gale does not include"));
+        }
         var client = client();
         java.nio.file.Files.createDirectories(client.config().dagsFolder());
         var out = out();
@@ -23,12 +32,15 @@ final class StandaloneCommand extends Sub implements Callable<Integer> {
         out.println("  DAGs found: " + client.listDags().size() + ", import errors: " + client.importErrors().size());
         out.println("  New DAGs start paused: './gale dags unpause example_pipeline' in another shell starts its schedule.");
         java.util.List<AutoCloseable> started = new java.util.ArrayList<>();
-        for (io.gale.runtime.Companion c : java.util.ServiceLoader.load(io.gale.runtime.Companion.class)) {
-            started.add(c.start(engine(), port, out));
-        }
-        out.println("  Stop with Ctrl-C.");
-        out.flush();
         try {
+            for (io.gale.runtime.Companion c : java.util.ServiceLoader.load(io.gale.runtime.Companion.class)) {
+                started.add(c.start(engine(), port, out));
+            }
+            if (server != null) {
+                started.add(server.startBeside(engine(), out, err()));
+            }
+            out.println("  Stop with Ctrl-C.");
+            out.flush();
             engine().runScheduler(engine().schedulerSettings(), Scope.ALL, err(), () -> false, () -> { });
         } finally {
             for (AutoCloseable s : started) {

@@ -19,6 +19,11 @@ abstract class Sub {
         return ((GaleCommand) spec.root().userObject()).cli.operations();
     }
 
+    /** The operations API without reading the dags folder first (for commands that never touch DAGs). */
+    Operations clientWithoutDags() {
+        return ((GaleCommand) spec.root().userObject()).cli.engine().operations();
+    }
+
     /** The composition root, for the commands that run services or tasks in this process. */
     Engine engine() {
         return ((GaleCommand) spec.root().userObject()).cli.engine();

@@ -69,6 +69,11 @@ public final class Operations implements AutoCloseable {
         return database;
     }
 
+    /** The model registry: versions, stages, promote, rollback, delete (reads no DAG code). */
+    public io.gale.api.ModelRegistry models() {
+        return store.models();
+    }
+
     /** A DAG processor of this client's bundle (the classpath and the configured dags folder); close it after use. */
     public DagProcessor dagProcessor() {
         return new DagProcessor(config.dagsFolder(), config.dagCacheDir(), config.home().resolve("logs").resolve("dag-processor.log"),
@@ -151,6 +156,22 @@ public final class Operations implements AutoCloseable {
                 DagRunState.QUEUED, conf == null ? Map.of() : conf));
         store.notifyChange();
         return run;
+    }
+
+    /**
+     * A task's trigger of another DAG (Airflow's TriggerDagRunOperator): {@link #trigger} unless the
+     * run {@code runId} exists already, in which case it is left as it is. Returns the run id.
+     *
+     * @throws IllegalArgumentException naming the DAG when it is unknown
+     */
+    public String triggerFromTask(String dagId, String runId, Map<String, Object> conf) {
+        if (store.serializedDags().find(dagId).isEmpty()) {
+            throw new IllegalArgumentException("cannot trigger DAG '" + dagId + "': no such DAG (check 'gale dags list')");
+        }
+        if (runId != null && store.runs().find(dagId, io.gale.core.RunIds.validate(runId)).isPresent()) {
+            return runId;
+        }
+        return trigger(dagId, conf, runId, null).runId();
     }
 
     public DagRun run(String dagId, String runId) {

@@ -44,6 +44,11 @@ public record ProcessIdentity(UUID uuid, String hostname, String machineId, long
         return started != null && start.isPresent() && !start.get().equals(started);
     }
 
+    /** True when the process ran on this machine boot (it may be alive or gone). */
+    public boolean onThisMachine() {
+        return machineId != null && machineId.equals(bootId());
+    }
+
     private static String bootId() {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();

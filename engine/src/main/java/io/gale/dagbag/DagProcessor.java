@@ -284,6 +284,7 @@ public final class DagProcessor implements AutoCloseable {
     /** The child JVM, with a thread reading its answers so that a wait can time out. */
     private static final class Child {
         private static final String EOF = "\u0000eof";
+        private static final Path NICE = Path.of("/usr/bin/nice");
         private final Process process;
         private final BufferedWriter in;
         private final LinkedBlockingQueue<String> answers = new LinkedBlockingQueue<>();
@@ -294,8 +295,14 @@ public final class DagProcessor implements AutoCloseable {
             this.logFile = logFile;
             Files.createDirectories(logFile.getParent());
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss4m",
-                    "-cp", System.getProperty("java.class.path"), ProcessorChild.class.getName(), cacheDir.toString());
+            List<String> command = new ArrayList<>();
+            if (Files.isExecutable(NICE)) {
+                // compiling DAG files is background work: the scheduler and the database come first
+                command.addAll(List.of(NICE.toString(), "-n", "10"));
+            }
+            command.addAll(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ActiveProcessorCount=1", "-Xss4m",
+                    "-cp", System.getProperty("java.class.path"), ProcessorChild.class.getName(), cacheDir.toString()));
+            ProcessBuilder pb = new ProcessBuilder(command);
             pb.redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             process = pb.start();
             in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));

@@ -18,6 +18,9 @@ public interface Executor extends AutoCloseable {
     /** Ends reported since the last call, waiting up to {@code timeout} for the first one. */
     List<TaskEvent> poll(Duration timeout) throws InterruptedException;
 
+    /** Process groups that running tries started since the last call. */
+    List<io.gale.store.TaskInstanceRepository.ProcessGroup> processGroups();
+
     /** Wakes a thread blocked in {@link #poll} (a run was triggered, a DAG unpaused, ...). */
     void wakeUp();
 

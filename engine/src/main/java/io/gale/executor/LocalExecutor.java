@@ -1,5 +1,6 @@
 package io.gale.executor;
 
+import io.gale.store.TaskInstanceRepository.ProcessGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class LocalExecutor implements Executor {
     private final ExecutorService pool;
     private final LinkedBlockingQueue<TaskEvent> events = new LinkedBlockingQueue<>();
     private final AtomicInteger running = new AtomicInteger();
+    private final java.util.concurrent.ConcurrentLinkedQueue<ProcessGroup> groups = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public LocalExecutor(int parallelism, TaskRunner runner) {
         if (parallelism < 1) {
@@ -40,7 +42,10 @@ public final class LocalExecutor implements Executor {
         pool.execute(() -> {
             TaskEvent event;
             try {
-                event = runner.run(workload);
+                event = runner.run(workload, group -> {
+                    groups.add(new ProcessGroup(workload.key(), workload.tryNumber(), group));
+                    wakeUp();
+                });
             } finally {
                 running.decrementAndGet();
             }
@@ -67,6 +72,15 @@ public final class LocalExecutor implements Executor {
             events.drainTo(out);
         }
         out.removeIf(e -> e == WAKE_UP);
+        return out;
+    }
+
+    @Override
+    public List<ProcessGroup> processGroups() {
+        List<ProcessGroup> out = new ArrayList<>();
+        for (ProcessGroup g; (g = groups.poll()) != null; ) {
+            out.add(g);
+        }
         return out;
     }
 

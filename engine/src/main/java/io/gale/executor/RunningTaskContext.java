@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import io.gale.api.ArtifactStore;
+import io.gale.api.ArtifactStoreException;
+import io.gale.api.ArtifactStores;
 import io.gale.api.Connection;
 import io.gale.api.ModelRegistry;
 import io.gale.api.TaskContext;
@@ -47,18 +50,24 @@ final class RunningTaskContext implements TaskContext {
     static final String RENDERED_FIELDS = "rendered_fields";
 
     private final TaskWorkload w;
+    private final java.util.function.LongConsumer processGroups;
     private final Store store;
     private final Path workRoot;
     private final Map<String, String> env;
     private final BufferedTaskLog log;
+    private final DagRunTrigger trigger;
     private final Map<String, Object> params;
     private final Map<String, String> pushes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, String> rendered = Collections.synchronizedMap(new LinkedHashMap<>());
     private final TemplateRenderer templates = new TemplateRenderer(this);
     private volatile boolean closed;
+    private ArtifactStore artifacts;
 
-    RunningTaskContext(TaskWorkload w, Store store, Path workRoot, Map<String, String> env, BufferedTaskLog log) {
+    RunningTaskContext(TaskWorkload w, Store store, Path workRoot, Map<String, String> env, BufferedTaskLog log,
+                       DagRunTrigger trigger, java.util.function.LongConsumer processGroups) {
+        this.trigger = trigger;
         this.w = w;
+        this.processGroups = processGroups;
         this.store = store;
         this.workRoot = workRoot;
         this.env = env;
@@ -222,12 +231,13 @@ final class RunningTaskContext implements TaskContext {
     }
 
     @Override
+    public void runsProcessGroup(long id) {
+        processGroups.accept(id);
+    }
+
+    @Override
     public Optional<Connection> connection(String connId) {
-        String uri = env.get("GALE_CONN_" + envName(connId));
-        if (uri != null) {
-            return Optional.of(parseConnection(connId, uri));
-        }
-        return store.connections().get(connId);
+        return Connections.lookup(connId, env, store);
     }
 
     @Override
@@ -239,6 +249,42 @@ final class RunningTaskContext implements TaskContext {
     @Override
     public ModelRegistry models() {
         return store.models();
+    }
+
+    @Override
+    public synchronized ArtifactStore artifacts() {
+        if (artifacts == null) {
+            String root = param("artifact_root", String.class);
+            if (root == null || root.isBlank()) {
+                root = env.get("GALE_ARTIFACT_ROOT");
+            }
+            // the work root is $GALE_HOME/work: artifacts go beside it
+            URI location = root == null || root.isBlank() ? workRoot.resolveSibling("artifacts").toUri() : URI.create(root.trim());
+            String connId = param("artifact_conn_id", String.class);
+            if (connId == null || connId.isBlank()) {
+                connId = env.get("GALE_ARTIFACT_CONN_ID");
+            }
+            Connection conn = null;
+            if (connId != null && !connId.isBlank()) {
+                String id = connId.trim();
+                conn = connection(id).orElseThrow(() -> new ArtifactStoreException(location,
+                        "connection '" + id + "' for the artifact store is not defined (GALE_CONN_" + envName(id)
+                                + " or add it to the database)"));
+            }
+            artifacts = ArtifactStores.open(location, conn);
+        }
+        return artifacts;
+    }
+
+    @Override
+    public String triggerDagRun(String dagId, String runId, Map<String, Object> conf) {
+        if (runId != null && store.runs().find(dagId, runId).isPresent()) {
+            log.info("run {} of {} exists already: not triggered again", runId, dagId);
+            return runId;
+        }
+        String id = trigger.trigger(dagId, runId, conf);
+        log.info("triggered run {} of {}", id, dagId);
+        return id;
     }
 
     /** Ends the try's XComs: what was pushed, and the rendered fields (masked) as {@value #RENDERED_FIELDS}. */
@@ -254,8 +300,14 @@ final class RunningTaskContext implements TaskContext {
         }
     }
 
-    /** Airflow's connection URI: {@code type://login:password@host:port/schema?k=v}. */
+    /**
+     * Airflow's connection URI, {@code type://login:password@host:port/schema?k=v}, or its JSON form
+     * {@code {"conn_type": ..., "host": ..., "port": ..., "login": ..., "password": ..., "schema": ..., "extra": {...}}}.
+     */
     static Connection parseConnection(String id, String text) {
+        if (text.trim().startsWith("{")) {
+            return parseJsonConnection(id, text);
+        }
         try {
             URI u = URI.create(text);
             String login = null;
@@ -280,11 +332,38 @@ final class RunningTaskContext implements TaskContext {
         }
     }
 
+    private static Connection parseJsonConnection(String id, String text) {
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new GaleException("connection '" + id + "' from GALE_CONN_" + envName(id)
+                    + " is not valid JSON (line " + e.getLocation().getLineNr() + ")");
+        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        com.fasterxml.jackson.databind.JsonNode x = n.path("extra");
+        if (x.isTextual() && !x.asText().isBlank()) {
+            try {
+                x = Json.MAPPER.readTree(x.asText());
+            } catch (JsonProcessingException e) {
+                throw new GaleException("connection '" + id + "': extra is not a JSON object");
+            }
+        }
+        x.fields().forEachRemaining(e -> extra.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+        Integer port = n.hasNonNull("port") ? n.get("port").asInt() : null;
+        return new Connection(id, text(n, "conn_type"), text(n, "host"), port, text(n, "schema"), text(n, "login"),
+                text(n, "password"), extra);
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode n, String field) {
+        return n.hasNonNull(field) ? n.get(field).asText() : null;
+    }
+
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
-    private static String envName(String key) {
+    static String envName(String key) {
         return key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
     }
 

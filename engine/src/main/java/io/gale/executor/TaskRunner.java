@@ -30,11 +30,21 @@ public final class TaskRunner {
     private final Map<String, String> env;
     private final Clock clock;
     private final DagCode code;
+    private final DagRunTrigger trigger;
 
     /**
      * @param code where the DAGs' code comes from
      */
     public TaskRunner(Store store, DagCode code, Path workRoot, Map<String, String> env, Clock clock) {
+        this(store, code, workRoot, env, clock, DagRunTrigger.NONE);
+    }
+
+    /**
+     * @param code    where the DAGs' code comes from
+     * @param trigger how tasks queue runs of other DAGs
+     */
+    public TaskRunner(Store store, DagCode code, Path workRoot, Map<String, String> env, Clock clock, DagRunTrigger trigger) {
+        this.trigger = trigger;
         this.store = store;
         this.code = code;
         this.workRoot = workRoot;
@@ -42,10 +52,20 @@ public final class TaskRunner {
         this.clock = clock;
     }
 
+    /** Runs a try; no process group is reported. */
     public TaskEvent run(TaskWorkload w) {
+        return run(w, group -> { });
+    }
+
+    /**
+     * Runs a try.
+     *
+     * @param processGroups told of each process group the try's operator starts, as it starts
+     */
+    public TaskEvent run(TaskWorkload w, java.util.function.LongConsumer processGroups) {
         Instant start = clock.instant();
         BufferedTaskLog log = new BufferedTaskLog(clock);
-        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log);
+        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, processGroups);
         log.info("Starting try {} of {} of task {} ({}), run {}", w.tryNumber(), w.maxTries(), w.task().id(),
                 w.task().operatorName(), w.run().runId());
         TaskState state;
@@ -96,7 +116,7 @@ public final class TaskRunner {
      */
     public String callback(TaskWorkload w, TaskState state, Throwable error) {
         BufferedTaskLog log = new BufferedTaskLog(clock);
-        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log);
+        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, group -> { });
         try {
             Task task = task(w);
             TaskCallback callback = state == TaskState.UP_FOR_RETRY ? task.onRetry() : task.onFailure();

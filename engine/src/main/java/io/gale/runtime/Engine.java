@@ -84,6 +84,11 @@ public final class Engine implements AutoCloseable {
         return operations.store();
     }
 
+    /** A connection as this engine's tasks see it: {@code GALE_CONN_<ID>} first, then the database. */
+    public java.util.Optional<io.gale.api.Connection> connection(String connId) {
+        return io.gale.executor.Connections.lookup(connId, env, store());
+    }
+
     /** Scheduler settings from the configuration. */
     public Scheduler.Settings schedulerSettings() {
         return Scheduler.Settings.defaults().withHeartbeat(config.heartbeat()).withZombieThreshold(config.zombieThreshold());
@@ -100,7 +105,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private TaskRunner runner() {
-        return new TaskRunner(store(), code, config.workRoot(), env, clock);
+        return new TaskRunner(store(), code, config.workRoot(), env, clock, operations::triggerFromTask);
     }
 
     /**

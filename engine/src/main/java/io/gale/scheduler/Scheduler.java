@@ -16,6 +16,7 @@ import io.gale.core.TaskKey;
 import io.gale.core.TaskState;
 import io.gale.core.TriggerRules;
 import io.gale.executor.Executor;
+import io.gale.executor.ProcessGroups;
 import io.gale.executor.TaskEvent;
 import io.gale.executor.TaskRunner;
 import io.gale.executor.TaskWorkload;
@@ -23,12 +24,16 @@ import io.gale.schedule.DataInterval;
 import io.gale.store.BackfillRepository;
 import io.gale.store.ConnectionErrors;
 import io.gale.store.DagRepository.NextRun;
+import io.gale.store.DagRunRepository.ActiveGroup;
 import io.gale.store.DagRunRepository.Scope;
 import io.gale.store.NewDagRun;
 import io.gale.store.SchedulerJobRepository.Job;
 import io.gale.store.Store;
+import io.gale.store.XComRepository;
 import io.gale.store.TaskInstanceRepository.Finish;
 import io.gale.store.TaskInstanceRepository.NewTask;
+import io.gale.store.TaskInstanceRepository.ProcessGroup;
+import io.gale.store.TaskInstanceRepository.Progress;
 import io.gale.store.TaskInstanceRepository.Start;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,6 +131,8 @@ public final class Scheduler implements AutoCloseable {
     private final LongAdder runsLooked = new LongAdder();
     /** Executor events not committed yet: held through a database outage and written once it is back. */
     private final List<TaskEvent> pending = new ArrayList<>();
+    /** Process groups that tries reported and that are not committed yet. */
+    private final List<ProcessGroup> pendingGroups = new ArrayList<>();
     /** One try of one task instance: what is in flight is a try, not a task (a retry may start before an old end is acknowledged). */
     private record Try(TaskKey key, int number) {
     }
@@ -227,7 +234,9 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private boolean loop(Scope scope, Duration maxWait) throws InterruptedException {
-        boolean progressed = apply(executor.poll(Duration.ZERO));
+        pending.addAll(executor.poll(Duration.ZERO));
+        pendingGroups.addAll(executor.processGroups());
+        boolean progressed = !pending.isEmpty();
         Instant now = clock.instant();
         if (!now.isBefore(nextDagCheck)) {
             nextDagCheck = now.plusSeconds(1);
@@ -239,7 +248,14 @@ public final class Scheduler implements AutoCloseable {
         }
         progressed |= advance(scope);
         if (!progressed) {
-            progressed = apply(executor.poll(waitTime(maxWait)));
+            List<TaskEvent> events = executor.poll(waitTime(maxWait));
+            pendingGroups.addAll(executor.processGroups());
+            if (!events.isEmpty()) {
+                // an end is recorded and what it unblocks starts in one transaction
+                pending.addAll(events);
+                advance(scope);
+                progressed = true;
+            }
         }
         return progressed;
     }
@@ -277,55 +293,68 @@ public final class Scheduler implements AutoCloseable {
     // ---- executor events ------------------------------------------------------------------
 
     /**
-     * Records the executor's events together with those held since a failed write; they leave
-     * memory only once committed (a write repeated after an unclear commit changes nothing: an
-     * event for a try that is no longer running is ignored).
+     * Records the executor's events together with those held since a failed write, in a
+     * transaction of their own (at shutdown; the loop records them in its planning transaction).
      */
-    boolean apply(List<TaskEvent> newEvents) {
+    void apply(List<TaskEvent> newEvents) {
         pending.addAll(newEvents);
         if (pending.isEmpty()) {
-            return false;
+            return;
         }
         List<TaskEvent> events = List.copyOf(pending);
-        java.util.Set<TaskKey> ended = new java.util.HashSet<>();
+        List<TaskKey> ended = retrying(() -> store.transaction(tx -> record(tx, events)));
+        recorded(events, ended);
+    }
+
+    /**
+     * Writes the ends of {@code events}' tries: state, XComs, log. An event for a try that is no
+     * longer running changes nothing (so a write repeated after an unclear commit is harmless);
+     * a try cleared while it ran (restarting) goes back to none. Returns the task instances whose
+     * try ended here.
+     */
+    private List<TaskKey> record(Store tx, List<TaskEvent> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
         long t0 = System.nanoTime();
-        events.forEach(e -> dirty.add(RunKey.of(e.key())));
-        retrying(() -> {
-            store.transact(tx -> {
-                Map<TaskKey, TaskInstance> current = new HashMap<>();
-                tx.taskInstances().findAll(events.stream().map(TaskEvent::key).toList()).forEach(t -> current.put(t.key(), t));
-                List<Finish> finishes = new ArrayList<>();
-                Map<TaskKey, TaskState> restart = new HashMap<>();
-                tx.logs().putAll(events.stream().map(e -> new io.gale.store.TaskLogRepository.Entry(e.key(), e.tryNumber(), e.log())).toList());
-                for (TaskEvent e : events) {
-                    TaskInstance ti = current.get(e.key());
-                    if (ti == null) {
-                        continue;
-                    }
-                    if (ti.state() == TaskState.RESTARTING) {
-                        restart.put(e.key(), TaskState.NONE);
-                    } else if (ti.state() == TaskState.RUNNING && ti.tryNumber() == e.tryNumber()) {
-                        e.xcoms().forEach((k, json) -> tx.xcoms().put(e.key(), k, json));
-                        finishes.add(new Finish(e.key(), e.tryNumber(), e.state(), e.end(),
-                                e.state() == TaskState.UP_FOR_RETRY ? e.end().plus(retryDelay(tx, e.key(), e.tryNumber())) : null));
-                    }
-                }
-                tx.xcoms().deleteAll(restart.keySet());
-                tx.taskInstances().setStates(restart, clock.instant());
-                ended.clear();
-                ended.addAll(tx.taskInstances().finishTries(finishes));
-            });
-            return null;
-        });
+        tx.logs().putAll(events.stream().map(e -> new io.gale.store.TaskLogRepository.Entry(e.key(), e.tryNumber(), e.log())).toList());
+        List<Finish> finishes = events.stream().map(e -> new Finish(e.key(), e.tryNumber(), e.state(), e.end(),
+                e.state() == TaskState.UP_FOR_RETRY ? e.end().plus(retryDelay(tx, e.key(), e.tryNumber())) : null)).toList();
+        List<TaskKey> ended = tx.taskInstances().finishTries(finishes); // only tries still running with that number
+        java.util.Set<TaskKey> endedKeys = new java.util.HashSet<>(ended);
+        List<XComRepository.Push> pushes = new ArrayList<>();
+        List<TaskKey> others = new ArrayList<>();
+        for (TaskEvent e : events) {
+            if (endedKeys.contains(e.key())) {
+                e.xcoms().forEach((k, json) -> pushes.add(new XComRepository.Push(e.key(), k, json)));
+            } else {
+                others.add(e.key());
+            }
+        }
+        tx.xcoms().putAll(pushes);
+        // a try cleared while it ran (restarting) goes back to none, without the values it pushed
+        Map<TaskKey, TaskState> restart = new HashMap<>();
+        tx.taskInstances().progress(others).stream().filter(p -> p.state() == TaskState.RESTARTING)
+                .forEach(p -> restart.put(p.key(), TaskState.NONE));
+        tx.xcoms().deleteAll(restart.keySet());
+        tx.taskInstances().setStates(restart, clock.instant());
+        applyNanos.add(System.nanoTime() - t0);
+        return ended;
+    }
+
+    /** After the commit that recorded {@code events}: they leave memory, and the ends are logged. */
+    private void recorded(List<TaskEvent> events, List<TaskKey> endedKeys) {
+        if (events.isEmpty()) {
+            return;
+        }
         if (LOG.isInfoEnabled()) {
+            java.util.Set<TaskKey> ended = new java.util.HashSet<>(endedKeys);
             events.stream().filter(e -> ended.contains(e.key()))
                     .forEach(e -> LOG.info("Task {} ended try {}: {}", describe(e.key()), e.tryNumber(), e.state().id()));
         }
-        pending.clear();
+        pending.subList(0, events.size()).clear();
         events.forEach(e -> inFlight.remove(new Try(e.key(), e.tryNumber())));
         eventsRecorded.add(events.size());
-        applyNanos.add(System.nanoTime() - t0);
-        return true;
     }
 
     private Duration retryDelay(Store tx, TaskKey key, int tryNumber) {
@@ -384,10 +413,16 @@ public final class Scheduler implements AutoCloseable {
     // ---- advancing runs -------------------------------------------------------------------
 
     private record Plan(boolean changed, List<TaskWorkload> toStart, Instant wake, List<RunKey> heldBack,
-                        Map<RunKey, DagRunState> runStates, Map<TaskKey, TaskState> states) {
+                        Map<RunKey, DagRunState> runStates, Map<TaskKey, TaskState> states, List<TaskKey> ended) {
+        Plan withEnded(List<TaskKey> keys) {
+            return new Plan(changed, toStart, wake, heldBack, runStates, states, keys);
+        }
     }
 
     private boolean advance(Scope scope) {
+        List<TaskEvent> events = List.copyOf(pending);
+        List<ProcessGroup> groups = List.copyOf(pendingGroups);
+        events.forEach(e -> dirty.add(RunKey.of(e.key())));
         Instant now = clock.instant();
         boolean full = !now.isBefore(nextFullPass) || (nextWakeup != null && !now.isBefore(nextWakeup));
         List<RunKey> only = null;
@@ -400,8 +435,15 @@ public final class Scheduler implements AutoCloseable {
         }
         List<RunKey> runsToLook = only;
         long t0 = System.nanoTime();
-        Plan plan = retrying(() -> store.transaction(tx -> plan(tx, scope, runsToLook)));
-        planNanos.add(System.nanoTime() - t0);
+        long recording = applyNanos.sum();
+        Plan plan = retrying(() -> store.transaction(tx -> {
+            tx.taskInstances().setProcessGroups(groups); // before the ends: only a running try takes one
+            List<TaskKey> ended = record(tx, events);
+            return plan(tx, scope, runsToLook).withEnded(ended);
+        }));
+        planNanos.add(System.nanoTime() - t0 - (applyNanos.sum() - recording));
+        recorded(events, plan.ended());
+        pendingGroups.subList(0, groups.size()).clear();
         triesStarted.add(plan.toStart().size());
         if (full) {
             nextWakeup = plan.wake();
@@ -418,38 +460,39 @@ public final class Scheduler implements AutoCloseable {
             inFlight.add(new Try(w.key(), w.tryNumber()));
             executor.submit(w);
         });
-        return plan.changed();
+        return plan.changed() || !events.isEmpty();
     }
 
     private Plan plan(Store tx, Scope scope, List<RunKey> only) {
         Instant now = clock.instant();
         List<DagRun> runs = new ArrayList<>(tx.runs().lockRunning(scope, only));
-        Map<RunGroup, Integer> running = new HashMap<>(tx.runs().runningCounts());
+        Map<RunGroup, Integer> running = new HashMap<>();
         Map<Long, Integer> backfillLimits = new HashMap<>();
-        List<io.gale.store.DagRunRepository.QueuedGroup> queued = tx.runs().queuedGroups(scope);
-        if (queued.stream().anyMatch(g -> g.backfillId() != null)) {
+        List<ActiveGroup> groups = tx.runs().activeGroups(scope);
+        groups.forEach(g -> running.put(g.group(), g.running()));
+        if (groups.stream().anyMatch(g -> g.queued() > 0 && g.group().backfillId() != null)) {
             java.util.Set<Long> paused = tx.backfills().pausedIds();
             tx.backfills().running().forEach(b -> backfillLimits.put(b.id(), paused.contains(b.id()) ? 0 : b.maxActiveRuns()));
         }
-        for (var g : queued) {
-            Optional<SchedulableDag> d = dags.get(g.dagId());
+        for (ActiveGroup g : groups) {
+            Optional<SchedulableDag> d = g.queued() == 0 ? Optional.empty() : dags.get(g.group().dagId());
             if (d.isEmpty()) {
                 continue;
             }
-            int limit = g.backfillId() == null ? d.get().maxActiveRuns()
-                    : backfillLimits.getOrDefault(g.backfillId(), d.get().maxActiveRuns());
-            int free = Math.min(limit - running.getOrDefault(new RunGroup(g.dagId(), g.backfillId()), 0), settings.queuedRunsPerLoop());
+            Long backfillId = g.group().backfillId();
+            int limit = backfillId == null ? d.get().maxActiveRuns() : backfillLimits.getOrDefault(backfillId, d.get().maxActiveRuns());
+            int free = Math.min(limit - g.running(), settings.queuedRunsPerLoop());
             if (free > 0) {
-                runs.addAll(tx.runs().lockQueued(scope, g.dagId(), g.backfillId(), free));
+                runs.addAll(tx.runs().lockQueued(scope, g.group().dagId(), backfillId, free));
             }
         }
         runsLooked.add(runs.size());
         if (runs.isEmpty()) {
-            return new Plan(false, List.of(), null, List.of(), Map.of(), Map.of());
+            return new Plan(false, List.of(), null, List.of(), Map.of(), Map.of(), List.of());
         }
         Map<String, Integer> activeTasks = new HashMap<>(tx.taskInstances().countActiveByDag());
-        Map<RunKey, List<TaskInstance>> tisByRun = tx.taskInstances().forRuns(runs).stream()
-                .collect(Collectors.groupingBy(t -> new RunKey(t.dagId(), t.runId())));
+        Map<RunKey, List<Progress>> tisByRun = tx.taskInstances().forRuns(runs).stream()
+                .collect(Collectors.groupingBy(t -> RunKey.of(t.key())));
 
         boolean changed = false;
         int slots = executor.openSlots();
@@ -478,30 +521,30 @@ public final class Scheduler implements AutoCloseable {
                 runStates.put(new RunKey(run.dagId(), run.runId()), DagRunState.RUNNING);
                 changed = true;
             }
-            Map<String, TaskInstance> tis = new HashMap<>();
-            tisByRun.getOrDefault(new RunKey(run.dagId(), run.runId()), List.of()).forEach(t -> tis.put(t.taskId(), t));
+            Map<String, Progress> tis = new HashMap<>();
+            tisByRun.getOrDefault(new RunKey(run.dagId(), run.runId()), List.of()).forEach(t -> tis.put(t.key().taskId(), t));
             List<NewTask> missing = dag.tasks().values().stream().filter(t -> !tis.containsKey(t.id()))
                     .map(t -> new NewTask(t.id(), t.retries() + 1, t.operatorName())).toList();
             if (!missing.isEmpty()) {
                 newTasks.put(new RunKey(run.dagId(), run.runId()), missing);
                 for (NewTask t : missing) {
-                    tis.put(t.taskId(), new TaskInstance(run.dagId(), run.runId(), t.taskId(), TaskState.NONE, 0,
-                            t.maxTries(), t.operator(), null, null, null, null, null, null, null, null));
+                    tis.put(t.taskId(), new Progress(new TaskKey(run.dagId(), run.runId(), t.taskId()), TaskState.NONE, 0,
+                            t.maxTries(), null));
                 }
                 changed = true;
             }
             Map<String, TaskState> current = new HashMap<>();
             tis.forEach((id, ti) -> current.put(id, ti.state()));
-            for (TaskInstance ti : tis.values()) {
-                if (!dag.tasks().containsKey(ti.taskId()) && !ti.state().finished() && ti.state() != TaskState.RUNNING) {
+            for (Progress ti : tis.values()) {
+                if (!dag.tasks().containsKey(ti.key().taskId()) && !ti.state().finished() && ti.state() != TaskState.RUNNING) {
                     states.put(ti.key(), TaskState.REMOVED);
-                    current.put(ti.taskId(), TaskState.REMOVED);
+                    current.put(ti.key().taskId(), TaskState.REMOVED);
                     changed = true;
                 }
             }
             int startedHere = 0;
             for (String taskId : dag.topologicalOrder()) {
-                TaskInstance ti = tis.get(taskId);
+                Progress ti = tis.get(taskId);
                 TaskState state = current.get(taskId);
                 if (state == TaskState.UP_FOR_RETRY && ti.nextRetryAt() != null && ti.nextRetryAt().isAfter(now)) {
                     wake = wake == null || ti.nextRetryAt().isBefore(wake) ? ti.nextRetryAt() : wake;
@@ -563,7 +606,7 @@ public final class Scheduler implements AutoCloseable {
                 tx.backfills().setState(backfillId, BackfillState.COMPLETED, now);
             }
         }
-        return new Plan(changed, toStart, wake, heldBack, runStates, states);
+        return new Plan(changed, toStart, wake, heldBack, runStates, states, List.of());
     }
 
     // ---- heartbeats, zombies, backfills ---------------------------------------------------
@@ -583,7 +626,9 @@ public final class Scheduler implements AutoCloseable {
     void handleZombies(Instant now, List<Long> own) {
         Instant stale = now.isBefore(judgeHeartbeatsAfter) ? Instant.EPOCH : now.minus(settings.zombieThreshold());
         List<Long> dead = new ArrayList<>(own);
+        Map<Long, Job> jobs = new HashMap<>();
         for (Job j : store.schedulerJobs().running()) {
+            jobs.put(j.id(), j);
             if (j.id() != jobId && (j.process().goneFromThisMachine() || j.latestHeartbeat().isBefore(stale))) {
                 dead.add(j.id());
             }
@@ -593,9 +638,27 @@ public final class Scheduler implements AutoCloseable {
         }
         List<TaskInstance> zombies = store.taskInstances().zombies(stale, dead);
         for (TaskInstance z : zombies) {
+            Job job = z.schedulerId() == null ? null : jobs.get(z.schedulerId());
+            if (z.processGroup() != null && job != null && job.process().onThisMachine() && !groupGone(z)) {
+                continue; // looked at again at the next heartbeat; the retry waits
+            }
             endZombie(z, now, own.isEmpty() ? "its scheduler (" + z.hostname() + ", pid " + z.pid() + ") stopped heartbeating"
                     : "the scheduler running it was stopped");
         }
+    }
+
+    /**
+     * Ends what is left of a lost try's process group on this machine before the try is retried;
+     * false (and a warning) when processes of it survive SIGKILL.
+     */
+    private boolean groupGone(TaskInstance z) {
+        List<Long> survivors = ProcessGroups.end(z.processGroup(), Duration.ofSeconds(10));
+        if (!survivors.isEmpty()) {
+            LOG.warn("Task {}: processes {} of lost try {} (process group {}) survive SIGKILL; not retrying it yet",
+                    describe(z.key()), survivors, z.tryNumber(), z.processGroup());
+            return false;
+        }
+        return true;
     }
 
     private void endZombie(TaskInstance z, Instant now, String why) {

@@ -45,20 +45,18 @@ public interface DagRunRepository {
      */
     List<DagRun> lockRunning(Scope scope, Collection<RunKey> only);
 
-    /** How many queued runs in scope wait, per DAG and backfill. */
-    record QueuedGroup(String dagId, Long backfillId, int count) {
+    /** Of one DAG and backfill (null for scheduled and manual runs): runs running anywhere, and runs queued in scope. */
+    record ActiveGroup(RunGroup group, int running, int queued) {
     }
 
-    List<QueuedGroup> queuedGroups(Scope scope);
+    /** The groups with running runs or with queued runs in scope, in one query. */
+    List<ActiveGroup> activeGroups(Scope scope);
 
     /** Locks up to {@code limit} queued runs of one DAG and backfill (null: none) in scope, oldest first. */
     List<DagRun> lockQueued(Scope scope, String dagId, Long backfillId, int limit);
 
     /** Queued and running runs of a DAG that belong to no backfill. */
     int countActive(String dagId);
-
-    /** Running runs per DAG and backfill (backfill null for scheduled and manual runs). */
-    Map<RunGroup, Integer> runningCounts();
 
     /** Creates the run unless its run id or logical date is taken; returns it when created. */
     Optional<DagRun> createIfAbsent(NewDagRun run);

@@ -17,8 +17,6 @@ import io.gale.store.jooq.tables.records.DagRunRecord;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,6 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.InsertSetMoreStep;
 import org.jooq.JSONB;
-import org.jooq.Row3;
 import org.jooq.exception.IntegrityConstraintViolationException;
 import org.jooq.impl.DSL;
 
@@ -92,17 +89,19 @@ final class JooqDagRuns implements DagRunRepository {
         Condition c = scoped(scope).and(DAG_RUN.STATE.eq(DagRunState.RUNNING));
         if (only != null) {
             if (only.isEmpty()) return List.of();
-            c = c.and(DSL.row(DAG_RUN.DAG_ID, DAG_RUN.RUN_ID).in(only.stream().map(k -> DSL.row(k.dagId(), k.runId())).toList()));
+            c = c.and(Unnest.inRuns(DAG_RUN.DAG_ID, DAG_RUN.RUN_ID, only));
         }
         return dsl.selectFrom(DAG_RUN).where(c).orderBy(DAG_RUN.ID).forUpdate().skipLocked().fetch(JooqDagRuns::run);
     }
 
     @Override
-    public List<QueuedGroup> queuedGroups(Scope scope) {
-        return dsl.select(DAG_RUN.DAG_ID, DAG_RUN.BACKFILL_ID, DSL.count()).from(DAG_RUN)
-                .where(scoped(scope)).and(DAG_RUN.STATE.eq(DagRunState.QUEUED))
+    public List<ActiveGroup> activeGroups(Scope scope) {
+        Field<Integer> running = DSL.count().filterWhere(DAG_RUN.STATE.eq(DagRunState.RUNNING));
+        Field<Integer> queued = DSL.count().filterWhere(DAG_RUN.STATE.eq(DagRunState.QUEUED).and(scoped(scope)));
+        return dsl.select(DAG_RUN.DAG_ID, DAG_RUN.BACKFILL_ID, running, queued).from(DAG_RUN)
+                .where(DAG_RUN.STATE.in(DagRunState.QUEUED, DagRunState.RUNNING))
                 .groupBy(DAG_RUN.DAG_ID, DAG_RUN.BACKFILL_ID)
-                .fetch(r -> new QueuedGroup(r.value1(), r.value2(), r.value3()));
+                .fetch(r -> new ActiveGroup(new RunGroup(r.value1(), r.value2()), r.value3(), r.value4()));
     }
 
     @Override
@@ -117,15 +116,6 @@ final class JooqDagRuns implements DagRunRepository {
     public int countActive(String dagId) {
         return dsl.fetchCount(DAG_RUN, DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.STATE.in(DagRunState.QUEUED, DagRunState.RUNNING),
                 DAG_RUN.BACKFILL_ID.isNull());
-    }
-
-    @Override
-    public Map<RunGroup, Integer> runningCounts() {
-        Map<RunGroup, Integer> m = new HashMap<>();
-        dsl.select(DAG_RUN.DAG_ID, DAG_RUN.BACKFILL_ID, DSL.count()).from(DAG_RUN).where(DAG_RUN.STATE.eq(DagRunState.RUNNING))
-                .groupBy(DAG_RUN.DAG_ID, DAG_RUN.BACKFILL_ID)
-                .forEach(r -> m.put(new RunGroup(r.value1(), r.value2()), r.value3()));
-        return m;
     }
 
     private InsertSetMoreStep<DagRunRecord> insert(NewDagRun r) {
@@ -188,15 +178,8 @@ final class JooqDagRuns implements DagRunRepository {
     @SuppressWarnings("unchecked")
     public void setStates(Map<RunKey, DagRunState> states, Instant now) {
         if (states.isEmpty()) return;
-        Row3<String, String, DagRunState>[] rows = states.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(Comparator.comparing(RunKey::dagId).thenComparing(RunKey::runId)))
-                .map(e -> DSL.row(DSL.val(e.getKey().dagId(), DAG_RUN.DAG_ID), DSL.val(e.getKey().runId(), DAG_RUN.RUN_ID),
-                        DSL.val(e.getValue(), DAG_RUN.STATE)))
-                .toArray(Row3[]::new);
-        var v = DSL.values(rows).as("v", "dag_id", "run_id", "state");
-        Field<String> dagId = v.field("dag_id", DAG_RUN.DAG_ID.getDataType());
-        Field<String> runId = v.field("run_id", DAG_RUN.RUN_ID.getDataType());
-        Field<DagRunState> state = v.field("state", DAG_RUN.STATE.getDataType());
+        var v = Unnest.byRun(states.entrySet(), Map.Entry::getKey).text("state", e -> e.getValue().id());
+        Field<DagRunState> state = Unnest.field("state", DAG_RUN.STATE.getDataType());
         Field<OffsetDateTime> t = DSL.val(odt(now), DAG_RUN.START_DATE);
         Condition queued = state.eq(DagRunState.QUEUED);
         dsl.update(DAG_RUN)
@@ -205,8 +188,9 @@ final class JooqDagRuns implements DagRunRepository {
                 .set(DAG_RUN.START_DATE, DSL.when(queued, DSL.castNull(DAG_RUN.START_DATE)).otherwise(DSL.coalesce(DAG_RUN.START_DATE, t)))
                 .set(DAG_RUN.END_DATE, DSL.when(state.in(DagRunState.SUCCESS, DagRunState.FAILED), t)
                         .otherwise(DSL.castNull(DAG_RUN.END_DATE)))
-                .from(v)
-                .where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_ID.eq(runId))
+                .from(v.table())
+                .where(DAG_RUN.DAG_ID.eq(Unnest.field("dag_id", DAG_RUN.DAG_ID.getDataType())),
+                        DAG_RUN.RUN_ID.eq(Unnest.field("run_id", DAG_RUN.RUN_ID.getDataType())))
                 .execute();
     }
 

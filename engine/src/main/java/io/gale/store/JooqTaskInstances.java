@@ -19,10 +19,6 @@ import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Row3;
-import org.jooq.Row4;
-import org.jooq.Row7;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /** {@link TaskInstanceRepository} on PostgreSQL. */
@@ -38,24 +34,28 @@ final class JooqTaskInstances implements TaskInstanceRepository {
         return TASK_INSTANCE.DAG_ID.eq(k.dagId()).and(TASK_INSTANCE.RUN_ID.eq(k.runId())).and(TASK_INSTANCE.TASK_ID.eq(k.taskId()));
     }
 
-    /** The task-instance key columns of a {@code values} table, and the condition joining them to task_instance. */
-    private static Condition joins(Table<?> v) {
-        return TASK_INSTANCE.DAG_ID.eq(v.field("dag_id", TASK_INSTANCE.DAG_ID.getDataType()))
-                .and(TASK_INSTANCE.RUN_ID.eq(v.field("run_id", TASK_INSTANCE.RUN_ID.getDataType())))
-                .and(TASK_INSTANCE.TASK_ID.eq(v.field("task_id", TASK_INSTANCE.TASK_ID.getDataType())));
+    /** The condition joining an {@link Unnest} table's task key columns to task_instance. */
+    private static Condition joined() {
+        return TASK_INSTANCE.DAG_ID.eq(Unnest.field("dag_id", TASK_INSTANCE.DAG_ID.getDataType()))
+                .and(TASK_INSTANCE.RUN_ID.eq(Unnest.field("run_id", TASK_INSTANCE.RUN_ID.getDataType())))
+                .and(TASK_INSTANCE.TASK_ID.eq(Unnest.field("task_id", TASK_INSTANCE.TASK_ID.getDataType())));
     }
 
     @Override
     public void createMissing(Map<RunKey, List<NewTask>> tasks) {
         if (tasks.isEmpty()) return;
-        var q = dsl.insertInto(TASK_INSTANCE, TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID, TASK_INSTANCE.TASK_ID,
-                TASK_INSTANCE.MAX_TRIES, TASK_INSTANCE.OPERATOR);
-        for (var e : tasks.entrySet()) {
-            for (NewTask t : e.getValue()) {
-                q = q.values(e.getKey().dagId(), e.getKey().runId(), t.taskId(), t.maxTries(), t.operator());
-            }
+        record Row(TaskKey key, NewTask task) {
         }
-        q.onConflictDoNothing().execute();
+        List<Row> rows = tasks.entrySet().stream().flatMap(e -> e.getValue().stream()
+                .map(t -> new Row(new TaskKey(e.getKey().dagId(), e.getKey().runId(), t.taskId()), t))).toList();
+        var v = Unnest.byTask(rows, Row::key).integer("max_tries", r -> r.task().maxTries()).text("operator", r -> r.task().operator());
+        dsl.insertInto(TASK_INSTANCE, TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID, TASK_INSTANCE.TASK_ID,
+                        TASK_INSTANCE.MAX_TRIES, TASK_INSTANCE.OPERATOR)
+                .select(DSL.select(Unnest.field("dag_id", TASK_INSTANCE.DAG_ID.getDataType()),
+                        Unnest.field("run_id", TASK_INSTANCE.RUN_ID.getDataType()), Unnest.field("task_id", TASK_INSTANCE.TASK_ID.getDataType()),
+                        Unnest.field("max_tries", TASK_INSTANCE.MAX_TRIES.getDataType()),
+                        Unnest.field("operator", TASK_INSTANCE.OPERATOR.getDataType())).from(v.table()))
+                .onConflictDoNothing().execute();
     }
 
     @Override
@@ -77,33 +77,32 @@ final class JooqTaskInstances implements TaskInstanceRepository {
     }
 
     @Override
-    public List<TaskInstance> forRuns(Collection<DagRun> runs) {
+    public List<Progress> forRuns(Collection<DagRun> runs) {
         if (runs.isEmpty()) return List.of();
-        var keys = runs.stream().map(r -> DSL.row(r.dagId(), r.runId())).toList();
-        return dsl.selectFrom(TASK_INSTANCE).where(DSL.row(TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID).in(keys))
-                .fetch(JooqTaskInstances::taskInstance);
+        return progress(Unnest.inRuns(TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID,
+                runs.stream().map(r -> new RunKey(r.dagId(), r.runId())).toList()));
     }
 
     @Override
-    public List<TaskInstance> findAll(Collection<TaskKey> keys) {
+    public List<Progress> progress(Collection<TaskKey> keys) {
         if (keys.isEmpty()) return List.of();
-        List<Row3<String, String, String>> rows = keys.stream().map(k -> DSL.row(k.dagId(), k.runId(), k.taskId())).toList();
-        return dsl.selectFrom(TASK_INSTANCE)
-                .where(DSL.row(TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID, TASK_INSTANCE.TASK_ID).in(rows))
-                .fetch(JooqTaskInstances::taskInstance);
+        return progress(Unnest.inTasks(TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID, TASK_INSTANCE.TASK_ID, keys));
     }
 
-    /** One statement for all tries ({@code update ... from (values ...)}), rows in key order. */
+    private List<Progress> progress(Condition which) {
+        return dsl.select(TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID, TASK_INSTANCE.TASK_ID, TASK_INSTANCE.STATE,
+                        TASK_INSTANCE.TRY_NUMBER, TASK_INSTANCE.MAX_TRIES, TASK_INSTANCE.NEXT_RETRY_AT)
+                .from(TASK_INSTANCE).where(which)
+                .fetch(r -> new Progress(new TaskKey(r.value1(), r.value2(), r.value3()), r.value4(), r.value5(), r.value6(),
+                        instant(r.value7())));
+    }
+
+    /** One statement for all tries ({@code update ... from unnest(...)}), rows in key order. */
     @Override
-    @SuppressWarnings("unchecked")
     public void markRunning(Collection<Start> starts, Instant now, String hostname, long pid, long schedulerId) {
         if (starts.isEmpty()) return;
-        Row4<String, String, String, Integer>[] rows = JooqStore.sorted(starts, Start::key).stream()
-                .map(s -> DSL.row(DSL.val(s.key().dagId(), TASK_INSTANCE.DAG_ID), DSL.val(s.key().runId(), TASK_INSTANCE.RUN_ID),
-                        DSL.val(s.key().taskId(), TASK_INSTANCE.TASK_ID), DSL.val(s.tryNumber(), TASK_INSTANCE.TRY_NUMBER)))
-                .toArray(Row4[]::new);
-        var v = DSL.values(rows).as("v", "dag_id", "run_id", "task_id", "try_number");
-        Field<Integer> tryNumber = v.field("try_number", TASK_INSTANCE.TRY_NUMBER.getDataType());
+        var v = Unnest.byTask(starts, Start::key).integer("try_number", Start::tryNumber);
+        Field<Integer> tryNumber = Unnest.field("try_number", TASK_INSTANCE.TRY_NUMBER.getDataType());
         var t = odt(now);
         dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, TaskState.RUNNING)
                 .set(TASK_INSTANCE.TRY_NUMBER, tryNumber)
@@ -111,33 +110,26 @@ final class JooqTaskInstances implements TaskInstanceRepository {
                 .set(TASK_INSTANCE.QUEUED_AT, t).set(TASK_INSTANCE.START_DATE, t).set(TASK_INSTANCE.HEARTBEAT_AT, t)
                 .setNull(TASK_INSTANCE.END_DATE).setNull(TASK_INSTANCE.DURATION).setNull(TASK_INSTANCE.NEXT_RETRY_AT)
                 .set(TASK_INSTANCE.HOSTNAME, hostname).set(TASK_INSTANCE.PID, (int) pid)
-                .set(TASK_INSTANCE.SCHEDULER_ID, schedulerId)
-                .from(v).where(joins(v))
+                .set(TASK_INSTANCE.SCHEDULER_ID, schedulerId).setNull(TASK_INSTANCE.PROCESS_GROUP)
+                .from(v.table()).where(joined())
                 .execute();
     }
 
-    /** One statement for all tries ({@code update ... from (values ...) returning}), rows in key order. */
+    /** One statement for all tries ({@code update ... from unnest(...) returning}), rows in key order. */
     @Override
-    @SuppressWarnings("unchecked")
     public List<TaskKey> finishTries(Collection<Finish> finishes) {
         if (finishes.isEmpty()) return List.of();
-        Row7<String, String, String, Integer, TaskState, OffsetDateTime, OffsetDateTime>[] rows =
-                JooqStore.sorted(finishes, Finish::key).stream()
-                        .map(f -> DSL.row(DSL.val(f.key().dagId(), TASK_INSTANCE.DAG_ID), DSL.val(f.key().runId(), TASK_INSTANCE.RUN_ID),
-                                DSL.val(f.key().taskId(), TASK_INSTANCE.TASK_ID), DSL.val(f.tryNumber(), TASK_INSTANCE.TRY_NUMBER),
-                                DSL.val(f.state(), TASK_INSTANCE.STATE), DSL.val(odt(f.end()), TASK_INSTANCE.END_DATE),
-                                DSL.val(odt(f.nextRetryAt()), TASK_INSTANCE.NEXT_RETRY_AT)))
-                        .toArray(Row7[]::new);
-        var v = DSL.values(rows).as("v", "dag_id", "run_id", "task_id", "try_number", "state", "end_date", "next_retry_at");
-        Field<OffsetDateTime> end = v.field("end_date", TASK_INSTANCE.END_DATE.getDataType());
+        var v = Unnest.byTask(finishes, Finish::key).integer("try_number", Finish::tryNumber).text("state", f -> f.state().id())
+                .timestamp("end_date", Finish::end).timestamp("next_retry_at", Finish::nextRetryAt);
+        Field<OffsetDateTime> end = Unnest.field("end_date", TASK_INSTANCE.END_DATE.getDataType());
         return dsl.update(TASK_INSTANCE)
-                .set(TASK_INSTANCE.STATE, v.field("state", TASK_INSTANCE.STATE.getDataType()))
+                .set(TASK_INSTANCE.STATE, Unnest.field("state", TASK_INSTANCE.STATE.getDataType()))
                 .set(TASK_INSTANCE.END_DATE, end)
                 .set(TASK_INSTANCE.DURATION, DSL.field("extract(epoch from ({0} - {1}))", Double.class, end, TASK_INSTANCE.START_DATE))
-                .set(TASK_INSTANCE.NEXT_RETRY_AT, v.field("next_retry_at", TASK_INSTANCE.NEXT_RETRY_AT.getDataType()))
-                .from(v)
-                .where(joins(v), TASK_INSTANCE.STATE.eq(TaskState.RUNNING),
-                        TASK_INSTANCE.TRY_NUMBER.eq(v.field("try_number", TASK_INSTANCE.TRY_NUMBER.getDataType())))
+                .set(TASK_INSTANCE.NEXT_RETRY_AT, Unnest.field("next_retry_at", TASK_INSTANCE.NEXT_RETRY_AT.getDataType()))
+                .from(v.table())
+                .where(joined(), TASK_INSTANCE.STATE.eq(TaskState.RUNNING),
+                        TASK_INSTANCE.TRY_NUMBER.eq(Unnest.field("try_number", TASK_INSTANCE.TRY_NUMBER.getDataType())))
                 .returning(TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID, TASK_INSTANCE.TASK_ID)
                 .fetch(r -> new TaskKey(r.getDagId(), r.getRunId(), r.getTaskId()));
     }
@@ -150,19 +142,28 @@ final class JooqTaskInstances implements TaskInstanceRepository {
     @SuppressWarnings("unchecked")
     public void setStates(Map<TaskKey, TaskState> states, Instant now) {
         if (states.isEmpty()) return;
-        Row4<String, String, String, TaskState>[] rows = JooqStore.sorted(states.entrySet(), Map.Entry::getKey).stream()
-                .map(e -> DSL.row(DSL.val(e.getKey().dagId(), TASK_INSTANCE.DAG_ID), DSL.val(e.getKey().runId(), TASK_INSTANCE.RUN_ID),
-                        DSL.val(e.getKey().taskId(), TASK_INSTANCE.TASK_ID), DSL.val(e.getValue(), TASK_INSTANCE.STATE)))
-                .toArray(Row4[]::new);
-        var v = DSL.values(rows).as("v", "dag_id", "run_id", "task_id", "state");
-        Field<TaskState> state = v.field("state", TASK_INSTANCE.STATE.getDataType());
+        var v = Unnest.byTask(states.entrySet(), Map.Entry::getKey).text("state", e -> e.getValue().id());
+        Field<TaskState> state = Unnest.field("state", TASK_INSTANCE.STATE.getDataType());
         Field<OffsetDateTime> t = DSL.val(odt(now), TASK_INSTANCE.END_DATE);
         Condition finished = state.in(TaskState.FINISHED);
         dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, state)
                 .set(TASK_INSTANCE.END_DATE, DSL.when(finished, t).otherwise(TASK_INSTANCE.END_DATE))
                 .set(TASK_INSTANCE.START_DATE, DSL.when(finished, DSL.coalesce(TASK_INSTANCE.START_DATE, t))
                         .otherwise(TASK_INSTANCE.START_DATE))
-                .from(v).where(joins(v))
+                .from(v.table()).where(joined())
+                .execute();
+    }
+
+    @Override
+    public void setProcessGroups(Collection<ProcessGroup> groups) {
+        if (groups.isEmpty()) return;
+        var v = Unnest.byTask(groups, ProcessGroup::key).integer("try_number", ProcessGroup::tryNumber)
+                .bigint("process_group", ProcessGroup::processGroup);
+        dsl.update(TASK_INSTANCE)
+                .set(TASK_INSTANCE.PROCESS_GROUP, Unnest.field("process_group", TASK_INSTANCE.PROCESS_GROUP.getDataType()))
+                .from(v.table())
+                .where(joined(), TASK_INSTANCE.STATE.eq(TaskState.RUNNING),
+                        TASK_INSTANCE.TRY_NUMBER.eq(Unnest.field("try_number", TASK_INSTANCE.TRY_NUMBER.getDataType())))
                 .execute();
     }
 
@@ -196,6 +197,6 @@ final class JooqTaskInstances implements TaskInstanceRepository {
         return new TaskInstance(r.getDagId(), r.getRunId(), r.getTaskId(), r.getState(),
                 r.getTryNumber(), r.getMaxTries(), r.getOperator(), instant(r.getStartDate()),
                 instant(r.getEndDate()), r.getDuration(), r.getHostname(), r.getPid(),
-                instant(r.getQueuedAt()), instant(r.getNextRetryAt()), instant(r.getHeartbeatAt()));
+                instant(r.getQueuedAt()), instant(r.getNextRetryAt()), instant(r.getHeartbeatAt()), r.getSchedulerId(), r.getProcessGroup());
     }
 }

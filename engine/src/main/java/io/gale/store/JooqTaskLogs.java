@@ -21,11 +21,12 @@ final class JooqTaskLogs implements TaskLogRepository {
     @Override
     public void putAll(Collection<Entry> logs) {
         if (logs.isEmpty()) return;
-        var q = dsl.insertInto(TASK_LOG, TASK_LOG.DAG_ID, TASK_LOG.RUN_ID, TASK_LOG.TASK_ID, TASK_LOG.TRY_NUMBER, TASK_LOG.CONTENT);
-        for (Entry l : JooqStore.sorted(logs, Entry::key)) {
-            q = q.values(l.key().dagId(), l.key().runId(), l.key().taskId(), l.tryNumber(), l.content());
-        }
-        q.onConflict(TASK_LOG.DAG_ID, TASK_LOG.RUN_ID, TASK_LOG.TASK_ID, TASK_LOG.TRY_NUMBER).doUpdate()
+        var v = Unnest.byTask(logs, Entry::key).integer("try_number", Entry::tryNumber).text("content", Entry::content);
+        dsl.insertInto(TASK_LOG, TASK_LOG.DAG_ID, TASK_LOG.RUN_ID, TASK_LOG.TASK_ID, TASK_LOG.TRY_NUMBER, TASK_LOG.CONTENT)
+                .select(DSL.select(Unnest.field("dag_id", TASK_LOG.DAG_ID.getDataType()), Unnest.field("run_id", TASK_LOG.RUN_ID.getDataType()),
+                        Unnest.field("task_id", TASK_LOG.TASK_ID.getDataType()), Unnest.field("try_number", TASK_LOG.TRY_NUMBER.getDataType()),
+                        Unnest.field("content", TASK_LOG.CONTENT.getDataType())).from(v.table()))
+                .onConflict(TASK_LOG.DAG_ID, TASK_LOG.RUN_ID, TASK_LOG.TASK_ID, TASK_LOG.TRY_NUMBER).doUpdate()
                 .set(TASK_LOG.CONTENT, DSL.excluded(TASK_LOG.CONTENT)).set(TASK_LOG.UPDATED_AT, DSL.currentOffsetDateTime())
                 .execute();
     }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
-import org.jooq.Row3;
 import org.jooq.impl.DSL;
 
 /** {@link XComRepository} on PostgreSQL. */
@@ -31,6 +30,20 @@ final class JooqXComs implements XComRepository {
     }
 
     @Override
+    public void putAll(Collection<Push> pushes) {
+        if (pushes.isEmpty()) return;
+        var v = Unnest.byTask(pushes, Push::task).text("key", Push::key).text("value", Push::json);
+        dsl.insertInto(XCOM, XCOM.DAG_ID, XCOM.RUN_ID, XCOM.TASK_ID, XCOM.KEY, XCOM.VALUE)
+                .select(DSL.select(Unnest.field("dag_id", XCOM.DAG_ID.getDataType()), Unnest.field("run_id", XCOM.RUN_ID.getDataType()),
+                        Unnest.field("task_id", XCOM.TASK_ID.getDataType()), Unnest.field("key", XCOM.KEY.getDataType()),
+                        DSL.field("{0}::jsonb", XCOM.VALUE.getDataType(), Unnest.field("value", org.jooq.impl.SQLDataType.CLOB)))
+                        .from(v.table()))
+                .onConflict(XCOM.DAG_ID, XCOM.RUN_ID, XCOM.TASK_ID, XCOM.KEY).doUpdate()
+                .set(XCOM.VALUE, DSL.excluded(XCOM.VALUE)).set(XCOM.TIMESTAMP, DSL.currentOffsetDateTime())
+                .execute();
+    }
+
+    @Override
     public Optional<String> get(TaskKey k, String xcomKey) {
         return dsl.select(XCOM.VALUE).from(XCOM)
                 .where(XCOM.DAG_ID.eq(k.dagId()), XCOM.RUN_ID.eq(k.runId()), XCOM.TASK_ID.eq(k.taskId()), XCOM.KEY.eq(xcomKey))
@@ -48,8 +61,7 @@ final class JooqXComs implements XComRepository {
     @Override
     public void deleteAll(Collection<TaskKey> keys) {
         if (keys.isEmpty()) return;
-        List<Row3<String, String, String>> rows = keys.stream().map(k -> DSL.row(k.dagId(), k.runId(), k.taskId())).toList();
-        dsl.deleteFrom(XCOM).where(DSL.row(XCOM.DAG_ID, XCOM.RUN_ID, XCOM.TASK_ID).in(rows)).execute();
+        dsl.deleteFrom(XCOM).where(Unnest.inTasks(XCOM.DAG_ID, XCOM.RUN_ID, XCOM.TASK_ID, keys)).execute();
     }
 
     @Override

@@ -28,11 +28,22 @@ public interface TaskInstanceRepository {
     /** Task instances running or queued, per DAG (for max_active_tasks). */
     Map<String, Integer> countActiveByDag();
 
-    /** Task instances of several runs in one query. */
-    List<TaskInstance> forRuns(Collection<DagRun> runs);
+    /** What planning needs of a task instance: its state and tries. */
+    record Progress(TaskKey key, TaskState state, int tryNumber, int maxTries, Instant nextRetryAt) {
+    }
 
-    /** Task instances by key in one query. */
-    List<TaskInstance> findAll(Collection<TaskKey> keys);
+    /** The progress of every task instance of several runs, in one query. */
+    List<Progress> forRuns(Collection<DagRun> runs);
+
+    /** The progress of task instances by key, in one query. */
+    List<Progress> progress(Collection<TaskKey> keys);
+
+    /** The process group a running try's operator started. */
+    record ProcessGroup(TaskKey key, int tryNumber, long processGroup) {
+    }
+
+    /** Records the process groups of tries still running with that try number (others are ignored). */
+    void setProcessGroups(Collection<ProcessGroup> groups);
 
     /** A try to start. */
     record Start(TaskKey key, int tryNumber) {

@@ -13,6 +13,13 @@ public interface XComRepository {
 
     void put(TaskKey key, String xcomKey, String json);
 
+    /** A value to write: JSON under a key of a task instance. */
+    record Push(TaskKey task, String key, String json) {
+    }
+
+    /** Writes many values in one statement, replacing those already under their keys. */
+    void putAll(java.util.Collection<Push> pushes);
+
     Optional<String> get(TaskKey key, String xcomKey);
 
     List<Entry> list(TaskKey key);

@@ -201,4 +201,41 @@ class RetryTimeoutXComTest {
             assertThat(h.client().xcoms("params", run.runId(), "t", "return_value").get(0).json()).isEqualTo("\"world51\"");
         }
     }
+
+    /**
+     * A task cleared while it runs (Airflow's restarting): its try's end is not recorded as the
+     * task's outcome, its value is not kept, and the task runs again.
+     */
+    @Test
+    void aTaskClearedWhileRunningRunsAgainWithoutItsFirstTrysValue() throws Exception {
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        var dag = Dag.builder("cleared");
+        dag.task("work", ctx -> {
+            if (tries.incrementAndGet() == 1) {
+                firstStarted.countDown();
+                if (!release.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new AssertionError("never released");
+                }
+                return "first";
+            }
+            return "second";
+        });
+        try (Harness h = new Harness(home, dag.build())) {
+            DagRun run = h.trigger("cleared", Map.of());
+            Await.until(Duration.ofSeconds(30), "the first try to start", () -> {
+                tick(h);
+                return firstStarted.getCount() == 0;
+            });
+            h.client().clear("cleared", "^work$", false, run.runId(), false);
+            assertThat(h.states(run)).containsEntry("work", "restarting");
+            release.countDown();
+            DagRun done = h.runToEnd(run);
+            assertThat(h.states(done)).containsEntry("work", "success");
+            assertThat(tries.get()).isEqualTo(2);
+            assertThat(h.client().xcoms("cleared", run.runId(), "work", "return_value"))
+                    .extracting(e -> e.json()).containsExactly("\"second\"");
+        }
+    }
 }

@@ -7,6 +7,7 @@ import io.gale.core.DagRun;
 import io.gale.core.TaskKey;
 import io.gale.store.DagRunRepository.Scope;
 import io.gale.store.TaskInstanceRepository.NewTask;
+import io.gale.store.TaskInstanceRepository.ProcessGroup;
 import io.gale.store.TaskInstanceRepository.Start;
 import io.gale.core.ProcessIdentity;
 import io.gale.testing.Await;
@@ -100,6 +101,59 @@ class ZombieTest {
             assertThat(h.states(run).get("b")).isIn("up_for_retry", "running", "success");
             assertThat(h.store.schedulerJobs().running()).extracting(j -> j.id()).contains(twin).doesNotContain(gone);
             assertThat(h.client().log("twins", run.runId(), "b", 1)).contains("Try 1 was lost");
+        }
+    }
+
+    /**
+     * A lost try's process group on this machine is killed, and gone, before the try is retried;
+     * a group number recorded on another machine means nothing here and is left alone.
+     */
+    @Test
+    void aLostTrysProcessGroupHereIsKilledBeforeItsRetryAndOneElsewhereIsLeftAlone() throws Exception {
+        var dag = Dag.builder("groups");
+        dag.task("here", ctx -> "retried here").retries(1).retryDelay(Duration.ofSeconds(1));
+        dag.task("elsewhere", ctx -> "retried here").retries(1).retryDelay(Duration.ofSeconds(1));
+        Process survivor = new ProcessBuilder("setsid", "sleep", "300").start(); // pid = its process group
+        Process unrelated = new ProcessBuilder("setsid", "sleep", "300").start();
+        try (Harness h = new Harness(home, dag.build());
+             Scheduler s = h.engine().newScheduler(h.executor,
+                     Scheduler.Settings.defaults().withCreateRuns(false).withZombieThreshold(Duration.ofSeconds(30)))) {
+            DagRun run = h.trigger("groups", Map.of());
+            ProcessIdentity here = ProcessIdentity.current();
+            long deadPid = 4_194_000;
+            while (ProcessHandle.of(deadPid).isPresent()) {
+                deadPid--;
+            }
+            long pid = deadPid;
+            long gone = h.store.schedulerJobs().register(
+                    new ProcessIdentity(UUID.randomUUID(), here.hostname(), here.machineId(), pid, null), h.clock.instant());
+            long silent = h.store.schedulerJobs().register(
+                    new ProcessIdentity(UUID.randomUUID(), "other-host", "another-boot", pid, null), h.clock.instant());
+            TaskKey hereKey = new TaskKey("groups", run.runId(), "here");
+            TaskKey elsewhereKey = new TaskKey("groups", run.runId(), "elsewhere");
+            h.store.transact(tx -> {
+                tx.runs().setState("groups", run.runId(), io.gale.core.DagRunState.RUNNING, h.clock.instant());
+                tx.taskInstances().createMissing(Map.of(new io.gale.core.RunKey("groups", run.runId()),
+                        List.of(new NewTask("here", 2, "bash"), new NewTask("elsewhere", 2, "bash"))));
+                tx.taskInstances().markRunning(List.of(new Start(hereKey, 1)), h.clock.instant(), here.hostname(), pid, gone);
+                tx.taskInstances().markRunning(List.of(new Start(elsewhereKey, 1)), h.clock.instant(), "other-host", pid, silent);
+                tx.taskInstances().setProcessGroups(List.of(new ProcessGroup(hereKey, 2, 1), // another try: ignored
+                        new ProcessGroup(hereKey, 1, survivor.pid()), new ProcessGroup(elsewhereKey, 1, unrelated.pid())));
+            });
+            assertThat(h.store.taskInstances().find(hereKey).orElseThrow().processGroup()).isEqualTo(survivor.pid());
+
+            h.clock.advance(Duration.ofSeconds(61)); // the other machine's scheduler is silent too
+            s.runOnce(Scope.run("groups", run.runId()), Duration.ofMillis(10));
+            assertThat(survivor.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("the lost try's process group was killed").isTrue();
+            assertThat(h.client().log("groups", run.runId(), "here", 1)).contains("Try 1 was lost");
+            assertThat(h.client().log("groups", run.runId(), "elsewhere", 1)).contains("Try 1 was lost");
+            assertThat(unrelated.isAlive()).as("a process group number from another machine is not ours to kill").isTrue();
+            DagRun done = h.runToEnd(run);
+            assertThat(h.states(done)).containsEntry("here", "success").containsEntry("elsewhere", "success");
+            assertThat(h.store.taskInstances().find(hereKey).orElseThrow().processGroup()).as("a new try has no group yet").isNull();
+        } finally {
+            survivor.destroyForcibly();
+            unrelated.destroyForcibly();
         }
     }
 }

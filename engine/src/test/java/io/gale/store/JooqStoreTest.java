@@ -200,8 +200,10 @@ class JooqStoreTest {
         run("q", 2, DagRunState.QUEUED, null);
         run("b1", 3, DagRunState.RUNNING, backfill);
         run("b2", 4, DagRunState.SUCCESS, backfill);
-        assertThat(store.runs().runningCounts()).isEqualTo(Map.of(new RunGroup("d", null), 2, new RunGroup("d", backfill), 1));
-        assertThat(store.runs().queuedGroups(Scope.ALL)).containsExactly(new DagRunRepository.QueuedGroup("d", null, 1));
+        assertThat(store.runs().activeGroups(Scope.ALL)).containsExactlyInAnyOrder(
+                new DagRunRepository.ActiveGroup(new RunGroup("d", null), 2, 1), new DagRunRepository.ActiveGroup(new RunGroup("d", backfill), 1, 0));
+        assertThat(store.runs().activeGroups(Scope.run("d", "m1"))).containsExactlyInAnyOrder(
+                new DagRunRepository.ActiveGroup(new RunGroup("d", null), 2, 0), new DagRunRepository.ActiveGroup(new RunGroup("d", backfill), 1, 0));
         List<DagRun> some = store.transaction(tx -> tx.runs().lockRunning(Scope.ALL, List.of(new RunKey("d", "m2"), new RunKey("d", "q"))));
         assertThat(some).extracting(DagRun::runId).containsExactly("m2");
         List<DagRun> all = store.transaction(tx -> tx.runs().lockRunning(Scope.ALL, null));
@@ -246,13 +248,21 @@ class JooqStoreTest {
         writes.put("finishTries", () -> assertThat(counted.taskInstances().finishTries(
                 tasks.stream().map(k -> new Finish(k, 1, TaskState.SUCCESS, T0, null)).toList())).hasSize(n));
         writes.put("logs().putAll", () -> counted.logs().putAll(tasks.stream().map(k -> new TaskLogRepository.Entry(k, 1, "ok")).toList()));
-        writes.put("xcoms().deleteAll", () -> counted.xcoms().deleteAll(tasks));
+        writes.put("xcoms().putAll", () -> counted.xcoms().putAll(tasks.stream()
+                .map(k -> new XComRepository.Push(k, "return_value", "{\"run\": \"" + k.runId() + "\"}")).toList()));
+        writes.put("setProcessGroups", () -> counted.taskInstances().setProcessGroups(tasks.stream()
+                .map(k -> new TaskInstanceRepository.ProcessGroup(k, 1, 4242)).toList()));
+        writes.put("xcoms().putAll again", () -> counted.xcoms().putAll(tasks.stream()
+                .map(k -> new XComRepository.Push(k, "return_value", "[1, 2]")).toList()));
         writes.forEach((name, write) -> {
             statements.set(0);
             write.run();
             assertThat(statements.get()).as(name + " of " + n + " rows").isEqualTo(1);
         });
-        assertThat(store.taskInstances().findAll(tasks)).extracting(TaskInstance::state).containsOnly(TaskState.SUCCESS).hasSize(n);
+        assertThat(store.taskInstances().progress(tasks)).extracting(TaskInstanceRepository.Progress::state).containsOnly(TaskState.SUCCESS).hasSize(n);
         assertThat(store.runs().list("d")).extracting(DagRun::state).containsOnly(DagRunState.RUNNING);
+        assertThat(store.xcoms().get(tasks.get(3), "return_value")).contains("[1, 2]");
+        assertThat(store.taskInstances().find(tasks.get(3)).orElseThrow().processGroup())
+                .as("a group reported for a try that already ended is not recorded").isNull();
     }
 }

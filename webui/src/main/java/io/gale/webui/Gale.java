@@ -1,6 +1,7 @@
 package io.gale.webui;
 
 import io.gale.cli.Cli;
+import io.gale.operators.models.cli.ServeCommand;
 import io.gale.operators.recsys.cli.RecVaeCommand;
 
 /** The assembled application's entry point: the {@code gale} command line. */
@@ -10,7 +11,7 @@ public final class Gale {
     }
 
     /** Commands that run until stopped log what they do at INFO; the others keep stderr for errors. */
-    private static final java.util.Set<String> SERVICES = java.util.Set.of("scheduler", "standalone", "dag-processor", "webserver");
+    private static final java.util.Set<String> SERVICES = java.util.Set.of("scheduler", "standalone", "dag-processor", "serve", "webserver");
 
     public static void main(String[] args) {
         String command = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
@@ -20,6 +21,6 @@ public final class Gale {
             System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
             System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
         }
-        System.exit(Cli.mainExitCode(args, new RecVaeCommand(), new io.gale.web.WebserverCommand(), new io.gale.web.UsersCommand()));
+        System.exit(Cli.mainExitCode(args, new RecVaeCommand(), new ServeCommand(), new io.gale.web.WebserverCommand(), new io.gale.web.UsersCommand()));
     }
 }

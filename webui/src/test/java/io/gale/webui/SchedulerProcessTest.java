@@ -268,6 +268,16 @@ class SchedulerProcessTest {
         return found;
     }
 
+    /** The process group of a live process ({@code /proc/PID/stat}), or null when it is gone. */
+    private static Long processGroupOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2]);
+        } catch (IOException gone) {
+            return null;
+        }
+    }
+
     private Map<String, List<Try>> triesByTask() throws IOException {
         Map<String, Long> ends = new HashMap<>();
         List<String[]> all = lines();
@@ -308,7 +318,19 @@ class SchedulerProcessTest {
                     .flatMap(r -> store.taskInstances().forRun("bash_crash", r.runId()).stream())
                     .filter(t -> t.taskId().equals("s0") && t.state().id().equals("success")).count() == 3);
         }
-        assertThat(processesMentioning(script.toString())).as("tries running before the kill").isNotEmpty();
+        List<Long> atWork = processesMentioning(script.toString());
+        assertThat(atWork).as("tries running before the kill").isNotEmpty();
+        try (Database db = open()) {
+            // each running try records its process group: that of the processes running its command
+            List<Long> groups = new ArrayList<>();
+            for (DagRun r : new JooqStore(db).runs().list("bash_crash")) {
+                new JooqStore(db).taskInstances().forRun("bash_crash", r.runId()).stream()
+                        .filter(t -> t.taskId().equals("slow")).forEach(t -> groups.add(t.processGroup()));
+            }
+            assertThat(groups).as("process groups of the slow tries").doesNotContainNull().hasSize(3);
+            assertThat(atWork.stream().map(SchedulerProcessTest::processGroupOf).toList()).as("groups of the running commands")
+                    .containsAll(groups);
+        }
         first.destroyForcibly(); // SIGKILL: the JVM cannot clean up
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         Await.until(Duration.ofSeconds(5), "every process of the killed scheduler's tries to be gone", () -> {

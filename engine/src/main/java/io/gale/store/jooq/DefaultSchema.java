@@ -9,6 +9,11 @@ import io.gale.store.jooq.tables.Connection;
 import io.gale.store.jooq.tables.Dag;
 import io.gale.store.jooq.tables.DagBundle;
 import io.gale.store.jooq.tables.DagRun;
+import io.gale.store.jooq.tables.GhCrawlCheckpoint;
+import io.gale.store.jooq.tables.GhCrawlPage;
+import io.gale.store.jooq.tables.GhRepository;
+import io.gale.store.jooq.tables.GhStar;
+import io.gale.store.jooq.tables.GhUser;
 import io.gale.store.jooq.tables.ImportError;
 import io.gale.store.jooq.tables.ModelVersion;
 import io.gale.store.jooq.tables.SchedulerJob;
@@ -65,6 +70,31 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>dag_run</code>.
      */
     public final DagRun DAG_RUN = DagRun.DAG_RUN;
+
+    /**
+     * The table <code>gh_crawl_checkpoint</code>.
+     */
+    public final GhCrawlCheckpoint GH_CRAWL_CHECKPOINT = GhCrawlCheckpoint.GH_CRAWL_CHECKPOINT;
+
+    /**
+     * The table <code>gh_crawl_page</code>.
+     */
+    public final GhCrawlPage GH_CRAWL_PAGE = GhCrawlPage.GH_CRAWL_PAGE;
+
+    /**
+     * The table <code>gh_repository</code>.
+     */
+    public final GhRepository GH_REPOSITORY = GhRepository.GH_REPOSITORY;
+
+    /**
+     * The table <code>gh_star</code>.
+     */
+    public final GhStar GH_STAR = GhStar.GH_STAR;
+
+    /**
+     * The table <code>gh_user</code>.
+     */
+    public final GhUser GH_USER = GhUser.GH_USER;
 
     /**
      * The table <code>import_error</code>.
@@ -137,6 +167,11 @@ public class DefaultSchema extends SchemaImpl {
             Dag.DAG,
             DagBundle.DAG_BUNDLE,
             DagRun.DAG_RUN,
+            GhCrawlCheckpoint.GH_CRAWL_CHECKPOINT,
+            GhCrawlPage.GH_CRAWL_PAGE,
+            GhRepository.GH_REPOSITORY,
+            GhStar.GH_STAR,
+            GhUser.GH_USER,
             ImportError.IMPORT_ERROR,
             ModelVersion.MODEL_VERSION,
             SchedulerJob.SCHEDULER_JOB,

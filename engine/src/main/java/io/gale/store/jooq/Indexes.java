@@ -26,7 +26,7 @@ public class Indexes {
 
     public static final Index DAG_RUN_ACTIVE = Internal.createIndex(DSL.name("dag_run_active"), DagRun.DAG_RUN, new OrderField[] { DagRun.DAG_RUN.STATE }, false);
     public static final Index DAG_RUN_BACKFILL = Internal.createIndex(DSL.name("dag_run_backfill"), DagRun.DAG_RUN, new OrderField[] { DagRun.DAG_RUN.BACKFILL_ID }, false);
-    public static final Index MODEL_VERSION_ONE_CURRENT = Internal.createIndex(DSL.name("model_version_one_current"), ModelVersion.MODEL_VERSION, new OrderField[] { ModelVersion.MODEL_VERSION.NAME }, true);
+    public static final Index MODEL_VERSION_ONE_PRODUCTION = Internal.createIndex(DSL.name("model_version_one_production"), ModelVersion.MODEL_VERSION, new OrderField[] { ModelVersion.MODEL_VERSION.NAME }, true);
     public static final Index TASK_INSTANCE_RUNNING = Internal.createIndex(DSL.name("task_instance_running"), TaskInstance.TASK_INSTANCE, new OrderField[] { TaskInstance.TASK_INSTANCE.SCHEDULER_ID }, false);
     public static final Index TASK_INSTANCE_UNFINISHED = Internal.createIndex(DSL.name("task_instance_unfinished"), TaskInstance.TASK_INSTANCE, new OrderField[] { TaskInstance.TASK_INSTANCE.STATE }, false);
 }

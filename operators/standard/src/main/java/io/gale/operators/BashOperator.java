@@ -87,6 +87,7 @@ public final class BashOperator implements Operator<String> {
         e.putAll(renderedEnv);
         ProcessGroup group = ProcessGroup.start(pb);
         try {
+            ctx.runsProcessGroup(group.id());
             ctx.log().info("Command runs in process group {}, which is killed when the try ends or its JVM dies", group.id());
             AtomicReference<String> last = new AtomicReference<>();
             Thread pump = new Thread(() -> {

@@ -114,9 +114,34 @@ public class ModelVersion extends TableImpl<ModelVersionRecord> {
     public final TableField<ModelVersionRecord, String> STAGE = createField(DSL.name("stage"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("'none'::text"), SQLDataType.CLOB)), this, "");
 
     /**
-     * The column <code>model_version.is_current</code>.
+     * The column <code>model_version.params</code>.
      */
-    public final TableField<ModelVersionRecord, Boolean> IS_CURRENT = createField(DSL.name("is_current"), SQLDataType.BOOLEAN.nullable(false).defaultValue(DSL.field(DSL.raw("false"), SQLDataType.BOOLEAN)), this, "");
+    public final TableField<ModelVersionRecord, JSONB> PARAMS = createField(DSL.name("params"), SQLDataType.JSONB.nullable(false).defaultValue(DSL.field(DSL.raw("'{}'::jsonb"), SQLDataType.JSONB)), this, "");
+
+    /**
+     * The column <code>model_version.dag_id</code>.
+     */
+    public final TableField<ModelVersionRecord, String> DAG_ID = createField(DSL.name("dag_id"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>model_version.run_id</code>.
+     */
+    public final TableField<ModelVersionRecord, String> RUN_ID = createField(DSL.name("run_id"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>model_version.sha256</code>.
+     */
+    public final TableField<ModelVersionRecord, String> SHA256 = createField(DSL.name("sha256"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>model_version.promoted_at</code>.
+     */
+    public final TableField<ModelVersionRecord, OffsetDateTime> PROMOTED_AT = createField(DSL.name("promoted_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
+    /**
+     * The column <code>model_version.rolled_back_at</code>.
+     */
+    public final TableField<ModelVersionRecord, OffsetDateTime> ROLLED_BACK_AT = createField(DSL.name("rolled_back_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
     private ModelVersion(Name alias, Table<ModelVersionRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
@@ -154,7 +179,7 @@ public class ModelVersion extends TableImpl<ModelVersionRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.MODEL_VERSION_ONE_CURRENT);
+        return Arrays.asList(Indexes.MODEL_VERSION_ONE_PRODUCTION);
     }
 
     @Override

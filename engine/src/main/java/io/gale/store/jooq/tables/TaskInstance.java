@@ -145,6 +145,11 @@ public class TaskInstance extends TableImpl<TaskInstanceRecord> {
      */
     public final TableField<TaskInstanceRecord, Long> SCHEDULER_ID = createField(DSL.name("scheduler_id"), SQLDataType.BIGINT, this, "");
 
+    /**
+     * The column <code>task_instance.process_group</code>.
+     */
+    public final TableField<TaskInstanceRecord, Long> PROCESS_GROUP = createField(DSL.name("process_group"), SQLDataType.BIGINT, this, "");
+
     private TaskInstance(Name alias, Table<TaskInstanceRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

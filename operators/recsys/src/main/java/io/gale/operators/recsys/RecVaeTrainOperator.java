@@ -16,12 +16,14 @@ import java.util.concurrent.CancellationException;
 
 /**
  * Trains RecVAE on a split directory (param {@code split_dir}, else the XCom {@code split_dir} of
- * the upstream task) and saves {@code recvae_<test NDCG@100>.safetensors} and its sidecar into the
- * working directory. Hyper-parameters from params, defaulting to the reference values:
+ * the upstream task) and saves {@code recvae_<validation NDCG@100>.safetensors} and its sidecar into
+ * the working directory: the epoch, the name and so the registered score come from the validation
+ * users; the test users are scored once, for the record. Hyper-parameters from params, defaulting to the reference values:
  * {@code epochs}, {@code hidden_dim}, {@code latent_dim}, {@code gamma}, {@code learning_rate},
  * {@code batch_size}, {@code dropout}, {@code seed}, {@code threads}. Logs one line per epoch.
- * Pushes {@code artifact_path}, {@code metrics} (ndcg100, recall20, recall50 on the test users)
- * and {@code best_epoch}; returns them in one map.
+ * Pushes {@code artifact_path}, {@code metrics} ({@code validation_ndcg100}, and {@code test_ndcg100},
+ * {@code test_recall20}, {@code test_recall50}), {@code params} (the hyper-parameters) and
+ * {@code best_epoch}; returns them in one map.
  */
 public final class RecVaeTrainOperator implements Operator<Map<String, Object>> {
 
@@ -63,24 +65,38 @@ public final class RecVaeTrainOperator implements Operator<Map<String, Object>> 
                 if (ctx.cancelled()) {
                     throw new CancellationException("task '" + ctx.taskId() + "' was asked to stop");
                 }
-                ctx.log().line(String.format(Locale.ROOT, "epoch %d/%d loss %.4f (decoder %.4f) val NDCG@100 %.4f %.2f s",
-                        s.epoch(), config.epochs(), s.encoderLoss(), s.decoderLoss(), s.validationNdcg100(), s.seconds()));
+                ctx.log().line(String.format(Locale.ROOT,
+                        "epoch %d/%d loss %.4f (decoder %.4f) val NDCG@100 %.4f train %.2f s validation %.2f s",
+                        s.epoch(), config.epochs(), s.encoderLoss(), s.decoderLoss(), s.validationNdcg100(),
+                        s.trainSeconds(), s.seconds() - s.trainSeconds()));
             });
             test = trainer.evaluate(result.bestModel(), split.testIn(), split.testOut());
         }
         artifact = RecVaeArtifacts.save(ctx.workDir(), result.bestModel(), split.itemIds(), test, result);
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("ndcg100", test.ndcg100());
-        metrics.put("recall20", test.recall20());
-        metrics.put("recall50", test.recall50());
-        ctx.log().info("best epoch {} (val NDCG@100 {}); test {}; saved {}", result.bestEpoch(),
-                result.bestValidationNdcg100(), metrics, artifact);
+        metrics.put("validation_ndcg100", result.bestValidationNdcg100());
+        metrics.put("test_ndcg100", test.ndcg100());
+        metrics.put("test_recall20", test.recall20());
+        metrics.put("test_recall50", test.recall50());
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("epochs", config.epochs());
+        params.put("hidden_dim", config.hiddenDim());
+        params.put("latent_dim", config.latentDim());
+        params.put("gamma", config.gamma());
+        params.put("learning_rate", config.learningRate());
+        params.put("batch_size", config.batchSize());
+        params.put("dropout", config.dropout());
+        params.put("seed", config.seed());
+        ctx.log().info("best epoch {} chosen by validation NDCG@100 {}; test (not used to choose) {}; saved {}",
+                result.bestEpoch(), result.bestValidationNdcg100(), metrics, artifact);
         ctx.xcomPush("artifact_path", artifact.toString());
         ctx.xcomPush("metrics", metrics);
+        ctx.xcomPush("params", params);
         ctx.xcomPush("best_epoch", result.bestEpoch());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("artifact_path", artifact.toString());
         out.put("metrics", metrics);
+        out.put("params", params);
         out.put("best_epoch", result.bestEpoch());
         out.put("validation_ndcg100", result.bestValidationNdcg100());
         return out;

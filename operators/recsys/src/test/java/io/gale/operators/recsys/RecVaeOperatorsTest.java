@@ -26,7 +26,7 @@ class RecVaeOperatorsTest {
     }
 
     @Test
-    void trainOperatorSavesTheArtifactLogsEachEpochAndPushesPathMetricsAndBestEpoch() throws Exception {
+    void trainOperatorSavesTheArtifactNamedByValidationLogsEachEpochAndPushesPathMetricsAndBestEpoch() throws Exception {
         Path split = smallSplit(home.resolve("split"));
         var dag = Dag.builder("train_only")
                 .param("split_dir", split.toString()).param("epochs", 3)
@@ -40,13 +40,19 @@ class RecVaeOperatorsTest {
             assertThat(file.getFileName().toString()).matches("recvae_0\\.\\d{4}\\.safetensors");
             assertThat(file).exists().startsWith(home.resolve("work").resolve("train_only"));
             assertThat(RecVaeArtifacts.sidecarOf(file)).exists();
-            assertThat(h.client().xcoms("train_only", run.runId(), "train", "metrics").get(0).json())
-                    .contains("\"ndcg100\"", "\"recall20\"", "\"recall50\"");
+            Map<String, Object> metrics = io.gale.core.Json.read(
+                    h.client().xcoms("train_only", run.runId(), "train", "metrics").get(0).json(), Map.class);
+            assertThat(metrics.keySet()).containsExactlyInAnyOrder("validation_ndcg100", "test_ndcg100", "test_recall20", "test_recall50");
+            // the name (and so the registered score) is the validation score that chose the epoch
+            assertThat(file.getFileName().toString()).isEqualTo(String.format(java.util.Locale.ROOT,
+                    "recvae_%.4f.safetensors", ((Number) metrics.get("validation_ndcg100")).doubleValue()));
+            assertThat(h.client().xcoms("train_only", run.runId(), "train", "params").get(0).json()).contains("\"hidden_dim\"", "64");
             assertThat(h.client().xcoms("train_only", run.runId(), "train", "best_epoch").get(0).json()).matches("[0-3]");
             String ret = h.client().xcoms("train_only", run.runId(), "train", "return_value").get(0).json();
             assertThat(ret).contains("artifact_path", "metrics", "best_epoch");
             String log = h.client().log("train_only", run.runId(), "train", null);
-            assertThat(log).contains("epoch 1/3 loss", "epoch 2/3 loss", "epoch 3/3 loss", "val NDCG@100");
+            assertThat(log).contains("epoch 1/3 loss", "epoch 2/3 loss", "epoch 3/3 loss", "val NDCG@100")
+                    .containsPattern("train \\d+\\.\\d\\d s validation \\d+\\.\\d\\d s");
         }
     }
 

@@ -176,17 +176,87 @@ public class ModelVersionRecord extends UpdatableRecordImpl<ModelVersionRecord> 
     }
 
     /**
-     * Setter for <code>model_version.is_current</code>.
+     * Setter for <code>model_version.params</code>.
      */
-    public void setIsCurrent(Boolean value) {
+    public void setParams(JSONB value) {
         set(11, value);
     }
 
     /**
-     * Getter for <code>model_version.is_current</code>.
+     * Getter for <code>model_version.params</code>.
      */
-    public Boolean getIsCurrent() {
-        return (Boolean) get(11);
+    public JSONB getParams() {
+        return (JSONB) get(11);
+    }
+
+    /**
+     * Setter for <code>model_version.dag_id</code>.
+     */
+    public void setDagId(String value) {
+        set(12, value);
+    }
+
+    /**
+     * Getter for <code>model_version.dag_id</code>.
+     */
+    public String getDagId() {
+        return (String) get(12);
+    }
+
+    /**
+     * Setter for <code>model_version.run_id</code>.
+     */
+    public void setRunId(String value) {
+        set(13, value);
+    }
+
+    /**
+     * Getter for <code>model_version.run_id</code>.
+     */
+    public String getRunId() {
+        return (String) get(13);
+    }
+
+    /**
+     * Setter for <code>model_version.sha256</code>.
+     */
+    public void setSha256(String value) {
+        set(14, value);
+    }
+
+    /**
+     * Getter for <code>model_version.sha256</code>.
+     */
+    public String getSha256() {
+        return (String) get(14);
+    }
+
+    /**
+     * Setter for <code>model_version.promoted_at</code>.
+     */
+    public void setPromotedAt(OffsetDateTime value) {
+        set(15, value);
+    }
+
+    /**
+     * Getter for <code>model_version.promoted_at</code>.
+     */
+    public OffsetDateTime getPromotedAt() {
+        return (OffsetDateTime) get(15);
+    }
+
+    /**
+     * Setter for <code>model_version.rolled_back_at</code>.
+     */
+    public void setRolledBackAt(OffsetDateTime value) {
+        set(16, value);
+    }
+
+    /**
+     * Getter for <code>model_version.rolled_back_at</code>.
+     */
+    public OffsetDateTime getRolledBackAt() {
+        return (OffsetDateTime) get(16);
     }
 
     // -------------------------------------------------------------------------
@@ -212,7 +282,7 @@ public class ModelVersionRecord extends UpdatableRecordImpl<ModelVersionRecord> 
     /**
      * Create a detached, initialised ModelVersionRecord
      */
-    public ModelVersionRecord(Long id, String name, Integer version, Double score, JSONB metrics, String artifactUri, String storageUri, OffsetDateTime dataIntervalStart, OffsetDateTime dataIntervalEnd, OffsetDateTime createdAt, String stage, Boolean isCurrent) {
+    public ModelVersionRecord(Long id, String name, Integer version, Double score, JSONB metrics, String artifactUri, String storageUri, OffsetDateTime dataIntervalStart, OffsetDateTime dataIntervalEnd, OffsetDateTime createdAt, String stage, JSONB params, String dagId, String runId, String sha256, OffsetDateTime promotedAt, OffsetDateTime rolledBackAt) {
         super(ModelVersion.MODEL_VERSION);
 
         setId(id);
@@ -226,7 +296,12 @@ public class ModelVersionRecord extends UpdatableRecordImpl<ModelVersionRecord> 
         setDataIntervalEnd(dataIntervalEnd);
         setCreatedAt(createdAt);
         setStage(stage);
-        setIsCurrent(isCurrent);
+        setParams(params);
+        setDagId(dagId);
+        setRunId(runId);
+        setSha256(sha256);
+        setPromotedAt(promotedAt);
+        setRolledBackAt(rolledBackAt);
         resetChangedOnNotNull();
     }
 }

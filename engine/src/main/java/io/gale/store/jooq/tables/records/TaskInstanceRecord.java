@@ -245,6 +245,20 @@ public class TaskInstanceRecord extends UpdatableRecordImpl<TaskInstanceRecord> 
         return (Long) get(15);
     }
 
+    /**
+     * Setter for <code>task_instance.process_group</code>.
+     */
+    public void setProcessGroup(Long value) {
+        set(16, value);
+    }
+
+    /**
+     * Getter for <code>task_instance.process_group</code>.
+     */
+    public Long getProcessGroup() {
+        return (Long) get(16);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -268,7 +282,7 @@ public class TaskInstanceRecord extends UpdatableRecordImpl<TaskInstanceRecord> 
     /**
      * Create a detached, initialised TaskInstanceRecord
      */
-    public TaskInstanceRecord(String dagId, String runId, String taskId, TaskState state, Integer tryNumber, Integer maxTries, String operator, OffsetDateTime startDate, OffsetDateTime endDate, Double duration, String hostname, Integer pid, OffsetDateTime queuedAt, OffsetDateTime nextRetryAt, OffsetDateTime heartbeatAt, Long schedulerId) {
+    public TaskInstanceRecord(String dagId, String runId, String taskId, TaskState state, Integer tryNumber, Integer maxTries, String operator, OffsetDateTime startDate, OffsetDateTime endDate, Double duration, String hostname, Integer pid, OffsetDateTime queuedAt, OffsetDateTime nextRetryAt, OffsetDateTime heartbeatAt, Long schedulerId, Long processGroup) {
         super(TaskInstance.TASK_INSTANCE);
 
         setDagId(dagId);
@@ -287,6 +301,7 @@ public class TaskInstanceRecord extends UpdatableRecordImpl<TaskInstanceRecord> 
         setNextRetryAt(nextRetryAt);
         setHeartbeatAt(heartbeatAt);
         setSchedulerId(schedulerId);
+        setProcessGroup(processGroup);
         resetChangedOnNotNull();
     }
 }

@@ -20,9 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Saves and loads a model as {@code recvae_<NDCG@100>.safetensors} (tensor names and layouts of
- * the reference PyTorch state_dict, e.g. {@code encoder.fc1.weight} [hidden, items]) plus a JSON
- * sidecar {@code recvae_<NDCG@100>.json} next to it.
+ * Saves and loads a model as {@code recvae_<validation NDCG@100>.safetensors} (tensor names and
+ * layouts of the reference PyTorch state_dict, e.g. {@code encoder.fc1.weight} [hidden, items]) plus
+ * a JSON sidecar {@code recvae_<validation NDCG@100>.json} next to it. The name carries the
+ * validation score, which chose the epoch; test metrics are recorded beside it, never used to choose.
  */
 public final class RecVaeArtifacts {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -33,21 +34,22 @@ public final class RecVaeArtifacts {
     }
 
     /**
-     * Saves the model into {@code dir} (created if needed); the file name carries the test NDCG@100
-     * (or the best validation NDCG@100 when {@code test} is null). Returns the safetensors path.
+     * Saves the model into {@code dir} (created if needed); the file name carries the best validation
+     * NDCG@100 of {@code training} (the test NDCG@100 only when there is no training record, e.g. a
+     * model evaluated on its own). Test metrics go into the sidecar. Returns the safetensors path.
      */
     public static Path save(Path dir, RecVae model, int[] itemIds, EvaluationResult test, TrainingResult training) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         double ndcg = Double.NaN;
-        if (training != null) {
-            metrics.put("validation_ndcg100", training.bestValidationNdcg100());
-            ndcg = training.bestValidationNdcg100();
-        }
         if (test != null) {
             metrics.put("test_ndcg100", test.ndcg100());
             metrics.put("test_recall20", test.recall20());
             metrics.put("test_recall50", test.recall50());
             ndcg = test.ndcg100();
+        }
+        if (training != null) {
+            metrics.put("validation_ndcg100", training.bestValidationNdcg100());
+            ndcg = training.bestValidationNdcg100();
         }
         String base = String.format(Locale.ROOT, "recvae_%.4f", ndcg);
         RecVaeSidecar sidecar = new RecVaeSidecar(RecVaeSidecar.FORMAT, base + ".safetensors", model.config(),
@@ -67,6 +69,7 @@ public final class RecVaeArtifacts {
             Path weights = dir.resolve(baseName + ".safetensors");
             SafeTensors.write(weights, stateDict(model), Map.of("format", "pt", "model", "RecVAE"));
             Files.writeString(dir.resolve(baseName + ".json"), JSON.writeValueAsString(sidecar));
+            RecVaeOnnx.write(dir.resolve(baseName + ".onnx"), model);
             return weights;
         } catch (IOException e) {
             throw new ModelFormatException(dir, "cannot save model: " + e.getMessage(), e);

@@ -35,6 +35,16 @@ public final class RecVaeRecommender {
         return sidecar;
     }
 
+    /** Whether the model knows the raw item id. */
+    public boolean knows(int itemId) {
+        return columnOf.containsKey(itemId);
+    }
+
+    /** How many items the model ranks. */
+    public int items() {
+        return itemIds.length;
+    }
+
     /** Scores of all items (model column order) for a user who knows the given raw item ids. */
     public float[] scores(int[] knownItemIds) {
         return model.scores(columns(knownItemIds));

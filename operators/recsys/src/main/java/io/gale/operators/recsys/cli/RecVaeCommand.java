@@ -10,6 +10,7 @@ import io.gale.operators.recsys.model.TrainingResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -18,6 +19,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -42,7 +44,8 @@ public final class RecVaeCommand implements Runnable {
 
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Train on a split directory (train.csv, validation_tr.csv, ..., unique_sid.txt); "
-                    + "saves the best epoch's model as recvae_<test NDCG@100>.safetensors plus its .json sidecar.")
+                    + "saves the model of the best validation epoch as recvae_<validation NDCG@100>.safetensors "
+                    + "plus its .json sidecar (test metrics are reported beside it, never used to choose).")
     static final class Train implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -80,8 +83,9 @@ public final class RecVaeCommand implements Runnable {
                  ProgressBar bar = terminal ? new ProgressBarBuilder().setTaskName("recvae").setInitialMax(epochs)
                          .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build() : null) {
                 result = trainer.fit(split.train(), split.validationIn(), split.validationOut(), s -> {
-                    o.printf(Locale.ROOT, "epoch %3d/%d  loss %.4f  val NDCG@100 %.4f  %.2f s%n",
-                            s.epoch(), epochs, s.encoderLoss(), s.validationNdcg100(), s.seconds());
+                    o.printf(Locale.ROOT, "epoch %3d/%d  loss %.4f  val NDCG@100 %.4f  train %.2f s  validation %.2f s%n",
+                            s.epoch(), epochs, s.encoderLoss(), s.validationNdcg100(), s.trainSeconds(),
+                            s.seconds() - s.trainSeconds());
                     o.flush();
                     if (bar != null) {
                         bar.step();
@@ -92,7 +96,7 @@ public final class RecVaeCommand implements Runnable {
             }
             Path file = RecVaeArtifacts.save(out, result.bestModel(), split.itemIds(), test, result);
             o.printf(Locale.ROOT, "best epoch %d (val NDCG@100 %.4f)%n", result.bestEpoch(), result.bestValidationNdcg100());
-            o.println("test " + metrics(test));
+            o.println("test " + metrics(test) + " (reported, not used to choose)");
             o.println("saved " + file.toAbsolutePath());
             return 0;
         }
@@ -138,15 +142,27 @@ public final class RecVaeCommand implements Runnable {
         Path model;
 
         @Option(names = "--items", required = true, split = ",", paramLabel = "ID", description = "Item ids the user has, e.g. 3,17,42.")
-        int[] items;
+        List<String> items;
 
-        @Option(names = "-k", defaultValue = "10", description = "How many items (default ${DEFAULT-VALUE}).")
+        @Option(names = "-k", defaultValue = "10", description = "How many items, at least 1 (default ${DEFAULT-VALUE}).")
         int k;
 
         @Override
         public Integer call() {
+            if (k < 1) {
+                throw new ParameterException(spec.commandLine(), "-k must be at least 1, got " + k);
+            }
+            int[] ids = new int[items.size()];
+            for (int i = 0; i < ids.length; i++) {
+                try {
+                    ids[i] = Integer.parseInt(items.get(i).strip());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--items must be integer item ids separated by commas, got '"
+                            + items.get(i) + "'");
+                }
+            }
             RecVaeRecommender rec = RecVaeArtifacts.load(model);
-            int[] top = rec.recommend(items, k);
+            int[] top = rec.recommend(ids, k);
             PrintWriter o = spec.commandLine().getOut();
             for (int i = 0; i < top.length; i++) {
                 o.println((i + 1) + "\t" + top[i]);

@@ -78,6 +78,19 @@ public final class InteractionReader {
      * first field is not a number is taken as a header.
      */
     public static Interactions readRatings(Path file, double minRating) {
+        return readRatings(file, minRating, null).interactions();
+    }
+
+    /**
+     * As {@link #readRatings(Path, double)}, for files whose lines all carry the fourth field, the
+     * time of the interaction: Unix seconds (MovieLens) or an ISO-8601 instant.
+     */
+    public static StampedInteractions readStampedRatings(Path file, double minRating) {
+        return readRatings(file, minRating, new long[1024]);
+    }
+
+    private static StampedInteractions readRatings(Path file, double minRating, long[] stampBuffer) {
+        long[] stamps = stampBuffer;
         IntList users = new IntList();
         IntList items = new IntList();
         long lineNo = 0;
@@ -112,6 +125,16 @@ public final class InteractionReader {
                         continue;
                     }
                 }
+                if (stamps != null) {
+                    if (f.length < 4) {
+                        throw new DataFormatException(file, lineNo, "expected 'user,item,rating,timestamp' (the time"
+                                + " column is required here), got '" + abbreviate(line) + "'");
+                    }
+                    if (users.size() == stamps.length) {
+                        stamps = Arrays.copyOf(stamps, stamps.length * 2);
+                    }
+                    stamps[users.size()] = parseTime(f[3].strip(), file, lineNo);
+                }
                 users.add(user);
                 items.add(item);
             }
@@ -125,7 +148,22 @@ public final class InteractionReader {
             throw new DataFormatException(file, lineNo, "none of " + dataLines
                     + " ratings reaches the threshold " + minRating + " (empty matrix)");
         }
-        return new Interactions(users.toArray(), items.toArray());
+        return new StampedInteractions(users.toArray(), items.toArray(),
+                stamps == null ? new long[users.size()] : Arrays.copyOf(stamps, users.size()));
+    }
+
+    /** Unix seconds, or an ISO-8601 instant such as {@code 2026-01-01T10:00:00Z}. */
+    private static long parseTime(String s, Path file, long lineNo) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            try {
+                return java.time.Instant.parse(s).getEpochSecond();
+            } catch (java.time.format.DateTimeParseException e2) {
+                throw new DataFormatException(file, lineNo, "timestamp is neither Unix seconds nor an ISO-8601 instant: '"
+                        + abbreviate(s) + "'");
+            }
+        }
     }
 
     static BufferedReader open(Path file) throws IOException {

@@ -233,6 +233,10 @@ public record Split(CsrMatrix train, CsrMatrix validationIn, CsrMatrix validatio
      * {@code test_te.csv}. Rows are the distinct uids of each part in ascending order.
      */
     public static Split read(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new DataFormatException(dir, 0, Files.exists(dir) ? "not a directory: give the split directory"
+                    : "data directory not found");
+        }
         int[] itemIds = readItemIds(dir.resolve("unique_sid.txt"));
         int n = itemIds.length;
         var trainFile = InteractionReader.readPairs(dir.resolve("train.csv"), n);

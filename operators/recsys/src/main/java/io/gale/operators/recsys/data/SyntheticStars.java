@@ -1,5 +1,6 @@
 package io.gale.operators.recsys.data;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -95,6 +96,27 @@ public final class SyntheticStars {
             }
         }
         return new Interactions(users.toArray(), items.toArray());
+    }
+
+    /**
+     * {@link #generate} with a time for every star, uniform between {@code start} and {@code end}, so
+     * the data grows steadily over the span (and a user appears with their first star). The pairs
+     * are those of {@link #generate} with the same options; the times come from a generator of their
+     * own (the same options and span always give the same times).
+     */
+    public static StampedInteractions generateStamped(Options o, Instant start, Instant end) {
+        if (!start.isBefore(end)) {
+            throw new IllegalArgumentException("synthetic time span must be non-empty: " + start + " .. " + end);
+        }
+        Interactions pairs = generate(o);
+        SplittableRandom rng = new SplittableRandom(o.seed() * 0x9E3779B97F4A7C15L + 1);
+        long lo = start.getEpochSecond();
+        long span = end.getEpochSecond() - lo;
+        long[] stamps = new long[pairs.size()];
+        for (int i = 0; i < stamps.length; i++) {
+            stamps[i] = lo + (long) (rng.nextDouble() * span);
+        }
+        return new StampedInteractions(pairs.users(), pairs.items(), stamps);
     }
 
     private static double[] cumulative(double[] weight, java.util.function.IntPredicate include) {

@@ -10,11 +10,24 @@ import dev.ludovic.netlib.blas.NativeBLAS;
  * system property {@code gale.recvae.blas} is {@code java} or {@code native}.
  */
 public final class Gemm {
+    /**
+     * netlib announces its choice of BLAS on java.util.logging at INFO; that is not for the user's
+     * stderr (the choice is in the model's sidecar). Held strongly so the level sticks.
+     */
+    private static final java.util.logging.Logger NETLIB_LOG = quietNetlib();
     private static final BLAS BLAS_IMPL = choose(System.getProperty("gale.recvae.blas", "auto"));
     /** saxpy: the Vector API path when present (no JNI call overhead), else the main BLAS. */
     private static final BLAS AXPY_IMPL = chooseAxpy();
 
     private Gemm() {
+    }
+
+    private static java.util.logging.Logger quietNetlib() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+        if (log.getLevel() == null) {
+            log.setLevel(java.util.logging.Level.WARNING);
+        }
+        return log;
     }
 
     private static BLAS choose(String which) {

@@ -64,10 +64,11 @@ public final class RecVaeTrainer implements AutoCloseable {
         float[] values = RecVae.normalisedValues(foldIn);
         int blocks = (foldIn.rows() + block - 1) / block;
         double[][] sums = new double[threads][4];
+        float[][] scoreBlocks = new float[threads][block * model.items];
         parallel.forEach(blocks, (b, w) -> {
             int from = b * block;
             int rows = Math.min(block, foldIn.rows() - from);
-            float[] scores = new float[rows * model.items];
+            float[] scores = scoreBlocks[w];
             ws[w].score(model, foldIn.indptr(), foldIn.indices(), values, from, rows, scores, 0);
             for (int r = 0; r < rows; r++) {
                 Metrics.add(sums[w], Metrics.userMetrics(scores, r * model.items, foldIn, heldOut, from + r));
@@ -201,7 +202,9 @@ public final class RecVaeTrainer implements AutoCloseable {
         /** One shuffled pass; returns the mean batch loss. */
         double pass(RecVae.Phase phase, float dropout) {
             int n = train.rows();
-            int[] perm = new int[n];
+            if (perm.length != n) {
+                perm = new int[n];
+            }
             for (int i = 0; i < n; i++) {
                 perm[i] = i;
             }
@@ -215,41 +218,68 @@ public final class RecVaeTrainer implements AutoCloseable {
             int batches = 0;
             for (int from = 0; from < n; from += config.batchSize()) {
                 int to = Math.min(n, from + config.batchSize());
-                int[] users = java.util.Arrays.copyOfRange(perm, from, to);
-                lossSum += step(batch(users, dropout), phase);
+                lossSum += step(batch(perm, from, to - from, dropout), phase);
                 batches++;
             }
             return lossSum / batches;
         }
 
-        BatchInput batch(int[] users, float dropout) {
-            CsrMatrix x = train.selectRows(users);
-            int rows = users.length;
-            float[] values = new float[x.nnz()];
-            float keepScale = 1f / (1f - dropout);
-            float[] c = new float[rows];
+        /** Batch buffers, reused across batches (grown when a batch needs more). */
+        int[] perm = new int[0];
+        int[] users = new int[0];
+        int[] bIndptr = new int[0];
+        int[] bIndices = new int[0];
+        float[] bValues = new float[0];
+        float[] bCounts = new float[0];
+        float[] bEps = new float[0];
+        float[] bPriorMu = new float[0];
+        float[] bPriorLogvar = new float[0];
+
+        BatchInput batch(int[] perm, int from, int rows, float dropout) {
+            if (users.length < rows) {
+                users = new int[rows];
+                bIndptr = new int[rows + 1];
+                bCounts = new float[rows];
+                bEps = new float[rows * latent];
+                bPriorMu = new float[rows * latent];
+                bPriorLogvar = new float[rows * latent];
+            }
+            System.arraycopy(perm, from, users, 0, rows);
+            int nnz = 0;
             for (int r = 0; r < rows; r++) {
-                c[r] = counts[users[r]];
-                float base = (float) (1.0 / Math.sqrt(c[r]));
-                for (int p = x.indptr()[r]; p < x.indptr()[r + 1]; p++) {
+                nnz += train.rowNnz(users[r]);
+            }
+            if (bIndices.length < nnz) {
+                bIndices = new int[nnz];
+                bValues = new float[nnz];
+            }
+            int[] ptr = train.indptr();
+            float keepScale = 1f / (1f - dropout);
+            bIndptr[0] = 0;
+            for (int r = 0; r < rows; r++) {
+                int u = users[r];
+                int len = ptr[u + 1] - ptr[u];
+                int p0 = bIndptr[r];
+                System.arraycopy(train.indices(), ptr[u], bIndices, p0, len);
+                bIndptr[r + 1] = p0 + len;
+                bCounts[r] = counts[u];
+                float base = (float) (1.0 / Math.sqrt(bCounts[r]));
+                for (int p = p0; p < p0 + len; p++) {
                     if (dropout == 0f) {
-                        values[p] = base;
+                        bValues[p] = base;
                     } else {
-                        values[p] = rng.nextDouble() < dropout ? 0f : base * keepScale;
+                        bValues[p] = rng.nextDouble() < dropout ? 0f : base * keepScale;
                     }
                 }
             }
-            float[] eps = new float[rows * latent];
-            for (int i = 0; i < eps.length; i++) {
-                eps[i] = (float) rng.nextGaussian();
+            for (int i = 0; i < rows * latent; i++) {
+                bEps[i] = (float) rng.nextGaussian();
             }
-            float[] pm = new float[rows * latent];
-            float[] plv = new float[rows * latent];
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(priorMu, users[r] * latent, pm, r * latent, latent);
-                System.arraycopy(priorLogvar, users[r] * latent, plv, r * latent, latent);
+                System.arraycopy(priorMu, users[r] * latent, bPriorMu, r * latent, latent);
+                System.arraycopy(priorLogvar, users[r] * latent, bPriorLogvar, r * latent, latent);
             }
-            return new BatchInput(rows, x.indptr(), x.indices(), values, c, eps, pm, plv);
+            return new BatchInput(rows, bIndptr, bIndices, bValues, bCounts, bEps, bPriorMu, bPriorLogvar);
         }
 
         double step(BatchInput in, RecVae.Phase phase) {

@@ -47,10 +47,14 @@ class RecVaeCommandTest {
         split = Split.strongGeneralization(stars, Split.Options.of(50)).write(dir.resolve("split"));
         Result r = gale("recvae", "train", "--data", split.toString(), "--epochs", "2", "--out", dir.resolve("models").toString(), "--seed", "5");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("epoch   1/2  loss ", "epoch   2/2  loss ", "val NDCG@100 ", "test NDCG@100 ", "Recall@50 ");
+        assertThat(r.out()).contains("epoch   1/2  loss ", "epoch   2/2  loss ", "val NDCG@100 ", "test NDCG@100 ", "Recall@50 ")
+                .containsPattern("epoch   1/2 .* train \\d+\\.\\d\\d s  validation \\d+\\.\\d\\d s");
+        String best = r.out().lines().filter(l -> l.startsWith("best epoch ")).findFirst().orElseThrow();
         String saved = r.out().lines().filter(l -> l.startsWith("saved ")).findFirst().orElseThrow();
         model = Path.of(saved.substring("saved ".length()));
-        assertThat(model.getFileName().toString()).matches("recvae_0\\.\\d{4}\\.safetensors");
+        // named by the validation score printed on the "best epoch" line, not the test score
+        assertThat(model.getFileName().toString()).isEqualTo("recvae_"
+                + best.substring(best.indexOf("val NDCG@100 ") + 13, best.indexOf(")")) + ".safetensors");
     }
 
     @Test
@@ -94,7 +98,12 @@ class RecVaeCommandTest {
 
     @Test
     void missingDataFile() throws IOException {
-        assertTrainFailsWithoutWriting(dir.resolve("nowhere"), "unique_sid.txt", "file not found");
+        Result nowhere = gale("recvae", "train", "--data", dir.resolve("nowhere").toString(), "--epochs", "1");
+        assertOneLineError(nowhere, dir.resolve("nowhere") + ": data directory not found");
+        assertThat(nowhere.err()).doesNotContain("unique_sid.txt");
+        Path noItems = copySplit("no-items");
+        Files.delete(noItems.resolve("unique_sid.txt"));
+        assertTrainFailsWithoutWriting(noItems, "unique_sid.txt", "file not found");
         Path noTest = copySplit("no-test");
         Files.delete(noTest.resolve("test_te.csv"));
         assertTrainFailsWithoutWriting(noTest, "test_te.csv: file not found");
@@ -140,6 +149,18 @@ class RecVaeCommandTest {
         Path otherSplit = Split.strongGeneralization(other, Split.Options.of(40)).write(dir.resolve("other-split"));
         assertOneLineError(gale("recvae", "evaluate", model.toString(), "--data", otherSplit.toString()),
                 "was trained on", "items");
+    }
+
+    @Test
+    void kBelowOneIsAUsageErrorAndANonNumericItemOneLine() {
+        for (String k : new String[] {"0", "-3"}) {
+            Result r = gale("recvae", "recommend", model.toString(), "--items", "1", "-k", k);
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).startsWith("Error: -k must be at least 1, got " + k);
+        }
+        assertOneLineError(gale("recvae", "recommend", model.toString(), "--items", "3,abc"),
+                "--items must be integer item ids", "'abc'");
     }
 
     @Test

@@ -1,0 +1,100 @@
+package io.gale.operators.models.cli;
+
+import io.gale.api.Connection;
+import io.gale.cli.GaleCommand;
+import io.gale.cli.StandaloneService;
+import io.gale.operators.models.ArtifactLoader;
+import io.gale.operators.models.DeployModelOperator;
+import io.gale.operators.models.ModelServer;
+import io.gale.operators.models.WebhookSignature;
+import io.gale.runtime.Engine;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gale serve}: the model server, until Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve recommendations from a model's production version; swap versions on a signed webhook or a registry change.")
+public final class ServeCommand implements Callable<Integer>, StandaloneService {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", defaultValue = "8000", description = "TCP port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--model", defaultValue = "recvae", description = "The model name (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--webhook-conn", defaultValue = DeployModelOperator.DEFAULT_CONN, paramLabel = "ID",
+            description = "Connection whose password is the webhook secret (default ${DEFAULT-VALUE}).")
+    String webhookConn;
+
+    @Option(names = "--poll-interval", defaultValue = "30s", paramLabel = "DURATION",
+            description = "How often the registry is asked for the production version (default ${DEFAULT-VALUE}; 0 never).")
+    Duration pollInterval;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, got " + port);
+        }
+        Engine engine = ((GaleCommand) spec.root().userObject()).cli().engine();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CountDownLatch stop = new CountDownLatch(1);
+        try (ModelServer server = start(engine, host, port, model, webhookConn, pollInterval, err)) {
+            out.println("Gale serve: model " + model + ", " + server.served()
+                    .map(s -> "version " + s.version().version() + " loaded")
+                    .orElse("no production version yet (answers 503 until one is promoted)"));
+            out.println("  listening on http://" + host + ":" + server.port()
+                    + "  (GET /recommend?items=ID,ID&k=10, POST /recommend, GET /health, GET /metrics, POST /models/reload)");
+            out.println("  Stop with Ctrl-C.");
+            out.flush();
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "gale-serve-stop"));
+            stop.await();
+        }
+        return 0;
+    }
+
+    @Override
+    public String standaloneOption() {
+        return "serve";
+    }
+
+    /** {@code gale standalone --serve}: the server with the defaults, beside the scheduler. */
+    @Override
+    public AutoCloseable startBeside(Engine engine, PrintWriter out, PrintWriter err) throws Exception {
+        ModelServer server = start(engine, "0.0.0.0", 8000, "recvae", DeployModelOperator.DEFAULT_CONN, Duration.ofSeconds(30), err);
+        out.println("  model server: http://0.0.0.0:" + server.port() + " (model recvae, "
+                + server.served().map(s -> "version " + s.version().version()).orElse("no production version yet") + ")");
+        return server;
+    }
+
+    /** Starts a server on the engine's registry; used by {@code serve} and {@code standalone --serve}. */
+    public static ModelServer start(Engine engine, String host, int port, String model, String webhookConn,
+                                    Duration pollInterval, PrintWriter err) throws java.io.IOException {
+        Optional<Connection> conn = engine.connection(webhookConn);
+        WebhookSignature signature = null;
+        if (conn.isEmpty() || conn.get().password() == null || conn.get().password().isEmpty()) {
+            err.println("Warning: connection " + webhookConn + (conn.isEmpty() ? " not found" : " has no password")
+                    + ": POST /models/reload is refused; the registry poll still swaps versions.");
+            err.flush();
+        } else {
+            signature = WebhookSignature.of(conn.get().password());
+        }
+        ModelServer.Settings s = ModelServer.Settings.defaults().withHost(host).withPort(port).withModel(model)
+                .withPollInterval(pollInterval);
+        return new ModelServer(engine.operations().models(), ArtifactLoader.local(), signature, Clock.systemUTC(), s).start();
+    }
+}
