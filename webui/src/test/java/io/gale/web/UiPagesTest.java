@@ -199,21 +199,36 @@ class UiPagesTest {
     }
 
     @Test
-    void aModelsVersionsAreListedNewestFirstWithStageScoreAndMetrics() throws Exception {
-        var models = s.engine.operations().store().models();
+    void aModelsVersionsAreListedAndPromotedAndRolledBack() throws Exception {
+        var models = s.engine.operations().models();
         Instant day = Instant.parse("2026-11-01T00:00:00Z");
         models.register(new io.gale.api.NewModelVersion("recvae<x>", 0.40, Map.of("ndcg100", 0.40), URI.create("file:///m/v1"), day, day.plusSeconds(86400)));
         models.register(new io.gale.api.NewModelVersion("recvae<x>", 0.43, Map.of("ndcg100", 0.43, "recall50", 0.51), URI.create("file:///m/v2"),
                 day.plusSeconds(86400), day.plusSeconds(2 * 86400)));
-        HttpClient c = signedIn("viewer");
-        HttpResponse<String> find = get(c, "/models?name=recvae%3Cx%3E");
-        assertThat(find.statusCode()).isEqualTo(303);
-        String page = get(c, find.headers().firstValue("Location").orElseThrow()).body();
-        assertThat(page).contains("Model recvae&lt;x&gt;").doesNotContain("recvae<x>");
+        HttpClient viewer = signedIn("viewer");
+        String index = get(viewer, "/models").body();
+        assertThat(index).contains("href=\"/models/recvae%3Cx%3E\"").contains(">recvae&lt;x&gt;</a>");
+        String page = get(viewer, "/models/recvae%3Cx%3E").body();
+        assertThat(page).contains("Model recvae&lt;x&gt;").doesNotContain("recvae<x>").doesNotContain("id=\"rollback\"");
         assertThat(page.indexOf("id=\"version-2\"")).as("newest first").isPositive().isLessThan(page.indexOf("id=\"version-1\""));
         assertThat(page).contains("ndcg100 0.4300, recall50 0.5100").contains("2026-11-02 00:00:00 UTC to 2026-11-03 00:00:00 UTC")
                 .contains("file:///m/v1");
-        assertThat(get(c, "/models/nothing_here").statusCode()).isEqualTo(404);
+        assertThat(viewer.send(form("/models/recvae%3Cx%3E/promote", "_csrf=" + csrf(index) + "&version=1"), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(403);
+        assertThat(models.production("recvae<x>").orElseThrow().version()).isEqualTo(2);
+
+        HttpClient op = signedIn("op");
+        String opPage = get(op, "/models/recvae%3Cx%3E").body();
+        assertThat(opPage).contains("Promote version 1").doesNotContain("Promote version 2");
+        assertThat(op.send(form("/models/recvae%3Cx%3E/promote", "_csrf=" + csrf(opPage) + "&version=1"), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(303);
+        assertThat(models.production("recvae<x>").orElseThrow().version()).isEqualTo(1);
+        assertThat(op.send(form("/models/recvae%3Cx%3E/rollback", "_csrf=" + csrf(opPage)), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(303);
+        assertThat(models.production("recvae<x>").orElseThrow().version()).isEqualTo(2);
+        assertThat(op.send(form("/models/recvae%3Cx%3E/promote", "_csrf=" + csrf(opPage) + "&version=9"), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(404);
+        assertThat(get(viewer, "/models/nothing_here").statusCode()).isEqualTo(404);
     }
 
     private static io.gale.api.Dag codeDag(String id) {

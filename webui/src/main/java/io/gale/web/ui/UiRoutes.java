@@ -370,7 +370,7 @@ public final class UiRoutes implements Routes {
     // ---- helpers ----------------------------------------------------------------------------
 
     /** A page's unknown DAG, run or task: answered with an HTML page (the API answers JSON). */
-    static final class PageNotFound extends RuntimeException {
+    public static final class PageNotFound extends RuntimeException {
         PageNotFound(String message) {
             super(message);
         }
