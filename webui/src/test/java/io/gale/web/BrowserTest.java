@@ -93,7 +93,9 @@ class BrowserTest {
     }
 
     private static void waitFor(String what, java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage("waiting for " + what).until(d -> condition.getAsBoolean());
+        // htmx swaps the grid in place: an element found just before a swap goes stale, so look again
+        new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage("waiting for " + what)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> condition.getAsBoolean());
     }
 
     private static boolean paused(String dagId) {
@@ -147,7 +149,10 @@ class BrowserTest {
         assertThat(run.get("conf").get("min_stars").asInt()).as("conf from the form").isEqualTo(7);
         assertThat(run.get("conf").get("city").asText()).isEqualTo("Paris");
 
-        browser.findElement(By.cssSelector("#grid a.sq[data-task-id='say']")).click();
+        waitFor("a click on the task's square", () -> {
+            browser.findElement(By.cssSelector("#grid a.sq[data-task-id='say']")).click();
+            return true;
+        });
         waitFor("the task page", () -> !browser.findElements(By.id("log-1")).isEmpty());
         shot("task");
         assertThat(browser.findElement(By.id("log-1")).getText()).contains("<script>alert('log')</script>")
@@ -187,6 +192,7 @@ class BrowserTest {
         shot("graph");
         browser.get(s.url() + "/dags/example_pipeline/backfills");
         assertThat(browser.findElements(By.id("preview"))).as("no backfill form for a viewer").isEmpty();
+        shot("backfills");
         browser.get(s.url() + "/dags");
         assertThat(post("/dags/example_trigger_rules/paused", "_csrf=" + csrf() + "&paused=" + !before)).isEqualTo("403");
         assertThat(paused("example_trigger_rules")).isEqualTo(before);
