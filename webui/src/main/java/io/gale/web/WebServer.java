@@ -54,7 +54,7 @@ public final class WebServer implements AutoCloseable {
 
     /** Every group of routes the server serves: add the pages' group here. */
     static List<Routes> routes() {
-        return List.of(new AuthRoutes(), new ApiRoutes(), new OpenApiRoutes());
+        return List.of(new AuthRoutes(), new ApiRoutes(), new OpenApiRoutes(), new io.gale.web.ui.UiRoutes());
     }
 
     /** Starts a server on {@code host:port} (port 0 picks a free one). */
