@@ -20,15 +20,28 @@ class AirflowClientContractTest {
     @TempDir
     Path home;
 
-    /** The vendored client: {@code <repo>/../shared/vendor/airflow-client-python}, found from this module's directory. */
+    /**
+     * The vendored client: {@code GALE_AIRFLOW_CLIENT} if set, else
+     * {@code <repo>/../shared/vendor/airflow-client-python}, found from this module's directory. It
+     * is not part of the repository: where it is absent the contract test is skipped, saying so
+     * (as the ML-1M tests are without the data set).
+     */
     static Path vendoredClient() {
-        Path module = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        Path repo = Files.exists(module.resolve("webui")) ? module : module.getParent();
-        Path client = repo.resolveSibling("shared").resolve("vendor").resolve("airflow-client-python").normalize();
-        if (!Files.isDirectory(client.resolve("airflow_client"))) {
-            throw new AssertionError("Airflow's Python client is missing: expected it at " + client
-                    + " (the repository's sibling shared/vendor/airflow-client-python; see its README)");
+        String configured = System.getenv("GALE_AIRFLOW_CLIENT");
+        Path client;
+        if (configured != null && !configured.isBlank()) {
+            client = Path.of(configured).toAbsolutePath().normalize();
+        } else {
+            Path module = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+            Path repo = Files.exists(module.resolve("webui")) ? module : module.getParent();
+            client = repo.resolveSibling("shared").resolve("vendor").resolve("airflow-client-python").normalize();
         }
+        boolean present = Files.isDirectory(client.resolve("airflow_client"));
+        if (!present) {
+            System.err.println("WARNING: Airflow's Python client not found at " + client + ": contract test skipped");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(present, "Airflow's Python client is missing: expected it at " + client
+                + " (GALE_AIRFLOW_CLIENT, or the repository's sibling shared/vendor/airflow-client-python; see its README)");
         return client;
     }
 
