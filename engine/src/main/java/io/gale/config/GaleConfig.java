@@ -20,11 +20,13 @@ import java.util.Map;
  * @param dagImportTimeout   {@code GALE_DAGBAG_IMPORT_TIMEOUT} in seconds: how long one DAG file may take to load (default 30, as Airflow)
  * @param standaloneDagProcessor {@code GALE_STANDALONE_DAG_PROCESSOR}: when true, schedulers leave reading DAG files to
  *                           a separate {@code gale dag-processor} (default false: each scheduler runs one)
+ * @param executor           {@code GALE_EXECUTOR}: where a scheduler's tries run: {@code local} (default, threads of
+ *                           the scheduler's process) or the name of an executor a module provides
  */
 public record GaleConfig(Path home, String databaseUrl, String databaseUser, String databasePassword,
                          Path dagsFolder, int parallelism, boolean pausedAtCreation,
                          Duration dagDirListInterval, Duration heartbeat, Duration zombieThreshold,
-                         Duration dagImportTimeout, boolean standaloneDagProcessor) {
+                         Duration dagImportTimeout, boolean standaloneDagProcessor, String executor) {
 
     public static GaleConfig fromEnvironment() {
         return from(System.getenv());
@@ -47,19 +49,20 @@ public record GaleConfig(Path home, String databaseUrl, String databaseUser, Str
                 Duration.ofSeconds(intSetting(env, "GALE_HEARTBEAT", 5)),
                 Duration.ofSeconds(intSetting(env, "GALE_ZOMBIE_THRESHOLD", 60)),
                 Duration.ofSeconds(intSetting(env, "GALE_DAGBAG_IMPORT_TIMEOUT", 30)),
-                "true".equalsIgnoreCase(env.getOrDefault("GALE_STANDALONE_DAG_PROCESSOR", "false")));
+                "true".equalsIgnoreCase(env.getOrDefault("GALE_STANDALONE_DAG_PROCESSOR", "false")),
+                executorName(env.get("GALE_EXECUTOR")));
     }
 
     public GaleConfig withParallelism(int n) {
-        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, n, pausedAtCreation, dagDirListInterval, heartbeat, zombieThreshold, dagImportTimeout, standaloneDagProcessor);
+        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, n, pausedAtCreation, dagDirListInterval, heartbeat, zombieThreshold, dagImportTimeout, standaloneDagProcessor, executor);
     }
 
     public GaleConfig withPausedAtCreation(boolean paused) {
-        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, paused, dagDirListInterval, heartbeat, zombieThreshold, dagImportTimeout, standaloneDagProcessor);
+        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, paused, dagDirListInterval, heartbeat, zombieThreshold, dagImportTimeout, standaloneDagProcessor, executor);
     }
 
     public GaleConfig withDagDirListInterval(Duration interval) {
-        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, pausedAtCreation, interval, heartbeat, zombieThreshold, dagImportTimeout, standaloneDagProcessor);
+        return new GaleConfig(home, databaseUrl, databaseUser, databasePassword, dagsFolder, parallelism, pausedAtCreation, interval, heartbeat, zombieThreshold, dagImportTimeout, standaloneDagProcessor, executor);
     }
 
     public boolean embeddedDatabase() {
@@ -90,6 +93,17 @@ public record GaleConfig(Path home, String databaseUrl, String databaseUser, Str
         }
     }
 
+    private static String executorName(String v) {
+        if (v == null || v.isBlank()) {
+            return "local";
+        }
+        String name = v.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!name.matches("[a-z][a-z0-9_-]{0,39}")) {
+            throw new ConfigException("GALE_EXECUTOR must be an executor's name such as local, got '" + v + "'");
+        }
+        return name;
+    }
+
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
@@ -98,6 +112,6 @@ public record GaleConfig(Path home, String databaseUrl, String databaseUser, Str
     public String toString() {
         return "GaleConfig[home=" + home + ", databaseUrl=" + io.gale.core.Secrets.mask(databaseUrl, databasePassword)
                 + ", dagsFolder=" + dagsFolder
-                + ", parallelism=" + parallelism + "]";
+                + ", parallelism=" + parallelism + ", executor=" + executor + "]";
     }
 }

@@ -99,6 +99,32 @@ public final class Engine implements AutoCloseable {
         return new LocalExecutor(config.parallelism(), runner());
     }
 
+    /**
+     * The executor {@code GALE_EXECUTOR} names for a scheduler: {@code local} (the default, as
+     * {@link #newExecutor}) or one an {@link ExecutorProvider} on the classpath provides.
+     *
+     * @throws io.gale.config.ConfigException when no executor has that name
+     */
+    public Executor newSchedulerExecutor() {
+        if ("local".equals(config.executor())) {
+            return newExecutor();
+        }
+        java.util.List<String> known = new java.util.ArrayList<>(java.util.List.of("local"));
+        for (ExecutorProvider p : java.util.ServiceLoader.load(ExecutorProvider.class)) {
+            if (p.name().equals(config.executor())) {
+                return p.create(this);
+            }
+            known.add(p.name());
+        }
+        throw new io.gale.config.ConfigException("GALE_EXECUTOR names no executor: '" + config.executor()
+                + "' (known: " + String.join(", ", known) + ")");
+    }
+
+    /** How tries run in this process: the operator, its log, XComs and callbacks (for executors that run tries here). */
+    public TaskRunner taskRunner() {
+        return runner();
+    }
+
     /** A scheduler loop over this engine's store, handing tries to {@code executor}. */
     public Scheduler newScheduler(Executor executor, Scheduler.Settings settings) {
         return new Scheduler(store(), executor, runner(), clock, settings);
@@ -157,7 +183,7 @@ public final class Engine implements AutoCloseable {
                              Runnable everyLoop) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
-        try (LocalExecutor executor = newExecutor();
+        try (Executor executor = newSchedulerExecutor();
              Scheduler scheduler = newScheduler(executor, settings);
              ChangeListener ignored = new ChangeListener(database, scheduler::wakeUp);
              DagProcessor processor = operations.dagProcessor();
