@@ -94,4 +94,33 @@ class DatabaseTest {
             assertThat(store.dags().find("d").orElseThrow().paused()).isTrue();
         }
     }
+
+    @Test
+    void processesStartingTogetherOnAFreshDatabaseMigrateItOnce() throws Exception {
+        String url = TestDatabase.freshUrl();
+        int n = 4;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> applied = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            applied.add(pool.submit(() -> {
+                start.await();
+                try (Database db = Database.external(url, "postgres", null)) {
+                    return db.migrate();
+                }
+            }));
+        }
+        start.countDown();
+        int total = 0;
+        for (var f : applied) {
+            total += f.get(120, java.util.concurrent.TimeUnit.SECONDS); // a failed migration throws here
+        }
+        pool.shutdown();
+        try (Database db = Database.external(url, "postgres", null);
+             var files = Files.list(Path.of("..", "migrations"))) {
+            long migrations = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+            assertThat(total).as("migrations applied by all processes together").isEqualTo((int) migrations);
+            assertThat(db.migrate()).isZero();
+        }
+    }
 }
