@@ -284,7 +284,8 @@ public final class DagProcessor implements AutoCloseable {
     /** The child JVM, with a thread reading its answers so that a wait can time out. */
     private static final class Child {
         private static final String EOF = "\u0000eof";
-        private static final Path NICE = Path.of("/usr/bin/nice");
+        /** {@code nice} from the PATH (coreutils), or null where there is none. */
+        private static final Path NICE = onPath("nice");
         private final Process process;
         private final BufferedWriter in;
         private final LinkedBlockingQueue<String> answers = new LinkedBlockingQueue<>();
@@ -296,7 +297,7 @@ public final class DagProcessor implements AutoCloseable {
             Files.createDirectories(logFile.getParent());
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> command = new ArrayList<>();
-            if (Files.isExecutable(NICE)) {
+            if (NICE != null) {
                 // compiling DAG files is background work: the scheduler and the database come first
                 command.addAll(List.of(NICE.toString(), "-n", "10"));
             }
@@ -318,6 +319,20 @@ public final class DagProcessor implements AutoCloseable {
             }, "gale-dag-processor-child");
             reader.setDaemon(true);
             reader.start();
+        }
+
+        private static Path onPath(String program) {
+            String path = System.getenv("PATH");
+            if (path == null) {
+                return null;
+            }
+            for (String dir : path.split(java.io.File.pathSeparator)) {
+                Path p = dir.isEmpty() ? null : Path.of(dir, program);
+                if (p != null && Files.isExecutable(p)) {
+                    return p;
+                }
+            }
+            return null;
         }
 
         /** An answer line (null when the child exited or did not answer in time), and whether DAG code had started to run. */
