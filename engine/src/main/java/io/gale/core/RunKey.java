@@ -8,6 +8,11 @@ public record RunKey(String dagId, String runId) {
         return new RunKey(task.dagId(), task.runId());
     }
 
+    /** The key of a run. */
+    public static RunKey of(DagRun run) {
+        return new RunKey(run.dagId(), run.runId());
+    }
+
     @Override
     public String toString() {
         return dagId + "/" + runId;

@@ -463,149 +463,191 @@ public final class Scheduler implements AutoCloseable {
         return plan.changed() || !events.isEmpty();
     }
 
+    /**
+     * One loop's decisions over the runs it could lock, written in {@code tx}: queued runs that
+     * start, task instances created, skipped, failed upstream or started, runs that finish.
+     */
     private Plan plan(Store tx, Scope scope, List<RunKey> only) {
         Instant now = clock.instant();
-        List<DagRun> runs = new ArrayList<>(tx.runs().lockRunning(scope, only));
-        Map<RunGroup, Integer> running = new HashMap<>();
-        Map<Long, Integer> backfillLimits = new HashMap<>();
-        List<ActiveGroup> groups = tx.runs().activeGroups(scope);
-        groups.forEach(g -> running.put(g.group(), g.running()));
-        if (groups.stream().anyMatch(g -> g.queued() > 0 && g.group().backfillId() != null)) {
-            java.util.Set<Long> paused = tx.backfills().pausedIds();
-            tx.backfills().running().forEach(b -> backfillLimits.put(b.id(), paused.contains(b.id()) ? 0 : b.maxActiveRuns()));
-        }
-        for (ActiveGroup g : groups) {
-            Optional<SchedulableDag> d = g.queued() == 0 ? Optional.empty() : dags.get(g.group().dagId());
-            if (d.isEmpty()) {
-                continue;
-            }
-            Long backfillId = g.group().backfillId();
-            int limit = backfillId == null ? d.get().maxActiveRuns() : backfillLimits.getOrDefault(backfillId, d.get().maxActiveRuns());
-            int free = Math.min(limit - g.running(), settings.queuedRunsPerLoop());
-            if (free > 0) {
-                runs.addAll(tx.runs().lockQueued(scope, g.group().dagId(), backfillId, free));
-            }
-        }
+        Decisions d = new Decisions(executor.openSlots());
+        List<DagRun> runs = lockRuns(tx, scope, only, d);
         runsLooked.add(runs.size());
         if (runs.isEmpty()) {
             return new Plan(false, List.of(), null, List.of(), Map.of(), Map.of(), List.of());
         }
-        Map<String, Integer> activeTasks = new HashMap<>(tx.taskInstances().countActiveByDag());
+        d.activeTasks.putAll(tx.taskInstances().countActiveByDag());
         Map<RunKey, List<Progress>> tisByRun = tx.taskInstances().forRuns(runs).stream()
                 .collect(Collectors.groupingBy(t -> RunKey.of(t.key())));
-
-        boolean changed = false;
-        int slots = executor.openSlots();
-        Instant wake = null;
-        Map<TaskKey, TaskState> states = new LinkedHashMap<>();
-        java.util.Set<Long> finishedBackfillRuns = new java.util.HashSet<>();
-        List<RunKey> heldBack = new ArrayList<>();
-        Map<RunKey, DagRunState> runStates = new LinkedHashMap<>();
-        Map<RunKey, List<NewTask>> newTasks = new LinkedHashMap<>();
-        List<Start> starts = new ArrayList<>();
-        List<TaskWorkload> toStart = new ArrayList<>();
         for (DagRun run : runs) {
             Optional<SchedulableDag> loaded = dags.get(run.dagId());
-            if (loaded.isEmpty()) {
-                continue; // its file is gone; the run waits for it to come back
-            }
-            SchedulableDag dag = loaded.get();
-            if (run.state() == DagRunState.QUEUED) {
-                RunGroup key = new RunGroup(run.dagId(), run.backfillId());
-                int limit = run.backfillId() == null ? dag.maxActiveRuns()
-                        : backfillLimits.getOrDefault(run.backfillId(), dag.maxActiveRuns());
-                if (running.getOrDefault(key, 0) >= limit) {
-                    continue;
-                }
-                running.merge(key, 1, Integer::sum);
-                runStates.put(new RunKey(run.dagId(), run.runId()), DagRunState.RUNNING);
-                changed = true;
-            }
-            Map<String, Progress> tis = new HashMap<>();
-            tisByRun.getOrDefault(new RunKey(run.dagId(), run.runId()), List.of()).forEach(t -> tis.put(t.key().taskId(), t));
-            List<NewTask> missing = dag.tasks().values().stream().filter(t -> !tis.containsKey(t.id()))
-                    .map(t -> new NewTask(t.id(), t.retries() + 1, t.operatorName())).toList();
-            if (!missing.isEmpty()) {
-                newTasks.put(new RunKey(run.dagId(), run.runId()), missing);
-                for (NewTask t : missing) {
-                    tis.put(t.taskId(), new Progress(new TaskKey(run.dagId(), run.runId(), t.taskId()), TaskState.NONE, 0,
-                            t.maxTries(), null));
-                }
-                changed = true;
-            }
-            Map<String, TaskState> current = new HashMap<>();
-            tis.forEach((id, ti) -> current.put(id, ti.state()));
-            for (Progress ti : tis.values()) {
-                if (!dag.tasks().containsKey(ti.key().taskId()) && !ti.state().finished() && ti.state() != TaskState.RUNNING) {
-                    states.put(ti.key(), TaskState.REMOVED);
-                    current.put(ti.key().taskId(), TaskState.REMOVED);
-                    changed = true;
-                }
-            }
-            int startedHere = 0;
-            for (String taskId : dag.topologicalOrder()) {
-                Progress ti = tis.get(taskId);
-                TaskState state = current.get(taskId);
-                if (state == TaskState.UP_FOR_RETRY && ti.nextRetryAt() != null && ti.nextRetryAt().isAfter(now)) {
-                    wake = wake == null || ti.nextRetryAt().isBefore(wake) ? ti.nextRetryAt() : wake;
-                    continue;
-                }
-                if (state != TaskState.NONE && state != TaskState.SCHEDULED && state != TaskState.UP_FOR_RETRY) {
-                    continue;
-                }
-                SerializedTask task = dag.task(taskId);
-                var decision = state == TaskState.UP_FOR_RETRY ? TriggerRules.Decision.RUN
-                        : TriggerRules.evaluate(task.triggerRule(), TriggerRules.Counts.of(
-                        task.upstreamIds().stream().map(current::get).toList()));
-                switch (decision) {
-                    case SKIP, UPSTREAM_FAILED -> {
-                        TaskState s = decision == TriggerRules.Decision.SKIP ? TaskState.SKIPPED : TaskState.UPSTREAM_FAILED;
-                        states.put(ti.key(), s);
-                        current.put(taskId, s);
-                        changed = true;
-                    }
-                    case RUN -> {
-                        int dagActive = activeTasks.getOrDefault(run.dagId(), 0);
-                        if (slots <= 0 || dagActive >= dag.maxActiveTasks()) {
-                            heldBack.add(new RunKey(run.dagId(), run.runId())); // look again when a slot frees
-                            continue;
-                        }
-                        int tryNumber = ti.tryNumber() + 1;
-                        starts.add(new Start(ti.key(), tryNumber));
-                        current.put(taskId, TaskState.RUNNING);
-                        toStart.add(new TaskWorkload(dag.dag(), task, run, tryNumber, Math.max(ti.maxTries(), tryNumber)));
-                        activeTasks.put(run.dagId(), dagActive + 1);
-                        slots--;
-                        startedHere++;
-                        changed = true;
-                    }
-                    case WAIT -> { }
-                }
-            }
-            if (startedHere == 0 && current.values().stream().allMatch(TaskState::finished)) {
-                boolean failed = dag.leafIds().stream().map(current::get)
-                        .anyMatch(s -> s == TaskState.FAILED || s == TaskState.UPSTREAM_FAILED);
-                runStates.put(new RunKey(run.dagId(), run.runId()), failed ? DagRunState.FAILED : DagRunState.SUCCESS);
-                running.merge(new RunGroup(run.dagId(), run.backfillId()), -1, Integer::sum);
-                nextCreateCheck = Instant.MIN;
-                if (run.backfillId() != null) {
-                    finishedBackfillRuns.add(run.backfillId());
-                }
-                changed = true;
+            if (loaded.isPresent()) { // else its file is gone; the run waits for it to come back
+                planRun(run, loaded.get(), tisByRun.getOrDefault(RunKey.of(run), List.of()), d, now);
             }
         }
-        tx.runs().setStates(runStates, now);
-        tx.taskInstances().createMissing(newTasks);
-        tx.taskInstances().setStates(states, now);
-        // a first try has no XComs (clearing deletes them); a retry must not see its failed try's
-        tx.xcoms().deleteAll(starts.stream().filter(st -> st.tryNumber() > 1).map(Start::key).toList());
-        tx.taskInstances().markRunning(starts, now, identity.hostname(), identity.pid(), jobId);
-        for (long backfillId : finishedBackfillRuns) {
-            if (!tx.backfills().hasActiveRuns(backfillId)) {
-                tx.backfills().setState(backfillId, BackfillState.COMPLETED, now);
+        d.write(tx, now, identity, jobId);
+        return new Plan(d.changed, d.toStart, d.wake, d.heldBack, d.runStates, d.states, List.of());
+    }
+
+    /**
+     * The running runs in scope (or in {@code only}) and as many queued ones as their DAG's (or
+     * backfill's) max_active_runs leaves room for, locked; counts running runs per group into
+     * {@code d}.
+     */
+    private List<DagRun> lockRuns(Store tx, Scope scope, List<RunKey> only, Decisions d) {
+        List<DagRun> runs = new ArrayList<>(tx.runs().lockRunning(scope, only));
+        List<ActiveGroup> groups = tx.runs().activeGroups(scope);
+        groups.forEach(g -> d.running.put(g.group(), g.running()));
+        if (groups.stream().anyMatch(g -> g.queued() > 0 && g.group().backfillId() != null)) {
+            java.util.Set<Long> paused = tx.backfills().pausedIds();
+            tx.backfills().running().forEach(b -> d.backfillLimits.put(b.id(), paused.contains(b.id()) ? 0 : b.maxActiveRuns()));
+        }
+        for (ActiveGroup g : groups) {
+            Optional<SchedulableDag> dag = g.queued() == 0 ? Optional.empty() : dags.get(g.group().dagId());
+            if (dag.isPresent()) {
+                int free = Math.min(d.maxActiveRuns(g.group().backfillId(), dag.get()) - g.running(), settings.queuedRunsPerLoop());
+                if (free > 0) {
+                    runs.addAll(tx.runs().lockQueued(scope, g.group().dagId(), g.group().backfillId(), free));
+                }
             }
         }
-        return new Plan(changed, toStart, wake, heldBack, runStates, states, List.of());
+        return runs;
+    }
+
+    /** Decides one run: starts it if queued and allowed, creates its missing task instances, then its tasks, then whether it ended. */
+    private void planRun(DagRun run, SchedulableDag dag, List<Progress> found, Decisions d, Instant now) {
+        RunKey runKey = RunKey.of(run);
+        if (run.state() == DagRunState.QUEUED) {
+            RunGroup group = new RunGroup(run.dagId(), run.backfillId());
+            if (d.running.getOrDefault(group, 0) >= d.maxActiveRuns(run.backfillId(), dag)) {
+                return;
+            }
+            d.running.merge(group, 1, Integer::sum);
+            d.runStates.put(runKey, DagRunState.RUNNING);
+            d.changed = true;
+        }
+        Map<String, Progress> tis = new HashMap<>();
+        found.forEach(t -> tis.put(t.key().taskId(), t));
+        List<NewTask> missing = dag.tasks().values().stream().filter(t -> !tis.containsKey(t.id()))
+                .map(t -> new NewTask(t.id(), t.retries() + 1, t.operatorName())).toList();
+        if (!missing.isEmpty()) {
+            d.newTasks.put(runKey, missing);
+            for (NewTask t : missing) {
+                tis.put(t.taskId(), new Progress(new TaskKey(run.dagId(), run.runId(), t.taskId()), TaskState.NONE, 0,
+                        t.maxTries(), null));
+            }
+            d.changed = true;
+        }
+        Map<String, TaskState> current = new HashMap<>();
+        tis.forEach((id, ti) -> current.put(id, ti.state()));
+        for (Progress ti : tis.values()) {
+            if (!dag.tasks().containsKey(ti.key().taskId()) && !ti.state().finished() && ti.state() != TaskState.RUNNING) {
+                d.states.put(ti.key(), TaskState.REMOVED);
+                current.put(ti.key().taskId(), TaskState.REMOVED);
+                d.changed = true;
+            }
+        }
+        int started = planTasks(run, dag, tis, current, d, now);
+        if (started == 0 && current.values().stream().allMatch(TaskState::finished)) {
+            boolean failed = dag.leafIds().stream().map(current::get)
+                    .anyMatch(s -> s == TaskState.FAILED || s == TaskState.UPSTREAM_FAILED);
+            d.runStates.put(runKey, failed ? DagRunState.FAILED : DagRunState.SUCCESS);
+            d.running.merge(new RunGroup(run.dagId(), run.backfillId()), -1, Integer::sum);
+            nextCreateCheck = Instant.MIN;
+            if (run.backfillId() != null) {
+                d.finishedBackfillRuns.add(run.backfillId());
+            }
+            d.changed = true;
+        }
+    }
+
+    /**
+     * Walks a run's tasks upstream first: trigger rules skip or fail them upstream, ready ones
+     * start while executor slots and max_active_tasks allow, retries wait for their time.
+     * {@code current} follows the decisions; returns how many tries start.
+     */
+    private int planTasks(DagRun run, SchedulableDag dag, Map<String, Progress> tis, Map<String, TaskState> current,
+                          Decisions d, Instant now) {
+        int started = 0;
+        for (String taskId : dag.topologicalOrder()) {
+            Progress ti = tis.get(taskId);
+            TaskState state = current.get(taskId);
+            if (state == TaskState.UP_FOR_RETRY && ti.nextRetryAt() != null && ti.nextRetryAt().isAfter(now)) {
+                d.wake = d.wake == null || ti.nextRetryAt().isBefore(d.wake) ? ti.nextRetryAt() : d.wake;
+                continue;
+            }
+            if (state != TaskState.NONE && state != TaskState.SCHEDULED && state != TaskState.UP_FOR_RETRY) {
+                continue;
+            }
+            SerializedTask task = dag.task(taskId);
+            var decision = state == TaskState.UP_FOR_RETRY ? TriggerRules.Decision.RUN
+                    : TriggerRules.evaluate(task.triggerRule(), TriggerRules.Counts.of(
+                    task.upstreamIds().stream().map(current::get).toList()));
+            switch (decision) {
+                case SKIP, UPSTREAM_FAILED -> {
+                    TaskState s = decision == TriggerRules.Decision.SKIP ? TaskState.SKIPPED : TaskState.UPSTREAM_FAILED;
+                    d.states.put(ti.key(), s);
+                    current.put(taskId, s);
+                    d.changed = true;
+                }
+                case RUN -> {
+                    int dagActive = d.activeTasks.getOrDefault(run.dagId(), 0);
+                    if (d.slots <= 0 || dagActive >= dag.maxActiveTasks()) {
+                        d.heldBack.add(RunKey.of(run)); // look again when a slot frees
+                        continue;
+                    }
+                    int tryNumber = ti.tryNumber() + 1;
+                    d.starts.add(new Start(ti.key(), tryNumber));
+                    current.put(taskId, TaskState.RUNNING);
+                    d.toStart.add(new TaskWorkload(dag.dag(), task, run, tryNumber, Math.max(ti.maxTries(), tryNumber)));
+                    d.activeTasks.put(run.dagId(), dagActive + 1);
+                    d.slots--;
+                    started++;
+                    d.changed = true;
+                }
+                case WAIT -> { }
+            }
+        }
+        return started;
+    }
+
+    /** What one planning pass decided, gathered run by run and written at the end in one go. */
+    private static final class Decisions {
+        final Map<RunGroup, Integer> running = new HashMap<>();
+        final Map<Long, Integer> backfillLimits = new HashMap<>();
+        final Map<String, Integer> activeTasks = new HashMap<>();
+        final Map<TaskKey, TaskState> states = new LinkedHashMap<>();
+        final java.util.Set<Long> finishedBackfillRuns = new java.util.HashSet<>();
+        final List<RunKey> heldBack = new ArrayList<>();
+        final Map<RunKey, DagRunState> runStates = new LinkedHashMap<>();
+        final Map<RunKey, List<NewTask>> newTasks = new LinkedHashMap<>();
+        final List<Start> starts = new ArrayList<>();
+        final List<TaskWorkload> toStart = new ArrayList<>();
+        boolean changed;
+        int slots;
+        Instant wake;
+
+        Decisions(int slots) {
+            this.slots = slots;
+        }
+
+        /** The runs a group (a DAG's own runs, or one backfill's) may have running at once. */
+        int maxActiveRuns(Long backfillId, SchedulableDag dag) {
+            return backfillId == null ? dag.maxActiveRuns() : backfillLimits.getOrDefault(backfillId, dag.maxActiveRuns());
+        }
+
+        void write(Store tx, Instant now, ProcessIdentity identity, long jobId) {
+            tx.runs().setStates(runStates, now);
+            tx.taskInstances().createMissing(newTasks);
+            tx.taskInstances().setStates(states, now);
+            // a first try has no XComs (clearing deletes them); a retry must not see its failed try's
+            tx.xcoms().deleteAll(starts.stream().filter(st -> st.tryNumber() > 1).map(Start::key).toList());
+            tx.taskInstances().markRunning(starts, now, identity.hostname(), identity.pid(), jobId);
+            for (long backfillId : finishedBackfillRuns) {
+                if (!tx.backfills().hasActiveRuns(backfillId)) {
+                    tx.backfills().setState(backfillId, BackfillState.COMPLETED, now);
+                }
+            }
+        }
     }
 
     // ---- heartbeats, zombies, backfills ---------------------------------------------------
