@@ -128,7 +128,7 @@ final class BackfillCommand extends Sub implements Callable<Integer> {
         var client = client();
         var store = client.store();
         long id = backfill.id();
-        Instant started = Instant.now();
+        long started = System.nanoTime(); // elapsed time for the rate, not a date
         boolean terminal = System.console() != null && System.getenv("CI") == null;
         ProgressBar bar = terminal ? new ProgressBarBuilder().setTaskName("backfill " + id).setInitialMax(backfill.totalRuns())
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed().build() : null;
@@ -172,8 +172,8 @@ final class BackfillCommand extends Sub implements Callable<Integer> {
         return p.failed() > 0 ? 1 : 0;
     }
 
-    private void printLine(Progress p, Instant started) {
-        double secs = Math.max(0.001, Duration.between(started, Instant.now()).toMillis() / 1000.0);
+    private void printLine(Progress p, long started) {
+        double secs = Math.max(0.001, (System.nanoTime() - started) / 1e9);
         double rate = p.done() / secs;
         long eta = rate > 0 ? Math.round((p.total() - p.done()) / rate) : -1;
         out().printf("backfill: %d/%d runs done, %d failed, %d running, %.1f runs/s, ETA %s%n", p.done(), p.total(), p.failed(),
