@@ -173,6 +173,32 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * Runs try {@code tryNumber} of a task instance in this process, as the local executor would
+     * (the DAG as the processor last recorded it, its code loaded here), and records nothing: the
+     * scheduler that started the try records its end from the executor's report. This is what a
+     * Kubernetes pod runs ({@code gale tasks run}).
+     *
+     * @throws io.gale.core.NotFoundException   when the DAG, task or run is unknown
+     * @throws io.gale.core.ConflictException   when the task instance is not running that try
+     */
+    public TaskEvent runTry(String dagId, String taskId, String runId, int tryNumber) {
+        SchedulableDag d = operations.schedulable(dagId);
+        SerializedTask task = d.task(taskId);
+        if (task == null) {
+            throw io.gale.core.NotFoundException.task(dagId, taskId);
+        }
+        DagRun run = store().runs().find(dagId, runId).orElseThrow(() -> io.gale.core.NotFoundException.run(dagId, runId));
+        io.gale.core.TaskInstance ti = store().taskInstances().forRun(dagId, runId).stream()
+                .filter(t -> t.taskId().equals(taskId)).findFirst()
+                .orElseThrow(() -> io.gale.core.NotFoundException.task(dagId, taskId));
+        if (ti.state() != io.gale.core.TaskState.RUNNING || ti.tryNumber() != tryNumber) {
+            throw new io.gale.core.ConflictException("task " + dagId + "." + taskId + " of run " + runId + " is not running try "
+                    + tryNumber + " (it is " + ti.state().id() + ", try " + ti.tryNumber() + "): not running it");
+        }
+        return runner().run(new TaskWorkload(d.dag(), task, run, tryNumber, Math.max(ti.maxTries(), tryNumber)));
+    }
+
+    /**
      * Runs a scheduler loop (and, unless {@code GALE_STANDALONE_DAG_PROCESSOR}, the DAG processor)
      * in this process until Ctrl-C or until {@code done} says so; then lets running tries finish
      * (30 s at most) and records the rest as interrupted. A database outage does not end it: the
