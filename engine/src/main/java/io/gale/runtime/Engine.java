@@ -67,6 +67,11 @@ public final class Engine implements AutoCloseable {
                 Clock.systemUTC(), System.getenv());
     }
 
+    /** The environment tasks see, and where executors a module provides read their settings. */
+    public Map<String, String> env() {
+        return env;
+    }
+
     /** The operations API over this engine's database. */
     public Operations operations() {
         return operations;
