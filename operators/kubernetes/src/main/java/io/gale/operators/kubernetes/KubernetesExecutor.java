@@ -248,6 +248,20 @@ public final class KubernetesExecutor implements Executor {
         client.close();
     }
 
+    /**
+     * Stops as a killed scheduler process would: no more watching or reporting, and its pods are
+     * left running for the next scheduler to adopt (tests of adoption).
+     */
+    void halt() {
+        closed.set(true);
+        if (informer != null) {
+            informer.stop();
+        }
+        workers.shutdownNow();
+        tracked.clear();
+        client.close();
+    }
+
     // ---- pods -----------------------------------------------------------------------------
 
     /** The pod of a try: the task's template with the try's name, labels, annotations and command. */
