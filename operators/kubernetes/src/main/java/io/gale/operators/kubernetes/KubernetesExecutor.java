@@ -128,23 +128,34 @@ public final class KubernetesExecutor implements Executor {
             throw new IllegalStateException("this Kubernetes executor already runs tries for scheduler job " + this.jobId);
         }
         this.jobId = schedulerJobId;
-        informer = client.pods().inNamespace(settings.namespace()).withLabel(SCHEDULER_JOB, String.valueOf(schedulerJobId))
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(Pod pod) {
-                        later(() -> examine(pod));
-                    }
+        SharedIndexInformer<Pod> inf = client.pods().inNamespace(settings.namespace())
+                .withLabel(SCHEDULER_JOB, String.valueOf(schedulerJobId)).runnableInformer(0);
+        inf.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                later(() -> examine(pod));
+            }
 
-                    @Override
-                    public void onUpdate(Pod old, Pod pod) {
-                        later(() -> examine(pod));
-                    }
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+                later(() -> examine(pod));
+            }
 
-                    @Override
-                    public void onDelete(Pod pod, boolean finalStateUnknown) {
-                        later(() -> deleted(pod));
-                    }
-                }, 0);
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                later(() -> deleted(pod));
+            }
+        });
+        // an API that cannot be reached now (or drops the watch later) is tried again, not fatal
+        inf.exceptionHandler((started, e) -> {
+            if (closed.get() || io.fabric8.kubernetes.client.informers.ExceptionHandler.isDeserializationException(e)) {
+                return false;
+            }
+            LOG.warn("Watching pods failed ({}); retrying", rootCause(e));
+            return true;
+        });
+        informer = inf;
+        inf.start();
         workers.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -233,9 +244,7 @@ public final class KubernetesExecutor implements Executor {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (informer != null) {
-            informer.stop();
-        }
+        stopWatching();
         workers.shutdownNow();
         for (Tracked t : tracked.values()) {
             try {
@@ -254,12 +263,26 @@ public final class KubernetesExecutor implements Executor {
      */
     void halt() {
         closed.set(true);
-        if (informer != null) {
-            informer.stop();
-        }
+        stopWatching();
         workers.shutdownNow();
         tracked.clear();
         client.close();
+    }
+
+    /** Stops the informer and waits (2 s at most) for it to stop, so that it does not use the client after it is closed. */
+    private void stopWatching() {
+        SharedIndexInformer<Pod> inf = informer;
+        if (inf == null) {
+            return;
+        }
+        inf.stop();
+        try {
+            inf.stopped().toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("The pod informer did not stop cleanly: {}", e.toString());
+        }
     }
 
     // ---- pods -----------------------------------------------------------------------------
@@ -554,9 +577,22 @@ public final class KubernetesExecutor implements Executor {
     }
 
     private static String reason(KubernetesClientException e) {
-        String m = e.getCode() > 0 ? "HTTP " + e.getCode() : "no response";
-        String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-        return m + (msg.isEmpty() ? "" : ": " + (msg.length() > 200 ? msg.substring(0, 200) + "..." : msg));
+        if (e.getCode() <= 0) {
+            return "no response (" + rootCause(e) + ")";
+        }
+        String msg = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                : e.getMessage() == null ? "" : e.getMessage();
+        msg = msg.lines().findFirst().orElse("");
+        return "HTTP " + e.getCode() + (msg.isEmpty() ? "" : ": " + (msg.length() > 200 ? msg.substring(0, 200) + "..." : msg));
+    }
+
+    /** The innermost cause's message, e.g. {@code Connection refused: /10.0.0.1:6443}. */
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private void later(Runnable work) {

@@ -87,8 +87,10 @@ class KubernetesExecutorTest {
         return new TryOutcome(state, null, xcoms, t, t.plusSeconds(1)).line() + "\n";
     }
 
+    /** The task instance's state, or null before the scheduler made it. */
     private static TaskState state(Harness h, DagRun run, String task) {
-        return h.ti(run, task).state();
+        return h.store.taskInstances().forRun(run.dagId(), run.runId()).stream().filter(t -> t.taskId().equals(task))
+                .map(t -> t.state()).findFirst().orElse(null);
     }
 
     @Test
@@ -274,5 +276,25 @@ class KubernetesExecutorTest {
         assertThat(posts).as("two failed creates, then one that worked").isEqualTo(3);
         assertThat(logReads).as("one 503, then the log").isEqualTo(2);
         assertThat(k.created).containsExactly(pod);
+    }
+
+    @Test
+    void anApiServerThatRefusesConnectionsIsRetriedThenTheTryEnds() throws Exception {
+        var dag = Dag.builder("offline");
+        dag.task("t", ctx -> 1);
+        Harness h = harness(dag.build());
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort(); // closed again: connections to it are refused
+        }
+        var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder(io.fabric8.kubernetes.client.Config.empty())
+                        .withMasterUrl("http://127.0.0.1:" + port).withRequestRetryBackoffLimit(0).build()).build();
+        // the scheduler starts although the watch cannot (it keeps trying); creates are retried for 1 s
+        Scheduler s = scheduler(h, new KubernetesExecutor(client, settings().withTimes(Duration.ofSeconds(2),
+                Duration.ofSeconds(1), Duration.ofMillis(50)), h.clock));
+        DagRun run = h.trigger("offline", Map.of());
+        until(s, run, "the try to fail", () -> state(h, run, "t") == TaskState.FAILED);
+        assertThat(h.client().log("offline", run.runId(), "t", 1)).contains("cannot create pod", "no response (", "Connection refused", "marked failed");
     }
 }
