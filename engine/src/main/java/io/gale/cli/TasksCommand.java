@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code gale tasks ...} */
 @Command(name = "tasks", description = "Inspect and run task instances.", subcommands = {
-        TasksCommand.TestTask.class, TasksCommand.StatesForDagRun.class, TasksCommand.Clear.class,
+        TasksCommand.TestTask.class, TasksCommand.RunTry.class, TasksCommand.StatesForDagRun.class, TasksCommand.Clear.class,
         TasksCommand.XCom.class, TasksCommand.Logs.class})
 final class TasksCommand extends Sub implements Runnable {
 
@@ -43,6 +43,29 @@ final class TasksCommand extends Sub implements Runnable {
             out().print(e.log());
             e.xcoms().forEach((k, v) -> out().println("XCom " + k + " = " + v));
             out().println("Task " + taskId + " " + e.state().id());
+            return e.state() == io.gale.core.TaskState.SUCCESS || e.state() == io.gale.core.TaskState.SKIPPED ? 0 : 1;
+        }
+    }
+
+    @Command(name = "run", description = {"Run one try of a running task instance in this process and print its log,"
+            + " then its outcome as one line: " + "GALE_TRY_OUTCOME {json}.",
+            "Records nothing: the scheduler that started the try records its end (what a Kubernetes pod runs)."})
+    static final class RunTry extends Sub implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DAG")
+        String dagId;
+        @Parameters(index = "1", paramLabel = "TASK")
+        String taskId;
+        @Parameters(index = "2", paramLabel = "RUN_ID")
+        String runId;
+        @Option(names = "--try", required = true, paramLabel = "N", description = "the try number the scheduler started")
+        int tryNumber;
+
+        @Override
+        public Integer call() {
+            TaskEvent e = engine().runTry(dagId, taskId, runId, tryNumber);
+            out().print(e.log());
+            out().println(io.gale.executor.TryOutcome.of(e).line());
+            out().flush();
             return e.state() == io.gale.core.TaskState.SUCCESS || e.state() == io.gale.core.TaskState.SKIPPED ? 0 : 1;
         }
     }

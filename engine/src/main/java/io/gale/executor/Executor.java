@@ -1,5 +1,7 @@
 package io.gale.executor;
 
+import io.gale.core.TaskInstance;
+import io.gale.core.TaskKey;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,6 +22,22 @@ public interface Executor extends AutoCloseable {
 
     /** Process groups that running tries started since the last call. */
     List<io.gale.store.TaskInstanceRepository.ProcessGroup> processGroups();
+
+    /**
+     * Told once, by the scheduler that uses it and before its first {@link #submit}, that
+     * scheduler's job id (an executor whose tries outlive the scheduler's process labels them with it).
+     */
+    default void start(long schedulerJobId) {
+    }
+
+    /**
+     * Of {@code orphans}, tries still running whose scheduler died, those this executor can still
+     * see running (or ended and not yet reported) and takes over: it reports their ends through
+     * {@link #poll} as for tries it started. The scheduler gives the others up for lost. None by default.
+     */
+    default List<TaskKey> adopt(List<TaskInstance> orphans) {
+        return List.of();
+    }
 
     /** Wakes a thread blocked in {@link #poll} (a run was triggered, a DAG unpaused, ...). */
     void wakeUp();

@@ -67,6 +67,11 @@ public final class Engine implements AutoCloseable {
                 Clock.systemUTC(), System.getenv());
     }
 
+    /** The environment tasks see, and where executors a module provides read their settings. */
+    public Map<String, String> env() {
+        return env;
+    }
+
     /** The operations API over this engine's database. */
     public Operations operations() {
         return operations;
@@ -170,6 +175,32 @@ public final class Engine implements AutoCloseable {
                 logical, found.dataIntervalStart(), found.dataIntervalEnd(), found.state(), conf, found.queuedAt(),
                 found.startDate(), found.endDate(), found.backfillId());
         return runner().run(new TaskWorkload(d.dag(), task, run, 1, 1));
+    }
+
+    /**
+     * Runs try {@code tryNumber} of a task instance in this process, as the local executor would
+     * (the DAG as the processor last recorded it, its code loaded here), and records nothing: the
+     * scheduler that started the try records its end from the executor's report. This is what a
+     * Kubernetes pod runs ({@code gale tasks run}).
+     *
+     * @throws io.gale.core.NotFoundException   when the DAG, task or run is unknown
+     * @throws io.gale.core.ConflictException   when the task instance is not running that try
+     */
+    public TaskEvent runTry(String dagId, String taskId, String runId, int tryNumber) {
+        SchedulableDag d = operations.schedulable(dagId);
+        SerializedTask task = d.task(taskId);
+        if (task == null) {
+            throw io.gale.core.NotFoundException.task(dagId, taskId);
+        }
+        DagRun run = store().runs().find(dagId, runId).orElseThrow(() -> io.gale.core.NotFoundException.run(dagId, runId));
+        io.gale.core.TaskInstance ti = store().taskInstances().forRun(dagId, runId).stream()
+                .filter(t -> t.taskId().equals(taskId)).findFirst()
+                .orElseThrow(() -> io.gale.core.NotFoundException.task(dagId, taskId));
+        if (ti.state() != io.gale.core.TaskState.RUNNING || ti.tryNumber() != tryNumber) {
+            throw new io.gale.core.ConflictException("task " + dagId + "." + taskId + " of run " + runId + " is not running try "
+                    + tryNumber + " (it is " + ti.state().id() + ", try " + ti.tryNumber() + "): not running it");
+        }
+        return runner().run(new TaskWorkload(d.dag(), task, run, tryNumber, Math.max(ti.maxTries(), tryNumber)));
     }
 
     /**

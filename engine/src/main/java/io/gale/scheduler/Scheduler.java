@@ -162,6 +162,7 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.jobId = store.schedulerJobs().register(identity, clock.instant());
+        executor.start(jobId);
         dags.refresh(store);
     }
 
@@ -678,7 +679,11 @@ public final class Scheduler implements AutoCloseable {
             store.schedulerJobs().markFailed(dead.stream().filter(id -> id != jobId).toList());
         }
         List<TaskInstance> zombies = store.taskInstances().zombies(stale, dead);
+        java.util.Set<TaskKey> adopted = adopt(zombies.stream().filter(z -> !Long.valueOf(jobId).equals(z.schedulerId())).toList(), now);
         for (TaskInstance z : zombies) {
+            if (adopted.contains(z.key())) {
+                continue;
+            }
             Job job = z.schedulerId() == null ? null : jobs.get(z.schedulerId());
             if (z.processGroup() != null && job != null && job.process().onThisMachine() && !groupGone(z)) {
                 continue; // looked at again at the next heartbeat; the retry waits
@@ -686,6 +691,20 @@ public final class Scheduler implements AutoCloseable {
             endZombie(z, now, own.isEmpty() ? "its scheduler (" + z.hostname() + ", pid " + z.pid() + ") stopped heartbeating"
                     : "the scheduler running it was stopped");
         }
+    }
+
+    /** Hands {@code orphans} to the executor first: the tries it still sees running become this scheduler's. */
+    private java.util.Set<TaskKey> adopt(List<TaskInstance> orphans, Instant now) {
+        if (orphans.isEmpty()) {
+            return java.util.Set.of();
+        }
+        Map<TaskKey, Integer> tries = new HashMap<>();
+        orphans.forEach(z -> tries.put(z.key(), z.tryNumber()));
+        List<Start> seen = executor.adopt(orphans).stream().filter(tries::containsKey).map(k -> new Start(k, tries.get(k))).toList();
+        seen.forEach(t -> inFlight.add(new Try(t.key(), t.tryNumber())));
+        java.util.Set<TaskKey> moved = new java.util.HashSet<>(store.taskInstances().adopt(seen, jobId, now));
+        moved.forEach(k -> LOG.info("Task {}: adopted try {} from a scheduler that stopped", describe(k), tries.get(k)));
+        return moved;
     }
 
     /**

@@ -134,6 +134,20 @@ final class JooqTaskInstances implements TaskInstanceRepository {
                 .fetch(r -> new TaskKey(r.getDagId(), r.getRunId(), r.getTaskId()));
     }
 
+    @Override
+    public List<TaskKey> adopt(Collection<Start> tries, long schedulerId, Instant now) {
+        if (tries.isEmpty()) return List.of();
+        var v = Unnest.byTask(tries, Start::key).integer("try_number", Start::tryNumber);
+        return dsl.update(TASK_INSTANCE)
+                .set(TASK_INSTANCE.SCHEDULER_ID, schedulerId)
+                .set(TASK_INSTANCE.HEARTBEAT_AT, odt(now))
+                .from(v.table())
+                .where(joined(), TASK_INSTANCE.STATE.eq(TaskState.RUNNING),
+                        TASK_INSTANCE.TRY_NUMBER.eq(Unnest.field("try_number", TASK_INSTANCE.TRY_NUMBER.getDataType())))
+                .returning(TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID, TASK_INSTANCE.TASK_ID)
+                .fetch(r -> new TaskKey(r.getDagId(), r.getRunId(), r.getTaskId()));
+    }
+
     /**
      * One statement for all task instances ({@code update ... from (values ...)}), rows in key
      * order; a finished state sets the end date, and the start date when it has none.

@@ -69,6 +69,12 @@ public interface TaskInstanceRepository {
     List<TaskInstance> zombies(Instant staleBefore, Collection<Long> deadSchedulers);
 
     /**
+     * Moves tries still running with that try number to the scheduler job {@code schedulerId}
+     * (its executor adopted them), heartbeating them at {@code now}; returns the keys moved.
+     */
+    List<TaskKey> adopt(Collection<Start> tries, long schedulerId, Instant now);
+
+    /**
      * Resets task instances so they run again: state none (restarting while running), no retry
      * time; max_tries grows by their retries so each gets a full set of tries, as Airflow does.
      */
