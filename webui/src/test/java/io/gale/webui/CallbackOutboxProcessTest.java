@@ -2,6 +2,7 @@ package io.gale.webui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gale.client.Operations;
 import io.gale.config.GaleConfig;
 import io.gale.core.DagRun;
 import io.gale.store.CallbackOutboxRepository.Entry;
@@ -13,6 +14,7 @@ import io.gale.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -103,8 +105,9 @@ class CallbackOutboxProcessTest {
                 "-cp", System.getProperty("java.class.path"), Gale.class.getName(), "scheduler");
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("GALE_"));
-        pb.environment().putAll(Map.of("GALE_HOME", home.toString(), "GALE_DAGS_ARE_PAUSED_AT_CREATION", "false",
-                "GALE_HEARTBEAT", "1", "GALE_ZOMBIE_THRESHOLD", "5", "GALE_DAG_DIR_LIST_INTERVAL", "1"));
+        // DAGs start paused (the example DAGs on the classpath stay so); the test unpauses its own
+        pb.environment().putAll(Map.of("GALE_HOME", home.toString(), "GALE_HEARTBEAT", "1", "GALE_ZOMBIE_THRESHOLD", "5",
+                "GALE_DAG_DIR_LIST_INTERVAL", "1"));
         Process p = pb.redirectErrorStream(true).redirectOutput(home.resolve(name + ".out").toFile()).start();
         processes.add(p);
         return p;
@@ -116,6 +119,14 @@ class CallbackOutboxProcessTest {
             return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.startsWith(kind + " ")).toList() : List.of();
         } catch (IOException e) {
             return List.of();
+        }
+    }
+
+    private String output(String name) {
+        try {
+            return Files.readString(home.resolve(name + ".out"));
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -135,7 +146,11 @@ class CallbackOutboxProcessTest {
     void aSchedulerKilledBeforeDeliveringACallbackLeavesItToTheNextWhichDeliversItOnce() throws Exception {
         writeDag();
         Process first = scheduler("first");
-        Await.until(Duration.ofSeconds(120), "the first scheduler to start the on_failure callback", () -> lines("begin").size() == 1);
+        Await.until(Duration.ofSeconds(90), "the first scheduler to start", () -> output("first").contains("Gale scheduler started"));
+        try (Database db = open()) {
+            new Operations(GaleConfig.from(Map.of("GALE_HOME", home.toString())), db, Clock.systemUTC()).setPaused("alarm", false);
+        }
+        Await.until(Duration.ofSeconds(60), "the first scheduler to start the on_failure callback", () -> lines("begin").size() == 1);
         Entry recorded;
         try (Database db = open()) {
             Store store = new JooqStore(db);
