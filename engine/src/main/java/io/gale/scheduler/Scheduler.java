@@ -151,8 +151,10 @@ public final class Scheduler implements AutoCloseable {
             });
     /** Callbacks claimed and not yet marked. */
     private final java.util.concurrent.atomic.AtomicInteger delivering = new java.util.concurrent.atomic.AtomicInteger();
-    /** When to look at the callback outbox next (at once after this scheduler wrote to it or finished a delivery). */
-    private volatile Instant nextDelivery = Instant.MIN;
+    /** Whether to look at the callback outbox in the next loop: this scheduler wrote to it or finished a delivery. */
+    private final java.util.concurrent.atomic.AtomicBoolean deliverNow = new java.util.concurrent.atomic.AtomicBoolean(true);
+    /** When (System.nanoTime) to look at the callback outbox anyway: polling is in real time, due times in the clock's. */
+    private volatile long nextDeliveryPoll = System.nanoTime();
     private volatile Instant nextDagCheck = Instant.MIN;
     private final LongAdder loops = new LongAdder();
     private final LongAdder eventsRecorded = new LongAdder();
@@ -712,7 +714,7 @@ public final class Scheduler implements AutoCloseable {
                 tx.logs().append(z.key(), z.tryNumber(), "[" + now + "] ERROR - " + message + "\n");
                 if (calls) {
                     tx.callbacks().addAll(List.of(new NewCallback(z.key(), z.tryNumber(), kind, state, message)), now);
-                    nextDelivery = Instant.MIN;
+                    deliverNow.set(true);
                 }
             }
             return keys;
@@ -754,7 +756,7 @@ public final class Scheduler implements AutoCloseable {
         }
         if (calls != null) {
             tx.callbacks().addAll(calls, clock.instant());
-            nextDelivery = Instant.MIN;
+            deliverNow.set(true);
         }
     }
 
@@ -765,10 +767,10 @@ public final class Scheduler implements AutoCloseable {
      */
     private boolean deliverCallbacks(Instant now) {
         int free = CALLBACK_THREADS - delivering.get();
-        if (now.isBefore(nextDelivery) || free <= 0) {
+        if (free <= 0 || (!deliverNow.getAndSet(false) && System.nanoTime() - nextDeliveryPoll < 0)) {
             return false;
         }
-        nextDelivery = now.plus(CALLBACK_POLL);
+        nextDeliveryPoll = System.nanoTime() + CALLBACK_POLL.toNanos();
         List<Claimed> claimed = store.callbacks().claim(jobId, now, now.plus(settings.callbackTimeout()).plus(LEASE_MARGIN), free);
         for (Claimed c : claimed) {
             SchedulableDag dag = dags.get(c.key().dagId()).orElse(null);
@@ -782,7 +784,7 @@ public final class Scheduler implements AutoCloseable {
                                 c.kind().id(), describe(c.key()), c.id(), e.getMessage());
                     } finally {
                         delivering.decrementAndGet();
-                        nextDelivery = Instant.MIN;
+                        deliverNow.set(true);
                         executor.wakeUp();
                     }
                 });
