@@ -142,4 +142,14 @@ public interface TaskContext {
     default boolean cancelled() {
         return Thread.currentThread().isInterrupted();
     }
+
+    /**
+     * In a callback, the id of the callback outbox row being delivered: the same for every attempt
+     * to deliver that callback, so a callback with outside effects can use it as an idempotency key
+     * (delivery is at least once: a scheduler killed while a callback runs leaves it to be run again).
+     * Empty while a try runs.
+     */
+    default java.util.OptionalLong callbackId() {
+        return java.util.OptionalLong.empty();
+    }
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 /** {@code gale tasks ...} */
 @Command(name = "tasks", description = "Inspect and run task instances.", subcommands = {
         TasksCommand.TestTask.class, TasksCommand.RunTry.class, TasksCommand.StatesForDagRun.class, TasksCommand.Clear.class,
-        TasksCommand.XCom.class, TasksCommand.Logs.class})
+        TasksCommand.XCom.class, TasksCommand.Logs.class, TasksCommand.Callbacks.class})
 final class TasksCommand extends Sub implements Runnable {
 
     @Override
@@ -103,6 +103,47 @@ final class TasksCommand extends Sub implements Runnable {
                 Table t = new Table("task_id", "state", "try_number", "start_date", "end_date", "duration_s");
                 tis.forEach(ti -> t.row(ti.taskId(), ti.state().id(), ti.tryNumber(), ti.startDate(), ti.endDate(),
                         ti.duration() == null ? "" : String.format("%.3f", ti.duration())));
+                t.print(out());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "callbacks", description = "Where the task callbacks of a run stand: pending, delivered or failed.")
+    static final class Callbacks extends Sub implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DAG")
+        String dagId;
+        @Parameters(index = "1", paramLabel = "RUN_ID")
+        String runId;
+        @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json")
+        String output;
+
+        @Override
+        public Integer call() {
+            boolean json = isJson(output);
+            var rows = client().callbacks(dagId, runId);
+            if (json) {
+                json(rows.stream().map(c -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", c.id());
+                    m.put("task_id", c.key().taskId());
+                    m.put("try_number", c.tryNumber());
+                    m.put("kind", c.kind().id());
+                    m.put("state", c.state().id());
+                    m.put("status", c.status().name().toLowerCase(java.util.Locale.ROOT));
+                    m.put("attempts", c.attempts());
+                    m.put("next_attempt_at", c.nextAttemptAt());
+                    m.put("delivered_at", c.deliveredAt());
+                    m.put("failed_at", c.failedAt());
+                    m.put("last_error", c.lastError());
+                    return m;
+                }).toList());
+            } else {
+                Table t = new Table("task_id", "try_number", "kind", "status", "attempts", "next_attempt_at", "last_error");
+                rows.forEach(c -> t.row(c.key().taskId(), c.tryNumber(), c.kind().id(),
+                        c.status().name().toLowerCase(java.util.Locale.ROOT), c.attempts(),
+                        c.status() == io.gale.store.CallbackOutboxRepository.Status.PENDING ? c.nextAttemptAt() : "",
+                        c.lastError() == null ? "" : c.lastError()));
                 t.print(out());
             }
             return 0;

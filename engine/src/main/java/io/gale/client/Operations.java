@@ -129,6 +129,17 @@ public final class Operations implements AutoCloseable {
         return store.importErrors().list();
     }
 
+    /** A run's task callbacks as the callback outbox holds them (pending, delivered or failed), oldest first. */
+    public List<io.gale.store.CallbackOutboxRepository.Entry> callbacks(String dagId, String runId) {
+        run(dagId, runId);
+        return store.callbacks().forRun(dagId, runId);
+    }
+
+    /** How many task callbacks, of every DAG, wait to be delivered. */
+    public int pendingCallbacks() {
+        return store.callbacks().countPending();
+    }
+
     /** Pauses or unpauses a DAG. */
     public void setPaused(String dagId, boolean paused) {
         SchedulableDag d = schedulable(dagId);

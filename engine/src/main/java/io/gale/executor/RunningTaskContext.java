@@ -62,6 +62,7 @@ final class RunningTaskContext implements TaskContext {
     private final Map<String, String> rendered = Collections.synchronizedMap(new LinkedHashMap<>());
     private final TemplateRenderer templates = new TemplateRenderer(this);
     private volatile boolean closed;
+    private volatile long callbackId;
     private ArtifactStore artifacts;
 
     RunningTaskContext(TaskWorkload w, Store store, Path workRoot, Map<String, String> env, BufferedTaskLog log,
@@ -76,6 +77,16 @@ final class RunningTaskContext implements TaskContext {
         Map<String, Object> p = new LinkedHashMap<>(w.dag().params());
         p.putAll(w.run().conf());
         this.params = Collections.unmodifiableMap(p);
+    }
+
+    /** Makes this the context of a callback delivered from outbox row {@code id}. */
+    void forCallback(long id) {
+        this.callbackId = id;
+    }
+
+    @Override
+    public java.util.OptionalLong callbackId() {
+        return callbackId == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(callbackId);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.gale.executor;
 import io.gale.api.FailTask;
 import io.gale.api.SkipTask;
 import io.gale.api.Task;
+import io.gale.core.CallbackKind;
 import io.gale.core.GaleException;
 import io.gale.api.TaskCallback;
 import io.gale.core.TaskState;
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one try in the current thread: the operator on a thread of its own (so an execution
- * timeout can end the try), then the callback that fits the outcome.
+ * timeout can end the try). Callbacks do not run here after the try: the scheduler writes them to
+ * the callback outbox with the try's end and delivers them through {@link #callback}.
  */
 public final class TaskRunner {
 
@@ -70,9 +72,8 @@ public final class TaskRunner {
                 w.task().operatorName(), w.run().runId());
         TaskState state;
         Throwable error = null;
-        Task task = null;
         try {
-            task = task(w);
+            Task task = task(w);
             Object value = execute(task, w, ctx);
             if (value != null) {
                 ctx.pushReturnValue(value);
@@ -90,20 +91,6 @@ public final class TaskRunner {
             state = w.tryNumber() < w.maxTries() ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
             log.error("Try {} failed: {}", w.tryNumber(), describe(e), e instanceof TimeoutException ? null : e);
         }
-        TaskCallback callback = task == null ? null : switch (state) {
-            case SUCCESS -> task.onSuccess();
-            case UP_FOR_RETRY -> task.onRetry();
-            case FAILED -> task.onFailure();
-            default -> null;
-        };
-        if (callback != null) {
-            try {
-                callback.call(ctx, error);
-            } catch (Throwable e) {
-                log.error("The {} callback failed: {}", state == TaskState.SUCCESS ? "on_success"
-                        : state == TaskState.UP_FOR_RETRY ? "on_retry" : "on_failure", describe(e), e);
-            }
-        }
         Instant end = clock.instant();
         log.info("Task ended {} after {} s", state.id(), String.format("%.3f", Duration.between(start, end).toNanos() / 1e9));
         return new TaskEvent(w.key(), w.tryNumber(), state, error == null ? null : describe(error), ctx.close(),
@@ -111,24 +98,75 @@ public final class TaskRunner {
     }
 
     /**
-     * Runs the callback for a try that ended outside the executor (its scheduler died): on_retry
-     * or on_failure. Returns the lines it logged.
+     * Runs one callback of a try that has ended (the scheduler delivers them from the callback
+     * outbox): the task's {@code kind} callback with {@code error}, on a thread of its own that is
+     * interrupted after {@code timeout}. {@code callbackId} is the outbox row's id, which the callback
+     * sees as {@link io.gale.api.TaskContext#callbackId()}. Never throws: the outcome says how it went,
+     * with the lines the callback logged.
      */
-    public String callback(TaskWorkload w, TaskState state, Throwable error) {
+    public CallbackResult callback(TaskWorkload w, CallbackKind kind, Throwable error, long callbackId, Duration timeout) {
         BufferedTaskLog log = new BufferedTaskLog(clock);
         RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, group -> { });
+        ctx.forCallback(callbackId);
+        String failure = null;
         try {
             Task task = task(w);
-            TaskCallback callback = state == TaskState.UP_FOR_RETRY ? task.onRetry() : task.onFailure();
-            if (callback != null) {
-                callback.call(ctx, error);
-                log.info("Ran the {} callback", state == TaskState.UP_FOR_RETRY ? "on_retry" : "on_failure");
+            TaskCallback callback = switch (kind) {
+                case ON_SUCCESS -> task.onSuccess();
+                case ON_RETRY -> task.onRetry();
+                case ON_FAILURE -> task.onFailure();
+            };
+            if (callback == null) {
+                throw new GaleException("task '" + w.task().id() + "' no longer has an " + kind.id() + " callback in "
+                        + w.dag().fileloc());
             }
+            call(callback, ctx, error, timeout, "gale-callback-" + w.key());
+            log.info("Ran the {} callback", kind.id());
+        } catch (TimeoutException e) {
+            failure = "the " + kind.id() + " callback did not finish within " + format(timeout) + " and was interrupted";
+            log.error("{}", failure);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "the " + kind.id() + " callback was interrupted (the scheduler is stopping)";
+            log.error("{}", failure);
         } catch (Throwable e) {
-            log.error("The callback failed: {}", describe(e), e);
+            failure = "the " + kind.id() + " callback failed: " + describe(e);
+            log.error("The {} callback failed: {}", kind.id(), describe(e), e);
         }
         ctx.close();
-        return log.text();
+        return new CallbackResult(failure, log.text());
+    }
+
+    /** How a callback went: {@code failure} is null when it returned normally; {@code log} holds the lines it logged. */
+    public record CallbackResult(String failure, String log) {
+
+        public boolean ok() {
+            return failure == null;
+        }
+    }
+
+    /** Calls {@code callback} on a daemon thread, waiting up to {@code timeout}; interrupts it when time is up. */
+    private static void call(TaskCallback callback, RunningTaskContext ctx, Throwable error, Duration timeout, String name)
+            throws Throwable {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                callback.call(ctx, error);
+                result.complete(null);
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        try {
+            result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause();
+        } catch (TimeoutException | InterruptedException e) {
+            t.interrupt();
+            throw e;
+        }
     }
 
     /** The task's code, loaded where its DAG was serialized from. */

@@ -156,7 +156,7 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Airflow's {@code tasks test}: runs one task once in this process, ignoring its upstream
-     * tasks and recording nothing. XCom pulls read the run with that logical date, if there is
+     * tasks and recording nothing, then the callback its end calls for (its log follows the try's). XCom pulls read the run with that logical date, if there is
      * one; {@code conf} is the run's conf for this try.
      */
     public TaskEvent testTask(String dagId, String taskId, Instant logicalDate, Map<String, Object> conf) {
@@ -174,7 +174,18 @@ public final class Engine implements AutoCloseable {
         DagRun run = conf == null || conf.isEmpty() ? found : new DagRun(found.id(), dagId, found.runId(), found.runType(),
                 logical, found.dataIntervalStart(), found.dataIntervalEnd(), found.state(), conf, found.queuedAt(),
                 found.startDate(), found.endDate(), found.backfillId());
-        return runner().run(new TaskWorkload(d.dag(), task, run, 1, 1));
+        TaskWorkload w = new TaskWorkload(d.dag(), task, run, 1, 1);
+        TaskRunner runner = runner();
+        TaskEvent event = runner.run(w);
+        // nothing is recorded, so there is no outbox: the callback the end calls for runs here, after the try
+        var kind = io.gale.core.CallbackKind.forEnd(event.state()).filter(k -> task.callbacks().contains(k.id()));
+        if (kind.isEmpty()) {
+            return event;
+        }
+        var result = runner.callback(w, kind.get(), event.error() == null ? null : new io.gale.api.TaskFailure(event.error()), 0,
+                Scheduler.Settings.defaults().callbackTimeout());
+        return new TaskEvent(event.key(), event.tryNumber(), event.state(), event.error(), event.xcoms(),
+                event.log() + result.log(), event.start(), event.end());
     }
 
     /**

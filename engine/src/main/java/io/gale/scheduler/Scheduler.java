@@ -2,6 +2,8 @@ package io.gale.scheduler;
 
 import io.gale.api.ProcessGroups;
 import io.gale.api.Task;
+import io.gale.api.TaskFailure;
+import io.gale.core.CallbackKind;
 import io.gale.core.BackfillState;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
@@ -22,6 +24,9 @@ import io.gale.executor.TaskRunner;
 import io.gale.executor.TaskWorkload;
 import io.gale.schedule.DataInterval;
 import io.gale.store.BackfillRepository;
+import io.gale.store.CallbackOutboxRepository;
+import io.gale.store.CallbackOutboxRepository.Claimed;
+import io.gale.store.CallbackOutboxRepository.NewCallback;
 import io.gale.store.ConnectionErrors;
 import io.gale.store.DagRepository.NextRun;
 import io.gale.store.DagRunRepository.ActiveGroup;
@@ -45,8 +50,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +66,9 @@ import org.slf4j.LoggerFactory;
  * transaction: trigger rules, retry times, max_active_runs and max_active_tasks decide which
  * tries start. When nothing is ready it blocks until a try ends, a retry or a run falls due, or
  * {@link #wakeUp()} is called. It heartbeats the tries it runs and takes over those whose
- * scheduler died (zombies): they go to up_for_retry or failed and their callbacks run.
+ * scheduler died (zombies): they go to up_for_retry or failed. A try's end writes the callback it
+ * calls for to the callback outbox in the same transaction; schedulers claim due callbacks there
+ * and run them on a small pool of their own, with a time limit and retries.
  */
 public final class Scheduler implements AutoCloseable {
 
@@ -72,28 +77,43 @@ public final class Scheduler implements AutoCloseable {
      * @param heartbeat        how often tries and the scheduler heartbeat, and zombies are looked for
      * @param zombieThreshold  a running try whose heartbeat is older is a zombie
      * @param queuedRunsPerLoop how many queued runs one loop may look at
-     * @param callbackTimeout  how long the callback of a try that ended outside the executor (a zombie) may run
+     * @param callbackTimeout  how long one attempt of a task callback may run before it is interrupted
+     * @param callbackAttempts how many times a callback that throws or times out is tried before it is marked failed
+     * @param callbackRetryDelay the wait before a callback's second attempt, doubling for each further one (10 min at most)
      */
     public record Settings(boolean createRuns, Duration heartbeat, Duration zombieThreshold, int queuedRunsPerLoop,
-                           Duration callbackTimeout) {
+                           Duration callbackTimeout, int callbackAttempts, Duration callbackRetryDelay) {
         public static Settings defaults() {
-            return new Settings(true, Duration.ofSeconds(5), Duration.ofSeconds(60), 200, Duration.ofSeconds(60));
+            return new Settings(true, Duration.ofSeconds(5), Duration.ofSeconds(60), 200, Duration.ofSeconds(60),
+                    3, Duration.ofSeconds(10));
         }
 
         public Settings withCreateRuns(boolean create) {
-            return new Settings(create, heartbeat, zombieThreshold, queuedRunsPerLoop, callbackTimeout);
+            return new Settings(create, heartbeat, zombieThreshold, queuedRunsPerLoop, callbackTimeout, callbackAttempts,
+                    callbackRetryDelay);
         }
 
         public Settings withZombieThreshold(Duration threshold) {
-            return new Settings(createRuns, heartbeat, threshold, queuedRunsPerLoop, callbackTimeout);
+            return new Settings(createRuns, heartbeat, threshold, queuedRunsPerLoop, callbackTimeout, callbackAttempts,
+                    callbackRetryDelay);
         }
 
         public Settings withHeartbeat(Duration every) {
-            return new Settings(createRuns, every, zombieThreshold, queuedRunsPerLoop, callbackTimeout);
+            return new Settings(createRuns, every, zombieThreshold, queuedRunsPerLoop, callbackTimeout, callbackAttempts,
+                    callbackRetryDelay);
         }
 
         public Settings withCallbackTimeout(Duration timeout) {
-            return new Settings(createRuns, heartbeat, zombieThreshold, queuedRunsPerLoop, timeout);
+            return new Settings(createRuns, heartbeat, zombieThreshold, queuedRunsPerLoop, timeout, callbackAttempts,
+                    callbackRetryDelay);
+        }
+
+        /** Callbacks that fail are tried {@code attempts} times in all, waiting {@code firstDelay}, then twice as long each time. */
+        public Settings withCallbackRetries(int attempts, Duration firstDelay) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("callback attempts must be at least 1, got " + attempts);
+            }
+            return new Settings(createRuns, heartbeat, zombieThreshold, queuedRunsPerLoop, callbackTimeout, attempts, firstDelay);
         }
     }
 
@@ -115,13 +135,26 @@ public final class Scheduler implements AutoCloseable {
     /** Runs with events since the last loop; other running runs are looked at in full passes. */
     private final java.util.Set<RunKey> dirty = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Instant nextFullPass = Instant.MIN;
-    /** Runs user callbacks of tries that ended outside the executor: two at a time, a hundred waiting at most. */
-    private final ExecutorService callbacks = new ThreadPoolExecutor(0, 2, 30, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(100), r -> {
+    /** How many task callbacks this scheduler delivers at once (it claims no more than it can start). */
+    static final int CALLBACK_THREADS = 2;
+    /** How often the callback outbox is looked at when this scheduler wrote nothing to it. */
+    private static final Duration CALLBACK_POLL = Duration.ofSeconds(1);
+    /** How long a claimed callback's lease outlives its time limit (to record the outcome). */
+    private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
+    private static final Duration MAX_CALLBACK_RETRY_DELAY = Duration.ofMinutes(10);
+    /** Delivers task callbacks from the outbox: user code, never on the scheduler's thread. */
+    private final ThreadPoolExecutor callbacks = new ThreadPoolExecutor(CALLBACK_THREADS, CALLBACK_THREADS, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(CALLBACK_THREADS), r -> {
                 Thread t = new Thread(r, "gale-callbacks");
                 t.setDaemon(true);
                 return t;
             });
+    /** Callbacks claimed and not yet marked. */
+    private final java.util.concurrent.atomic.AtomicInteger delivering = new java.util.concurrent.atomic.AtomicInteger();
+    /** Whether to look at the callback outbox in the next loop: this scheduler wrote to it or finished a delivery. */
+    private final java.util.concurrent.atomic.AtomicBoolean deliverNow = new java.util.concurrent.atomic.AtomicBoolean(true);
+    /** When (System.nanoTime) to look at the callback outbox anyway: polling is in real time, due times in the clock's. */
+    private volatile long nextDeliveryPoll = System.nanoTime();
     private volatile Instant nextDagCheck = Instant.MIN;
     private final LongAdder loops = new LongAdder();
     private final LongAdder eventsRecorded = new LongAdder();
@@ -163,6 +196,7 @@ public final class Scheduler implements AutoCloseable {
         this.settings = settings;
         this.jobId = store.schedulerJobs().register(identity, clock.instant());
         executor.start(jobId);
+        callbacks.allowCoreThreadTimeOut(true);
         dags.refresh(store);
     }
 
@@ -248,6 +282,7 @@ public final class Scheduler implements AutoCloseable {
             progressed |= createDueRuns(now);
         }
         progressed |= advance(scope);
+        progressed |= deliverCallbacks(clock.instant());
         if (!progressed) {
             List<TaskEvent> events = executor.poll(waitTime(maxWait));
             pendingGroups.addAll(executor.processGroups());
@@ -268,7 +303,8 @@ public final class Scheduler implements AutoCloseable {
         while (true) {
             runOnce(scope, Duration.ofMillis(200));
             DagRun current = store.runs().find(run.dagId(), run.runId()).orElseThrow();
-            if ((current.state().finished() && executor.running() == 0) || System.nanoTime() - deadline > 0) {
+            if ((current.state().finished() && executor.running() == 0 && callbacksDone(current))
+                    || System.nanoTime() - deadline > 0) {
                 return current;
             }
         }
@@ -333,6 +369,7 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         tx.xcoms().putAll(pushes);
+        writeCallbacks(tx, events, endedKeys);
         // a try cleared while it ran (restarting) goes back to none, without the values it pushed
         Map<TaskKey, TaskState> restart = new HashMap<>();
         tx.taskInstances().progress(others).stream().filter(p -> p.state() == TaskState.RESTARTING)
@@ -721,41 +758,31 @@ public final class Scheduler implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Ends a lost try (up_for_retry or failed) and, in the same transaction, logs why and writes
+     * the on_retry or on_failure callback it calls for to the outbox.
+     */
     private void endZombie(TaskInstance z, Instant now, String why) {
         TaskState state = z.tryNumber() < z.maxTries() ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
         Instant nextRetry = state == TaskState.UP_FOR_RETRY ? now.plus(retryDelay(store, z.key(), z.tryNumber())) : null;
-        List<TaskKey> ended = store.transaction(tx -> tx.taskInstances().finishTries(
-                List.of(new Finish(z.key(), z.tryNumber(), state, now, nextRetry))));
-        if (ended.isEmpty()) {
-            return; // another scheduler got there first, or the try ended meanwhile
-        }
         String message = "Try " + z.tryNumber() + " was lost: " + why + "; marked " + state.id();
-        LOG.warn("Task {} {}", z.key(), message);
-        store.logs().append(z.key(), z.tryNumber(), "[" + now + "] ERROR - " + message + "\n");
-        String callback = state == TaskState.UP_FOR_RETRY ? "on_retry" : "on_failure";
-        Optional<SchedulableDag> d = dags.get(z.dagId());
-        SerializedTask task = d.map(x -> x.task(z.taskId())).orElse(null);
-        Optional<DagRun> run = store.runs().find(z.dagId(), z.runId());
-        if (task == null || run.isEmpty() || !task.callbacks().contains(callback)) {
-            return;
-        }
-        // user code: on its own bounded pool, with a time limit, never on the scheduler's thread
-        TaskWorkload w = new TaskWorkload(d.get().dag(), task, run.get(), z.tryNumber(), z.maxTries());
-        try {
-            CompletableFuture.supplyAsync(() -> runner.callback(w, state, new IllegalStateException(message)), callbacks)
-                    .orTimeout(settings.callbackTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((log, error) -> {
-                        String text = error == null ? log : "[" + clock.instant() + "] ERROR - The " + callback
-                                + " callback did not finish within " + settings.callbackTimeout().toSeconds() + " s\n";
-                        try {
-                            store.logs().append(z.key(), z.tryNumber(), text);
-                        } catch (RuntimeException e) {
-                            LOG.warn("Cannot record the {} callback's log of {}: {}", callback, z.key(), e.getMessage());
-                        }
-                    });
-        } catch (RejectedExecutionException e) {
-            LOG.warn("Skipped the {} callback of {}: too many callbacks are running", callback, z.key());
-        }
+        CallbackKind kind = state == TaskState.UP_FOR_RETRY ? CallbackKind.ON_RETRY : CallbackKind.ON_FAILURE;
+        boolean calls = dags.get(z.dagId()).map(d -> d.task(z.taskId()))
+                .map(t -> t.callbacks().contains(kind.id())).orElse(false);
+        List<TaskKey> ended = store.transaction(tx -> {
+            List<TaskKey> keys = tx.taskInstances().finishTries(List.of(new Finish(z.key(), z.tryNumber(), state, now, nextRetry)));
+            if (!keys.isEmpty()) {
+                tx.logs().append(z.key(), z.tryNumber(), "[" + now + "] ERROR - " + message + "\n");
+                if (calls) {
+                    tx.callbacks().addAll(List.of(new NewCallback(z.key(), z.tryNumber(), kind, state, message)), now);
+                    deliverNow.set(true);
+                }
+            }
+            return keys;
+        });
+        if (!ended.isEmpty()) {
+            LOG.warn("Task {} {}", z.key(), message);
+        } // else another scheduler got there first, or the try ended meanwhile
     }
 
     private void completeBackfills(Instant now) {
@@ -764,6 +791,129 @@ public final class Scheduler implements AutoCloseable {
                 store.backfills().setState(b.id(), BackfillState.COMPLETED, now);
             }
         }
+    }
+
+    // ---- task callbacks (the callback outbox) ---------------------------------------------
+
+    /**
+     * Writes the callbacks that the ends recorded in this transaction call for (one statement);
+     * ends of tasks without that callback add nothing.
+     */
+    private void writeCallbacks(Store tx, List<TaskEvent> events, java.util.Set<TaskKey> ended) {
+        List<NewCallback> calls = null;
+        for (TaskEvent e : events) {
+            Optional<CallbackKind> kind = CallbackKind.forEnd(e.state());
+            if (kind.isEmpty() || !ended.contains(e.key())) {
+                continue;
+            }
+            SerializedTask task = dags.get(e.key().dagId()).map(d -> d.task(e.key().taskId())).orElse(null);
+            if (task == null || !task.callbacks().contains(kind.get().id())) {
+                continue;
+            }
+            if (calls == null) {
+                calls = new ArrayList<>();
+            }
+            calls.add(new NewCallback(e.key(), e.tryNumber(), kind.get(), e.state(), e.error()));
+        }
+        if (calls != null) {
+            tx.callbacks().addAll(calls, clock.instant());
+            deliverNow.set(true);
+        }
+    }
+
+    /**
+     * Claims as many due callbacks as this scheduler has free callback threads and starts them;
+     * returns true when it claimed any. Looks once a second, and at once after this scheduler
+     * wrote a callback or finished delivering one.
+     */
+    private boolean deliverCallbacks(Instant now) {
+        int free = CALLBACK_THREADS - delivering.get();
+        if (free <= 0 || (!deliverNow.getAndSet(false) && System.nanoTime() - nextDeliveryPoll < 0)) {
+            return false;
+        }
+        nextDeliveryPoll = System.nanoTime() + CALLBACK_POLL.toNanos();
+        List<Claimed> claimed = store.callbacks().claim(jobId, now, now.plus(settings.callbackTimeout()).plus(LEASE_MARGIN), free);
+        for (Claimed c : claimed) {
+            SchedulableDag dag = dags.get(c.key().dagId()).orElse(null);
+            delivering.incrementAndGet();
+            try {
+                callbacks.execute(() -> {
+                    try {
+                        deliver(c, dag);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Cannot record the {} callback of {} (outbox row {}): {}; it is delivered again once its lease ends",
+                                c.kind().id(), describe(c.key()), c.id(), e.getMessage());
+                    } finally {
+                        delivering.decrementAndGet();
+                        deliverNow.set(true);
+                        executor.wakeUp();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                delivering.decrementAndGet(); // stopping: the lease runs out and another scheduler delivers it
+            }
+        }
+        return !claimed.isEmpty();
+    }
+
+    /**
+     * Runs one claimed callback (on a callback thread) and records how it went with its log, in
+     * one transaction: delivered; or due again after a delay; or, after the last attempt, failed.
+     */
+    private void deliver(Claimed c, SchedulableDag dag) {
+        SerializedTask task = dag == null ? null : dag.task(c.key().taskId());
+        Optional<DagRun> run = store.runs().find(c.key().dagId(), c.key().runId());
+        Optional<TaskInstance> ti = store.taskInstances().find(c.key());
+        TaskRunner.CallbackResult result;
+        if (task == null || run.isEmpty() || ti.isEmpty()) {
+            result = new TaskRunner.CallbackResult("task " + describe(c.key()) + " is no longer known to this scheduler", "");
+        } else {
+            TaskWorkload w = new TaskWorkload(dag.dag(), task, run.get(), c.tryNumber(), Math.max(c.tryNumber(), ti.get().maxTries()));
+            result = runner.callback(w, c.kind(), c.error() == null ? null : new TaskFailure(c.error()), c.id(),
+                    settings.callbackTimeout());
+        }
+        Instant now = clock.instant();
+        String attempt = "attempt " + c.attempts() + " of " + settings.callbackAttempts();
+        boolean held;
+        if (result.ok()) {
+            held = store.transaction(tx -> {
+                tx.logs().append(c.key(), c.tryNumber(), result.log());
+                return tx.callbacks().delivered(c.id(), jobId, now);
+            });
+        } else if (c.attempts() < settings.callbackAttempts()) {
+            Instant next = now.plus(callbackRetryDelay(c.attempts()));
+            String line = "[" + now + "] WARN - The " + c.kind().id() + " callback failed (" + attempt + "): "
+                    + result.failure() + "; trying again at " + next + "\n";
+            held = store.transaction(tx -> {
+                tx.logs().append(c.key(), c.tryNumber(), result.log() + line);
+                return tx.callbacks().retryAt(c.id(), jobId, next, result.failure());
+            });
+        } else {
+            String line = "[" + now + "] ERROR - The " + c.kind().id() + " callback failed (" + attempt + "), giving up: "
+                    + result.failure() + "\n";
+            LOG.warn("Task {}: the {} callback of try {} failed {} times, giving up: {}", describe(c.key()), c.kind().id(),
+                    c.tryNumber(), c.attempts(), result.failure());
+            held = store.transaction(tx -> {
+                tx.logs().append(c.key(), c.tryNumber(), result.log() + line);
+                return tx.callbacks().failed(c.id(), jobId, now, result.failure());
+            });
+        }
+        if (!held) {
+            LOG.warn("Task {}: the {} callback of try {} ran after this scheduler's lease on it ended; another scheduler may run it too",
+                    describe(c.key()), c.kind().id(), c.tryNumber());
+        }
+    }
+
+    /** The wait after a callback's {@code attempts}-th failed attempt: the first delay, doubling, 10 minutes at most. */
+    private Duration callbackRetryDelay(int attempts) {
+        Duration d = settings.callbackRetryDelay().multipliedBy(1L << Math.min(attempts - 1, 20));
+        return d.compareTo(MAX_CALLBACK_RETRY_DELAY) > 0 ? MAX_CALLBACK_RETRY_DELAY : d;
+    }
+
+    /** Whether none of a run's callbacks waits for its first attempt or is being delivered. */
+    private boolean callbacksDone(DagRun run) {
+        return store.callbacks().forRun(run.dagId(), run.runId()).stream()
+                .noneMatch(c -> c.status() == CallbackOutboxRepository.Status.PENDING && (c.attempts() == 0 || c.leaseUntil() != null));
     }
 
     // ---- database outages ------------------------------------------------------------------

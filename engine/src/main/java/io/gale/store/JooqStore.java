@@ -96,6 +96,11 @@ public final class JooqStore implements Store {
     }
 
     @Override
+    public CallbackOutboxRepository callbacks() {
+        return new JooqCallbackOutbox(dsl);
+    }
+
+    @Override
     public UserRepository users() {
         return new JooqUsers(dsl);
     }

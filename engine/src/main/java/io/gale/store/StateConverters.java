@@ -80,4 +80,11 @@ public final class StateConverters {
             super(JobState.class, JobState::of, JobState::id);
         }
     }
+
+    /** callback_outbox.kind. */
+    public static final class CallbackKinds extends IdConverter<io.gale.core.CallbackKind> {
+        public CallbackKinds() {
+            super(io.gale.core.CallbackKind.class, io.gale.core.CallbackKind::of, io.gale.core.CallbackKind::id);
+        }
+    }
 }

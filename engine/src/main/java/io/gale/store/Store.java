@@ -33,6 +33,9 @@ public interface Store {
     /** Users of the web server and the keys that sign their tokens. */
     UserRepository users();
 
+    /** Task callbacks to deliver (the callback outbox). */
+    CallbackOutboxRepository callbacks();
+
     /** Registered models and their versions. */
     ModelRegistry models();
 

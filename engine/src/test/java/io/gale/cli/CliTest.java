@@ -34,7 +34,7 @@ class CliTest {
         var failing = Dag.builder("failing");
         failing.task("boom", ctx -> {
             throw new IllegalStateException("kaboom");
-        });
+        }).onFailure((ctx, e) -> ctx.log().info("alerted: {}", e.getMessage()));
         cli = new CliHarness(home, DagBag.of(demo.build(), failing.build()));
     }
 
@@ -132,6 +132,27 @@ class CliTest {
         Result t = gale("dags", "test", "failing");
         assertThat(t.code()).isEqualTo(1);
         assertThat(t.out()).contains("boom", "failed");
+    }
+
+    @Test
+    void aRunsCallbacksAreListedWithWhereTheyStandAndRunInTasksTest() {
+        assertThat(gale("dags", "test", "failing", "2026-03-01").code()).isEqualTo(1);
+        String run = "test__2026-03-01T00:00:00+00:00";
+        // dags test waits for the callback; it ran in the scheduler and logged to the try's log
+        assertThat(gale("tasks", "logs", "failing", run, "boom").out())
+                .contains("Task ended failed", "alerted: IllegalStateException: kaboom", "Ran the on_failure callback");
+        Result table = gale("tasks", "callbacks", "failing", run);
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out()).contains("task_id", "boom", "on_failure", "delivered");
+        Result json = gale("tasks", "callbacks", "failing", run, "-o", "json");
+        assertThat(Json.read(json.out(), List.class)).hasSize(1);
+        assertThat(json.out()).contains("\"kind\" : \"on_failure\"", "\"status\" : \"delivered\"", "\"attempts\" : 1");
+        failsWith(gale("tasks", "callbacks", "failing", "nope"), "DAG run 'nope' of DAG 'failing' not found");
+
+        // tasks test records nothing: the callback runs right after the try
+        Result t = gale("tasks", "test", "failing", "boom");
+        assertThat(t.code()).isEqualTo(1);
+        assertThat(t.out()).contains("Task ended failed", "alerted: IllegalStateException: kaboom", "Task boom failed");
     }
 
     @Test

@@ -36,7 +36,9 @@ public final class JooqCodegen {
                                             state("dag_run.run_type", "io.gale.core.RunType", "RunTypes"),
                                             state("backfill.state", "io.gale.core.BackfillState", "BackfillStates"),
                                             state("scheduler_job.state", "io.gale.core.JobState", "JobStates"),
-                                            state("web_user.role", "io.gale.core.Role", "Roles")))
+                                            state("web_user.role", "io.gale.core.Role", "Roles"),
+                                            state("callback_outbox.kind", "io.gale.core.CallbackKind", "CallbackKinds"),
+                                            state("callback_outbox.state", "io.gale.core.TaskState", "TaskStates")))
                             .withGenerate(new Generate().withJavaTimeTypes(true).withGeneratedAnnotation(false)
                                     .withDaos(false).withPojos(false).withComments(false))
                             .withTarget(new Target().withPackageName("io.gale.store.jooq").withDirectory(target))));

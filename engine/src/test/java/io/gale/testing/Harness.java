@@ -64,14 +64,17 @@ public final class Harness implements AutoCloseable {
                 DagRunState.QUEUED, conf));
     }
 
-    /** Runs until the run finishes; a retry delay is skipped by moving the clock to the retry time. */
+    /**
+     * Runs until the run finishes and each of its callbacks has been attempted once; a retry delay
+     * is skipped by moving the clock to the retry time.
+     */
     public DagRun runToEnd(DagRun run) throws InterruptedException {
         var only = io.gale.store.DagRunRepository.Scope.run(run.dagId(), run.runId());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             boolean progressed = scheduler.runOnce(only, Duration.ofMillis(50));
             DagRun now = store.runs().find(run.dagId(), run.runId()).orElseThrow();
-            if (now.state().finished() && executor.running() == 0) {
+            if (now.state().finished() && executor.running() == 0 && callbacksAttempted(now)) {
                 return now;
             }
             if (!progressed && executor.running() == 0 && scheduler.nextWakeup() != null) {
@@ -79,6 +82,12 @@ public final class Harness implements AutoCloseable {
             }
         }
         throw new AssertionError("run " + run.runId() + " did not finish in 60 s");
+    }
+
+    /** Whether every callback of the run has been attempted at least once and none is being delivered. */
+    public boolean callbacksAttempted(DagRun run) {
+        return store.callbacks().forRun(run.dagId(), run.runId()).stream()
+                .allMatch(c -> c.attempts() > 0 && c.leaseUntil() == null);
     }
 
     public Map<String, String> states(DagRun run) {

@@ -5,6 +5,7 @@ package io.gale.store.jooq;
 
 
 import io.gale.store.jooq.tables.Backfill;
+import io.gale.store.jooq.tables.CallbackOutbox;
 import io.gale.store.jooq.tables.Connection;
 import io.gale.store.jooq.tables.Dag;
 import io.gale.store.jooq.tables.DagBundle;
@@ -50,6 +51,11 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>backfill</code>.
      */
     public final Backfill BACKFILL = Backfill.BACKFILL;
+
+    /**
+     * The table <code>callback_outbox</code>.
+     */
+    public final CallbackOutbox CALLBACK_OUTBOX = CallbackOutbox.CALLBACK_OUTBOX;
 
     /**
      * The table <code>connection</code>.
@@ -163,6 +169,7 @@ public class DefaultSchema extends SchemaImpl {
     public final List<Table<?>> getTables() {
         return Arrays.asList(
             Backfill.BACKFILL,
+            CallbackOutbox.CALLBACK_OUTBOX,
             Connection.CONNECTION,
             Dag.DAG,
             DagBundle.DAG_BUNDLE,

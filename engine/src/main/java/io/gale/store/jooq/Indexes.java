@@ -4,6 +4,7 @@
 package io.gale.store.jooq;
 
 
+import io.gale.store.jooq.tables.CallbackOutbox;
 import io.gale.store.jooq.tables.DagRun;
 import io.gale.store.jooq.tables.ModelVersion;
 import io.gale.store.jooq.tables.TaskInstance;
@@ -24,6 +25,7 @@ public class Indexes {
     // INDEX definitions
     // -------------------------------------------------------------------------
 
+    public static final Index CALLBACK_OUTBOX_PENDING = Internal.createIndex(DSL.name("callback_outbox_pending"), CallbackOutbox.CALLBACK_OUTBOX, new OrderField[] { CallbackOutbox.CALLBACK_OUTBOX.NEXT_ATTEMPT_AT }, false);
     public static final Index DAG_RUN_ACTIVE = Internal.createIndex(DSL.name("dag_run_active"), DagRun.DAG_RUN, new OrderField[] { DagRun.DAG_RUN.STATE }, false);
     public static final Index DAG_RUN_BACKFILL = Internal.createIndex(DSL.name("dag_run_backfill"), DagRun.DAG_RUN, new OrderField[] { DagRun.DAG_RUN.BACKFILL_ID }, false);
     public static final Index DAG_RUN_QUEUED = Internal.createIndex(DSL.name("dag_run_queued"), DagRun.DAG_RUN, new OrderField[] { DagRun.DAG_RUN.BACKFILL_ID, DagRun.DAG_RUN.DAG_ID, DagRun.DAG_RUN.ID }, false);

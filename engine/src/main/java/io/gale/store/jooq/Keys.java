@@ -5,6 +5,7 @@ package io.gale.store.jooq;
 
 
 import io.gale.store.jooq.tables.Backfill;
+import io.gale.store.jooq.tables.CallbackOutbox;
 import io.gale.store.jooq.tables.Connection;
 import io.gale.store.jooq.tables.Dag;
 import io.gale.store.jooq.tables.DagBundle;
@@ -25,6 +26,7 @@ import io.gale.store.jooq.tables.Variable;
 import io.gale.store.jooq.tables.WebUser;
 import io.gale.store.jooq.tables.Xcom;
 import io.gale.store.jooq.tables.records.BackfillRecord;
+import io.gale.store.jooq.tables.records.CallbackOutboxRecord;
 import io.gale.store.jooq.tables.records.ConnectionRecord;
 import io.gale.store.jooq.tables.records.DagBundleRecord;
 import io.gale.store.jooq.tables.records.DagRecord;
@@ -64,6 +66,8 @@ public class Keys {
     // -------------------------------------------------------------------------
 
     public static final UniqueKey<BackfillRecord> BACKFILL_PKEY = Internal.createUniqueKey(Backfill.BACKFILL, DSL.name("backfill_pkey"), new TableField[] { Backfill.BACKFILL.ID }, true);
+    public static final UniqueKey<CallbackOutboxRecord> CALLBACK_OUTBOX_DAG_ID_RUN_ID_TASK_ID_TRY_NUMBER_KIND_KEY = Internal.createUniqueKey(CallbackOutbox.CALLBACK_OUTBOX, DSL.name("callback_outbox_dag_id_run_id_task_id_try_number_kind_key"), new TableField[] { CallbackOutbox.CALLBACK_OUTBOX.DAG_ID, CallbackOutbox.CALLBACK_OUTBOX.RUN_ID, CallbackOutbox.CALLBACK_OUTBOX.TASK_ID, CallbackOutbox.CALLBACK_OUTBOX.TRY_NUMBER, CallbackOutbox.CALLBACK_OUTBOX.KIND }, true);
+    public static final UniqueKey<CallbackOutboxRecord> CALLBACK_OUTBOX_PKEY = Internal.createUniqueKey(CallbackOutbox.CALLBACK_OUTBOX, DSL.name("callback_outbox_pkey"), new TableField[] { CallbackOutbox.CALLBACK_OUTBOX.ID }, true);
     public static final UniqueKey<ConnectionRecord> CONNECTION_PKEY = Internal.createUniqueKey(Connection.CONNECTION, DSL.name("connection_pkey"), new TableField[] { Connection.CONNECTION.CONN_ID }, true);
     public static final UniqueKey<DagRecord> DAG_PKEY = Internal.createUniqueKey(Dag.DAG, DSL.name("dag_pkey"), new TableField[] { Dag.DAG.DAG_ID }, true);
     public static final UniqueKey<DagBundleRecord> DAG_BUNDLE_PKEY = Internal.createUniqueKey(DagBundle.DAG_BUNDLE, DSL.name("dag_bundle_pkey"), new TableField[] { DagBundle.DAG_BUNDLE.NAME }, true);
@@ -93,6 +97,7 @@ public class Keys {
     // -------------------------------------------------------------------------
 
     public static final ForeignKey<BackfillRecord, DagRecord> BACKFILL__BACKFILL_DAG_ID_FKEY = Internal.createForeignKey(Backfill.BACKFILL, DSL.name("backfill_dag_id_fkey"), new TableField[] { Backfill.BACKFILL.DAG_ID }, Keys.DAG_PKEY, new TableField[] { Dag.DAG.DAG_ID }, true);
+    public static final ForeignKey<CallbackOutboxRecord, TaskInstanceRecord> CALLBACK_OUTBOX__CALLBACK_OUTBOX_DAG_ID_RUN_ID_TASK_ID_FKEY = Internal.createForeignKey(CallbackOutbox.CALLBACK_OUTBOX, DSL.name("callback_outbox_dag_id_run_id_task_id_fkey"), new TableField[] { CallbackOutbox.CALLBACK_OUTBOX.DAG_ID, CallbackOutbox.CALLBACK_OUTBOX.RUN_ID, CallbackOutbox.CALLBACK_OUTBOX.TASK_ID }, Keys.TASK_INSTANCE_PKEY, new TableField[] { TaskInstance.TASK_INSTANCE.DAG_ID, TaskInstance.TASK_INSTANCE.RUN_ID, TaskInstance.TASK_INSTANCE.TASK_ID }, true);
     public static final ForeignKey<DagRunRecord, BackfillRecord> DAG_RUN__DAG_RUN_BACKFILL_ID_FKEY = Internal.createForeignKey(DagRun.DAG_RUN, DSL.name("dag_run_backfill_id_fkey"), new TableField[] { DagRun.DAG_RUN.BACKFILL_ID }, Keys.BACKFILL_PKEY, new TableField[] { Backfill.BACKFILL.ID }, true);
     public static final ForeignKey<DagRunRecord, DagRecord> DAG_RUN__DAG_RUN_DAG_ID_FKEY = Internal.createForeignKey(DagRun.DAG_RUN, DSL.name("dag_run_dag_id_fkey"), new TableField[] { DagRun.DAG_RUN.DAG_ID }, Keys.DAG_PKEY, new TableField[] { Dag.DAG.DAG_ID }, true);
     public static final ForeignKey<GhCrawlCheckpointRecord, GhRepositoryRecord> GH_CRAWL_CHECKPOINT__GH_CRAWL_CHECKPOINT_REPO_ID_FKEY = Internal.createForeignKey(GhCrawlCheckpoint.GH_CRAWL_CHECKPOINT, DSL.name("gh_crawl_checkpoint_repo_id_fkey"), new TableField[] { GhCrawlCheckpoint.GH_CRAWL_CHECKPOINT.REPO_ID }, Keys.GH_REPOSITORY_PKEY, new TableField[] { GhRepository.GH_REPOSITORY.ID }, true);

@@ -5,6 +5,7 @@ package io.gale.store.jooq;
 
 
 import io.gale.store.jooq.tables.Backfill;
+import io.gale.store.jooq.tables.CallbackOutbox;
 import io.gale.store.jooq.tables.Connection;
 import io.gale.store.jooq.tables.Dag;
 import io.gale.store.jooq.tables.DagBundle;
@@ -36,6 +37,11 @@ public class Tables {
      * The table <code>backfill</code>.
      */
     public static final Backfill BACKFILL = Backfill.BACKFILL;
+
+    /**
+     * The table <code>callback_outbox</code>.
+     */
+    public static final CallbackOutbox CALLBACK_OUTBOX = CallbackOutbox.CALLBACK_OUTBOX;
 
     /**
      * The table <code>connection</code>.

@@ -9,6 +9,7 @@ import io.gale.store.StateConverters.TaskStates;
 import io.gale.store.jooq.DefaultSchema;
 import io.gale.store.jooq.Indexes;
 import io.gale.store.jooq.Keys;
+import io.gale.store.jooq.tables.CallbackOutbox.CallbackOutboxPath;
 import io.gale.store.jooq.tables.DagRun.DagRunPath;
 import io.gale.store.jooq.tables.TaskLog.TaskLogPath;
 import io.gale.store.jooq.tables.Xcom.XcomPath;
@@ -242,6 +243,19 @@ public class TaskInstance extends TableImpl<TaskInstanceRecord> {
             _dagRun = new DagRunPath(this, Keys.TASK_INSTANCE__TASK_INSTANCE_DAG_ID_RUN_ID_FKEY, null);
 
         return _dagRun;
+    }
+
+    private transient CallbackOutboxPath _callbackOutbox;
+
+    /**
+     * Get the implicit to-many join path to the <code>callback_outbox</code>
+     * table
+     */
+    public CallbackOutboxPath callbackOutbox() {
+        if (_callbackOutbox == null)
+            _callbackOutbox = new CallbackOutboxPath(this, null, Keys.CALLBACK_OUTBOX__CALLBACK_OUTBOX_DAG_ID_RUN_ID_TASK_ID_FKEY.getInverseKey());
+
+        return _callbackOutbox;
     }
 
     private transient TaskLogPath _taskLog;

@@ -1,0 +1,187 @@
+package io.gale.webui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gale.client.Operations;
+import io.gale.config.GaleConfig;
+import io.gale.core.DagRun;
+import io.gale.store.CallbackOutboxRepository.Entry;
+import io.gale.store.CallbackOutboxRepository.Status;
+import io.gale.store.Database;
+import io.gale.store.JooqStore;
+import io.gale.store.Store;
+import io.gale.testing.Await;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@code gale scheduler} killed with SIGKILL after a try's failure is recorded and before its
+ * on_failure callback is delivered: another scheduler delivers it, and its side effect (a line
+ * appended to a file) happens exactly once.
+ */
+class CallbackOutboxProcessTest {
+
+    @TempDir
+    Path home;
+    final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        // the embedded server of a killed scheduler may be left running: stop it (fast shutdown)
+        Path postmaster = home.resolve("postgres").resolve("postmaster.pid");
+        if (Files.exists(postmaster)) {
+            long pid = Long.parseLong(Files.readAllLines(postmaster).get(0).strip());
+            ProcessHandle.of(pid).ifPresent(server -> {
+                try {
+                    new ProcessBuilder("kill", "-INT", String.valueOf(pid)).start().waitFor();
+                    server.onExit().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    server.destroyForcibly();
+                }
+            });
+        }
+    }
+
+    /**
+     * A DAG with one run whose task fails; its on_failure callback appends {@code begin ...}, waits
+     * (two minutes at most) for the file {@code release}, then appends {@code on_failure ...}.
+     */
+    private void writeDag() throws IOException {
+        Path dags = Files.createDirectories(home.resolve("dags"));
+        ZonedDateTime start = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).minusDays(2);
+        Files.writeString(dags.resolve("alarm.java"), """
+                import io.gale.api.*;
+                import java.nio.file.*;
+                import java.time.*;
+
+                public class alarm implements DagDefinition {
+                    static void append(String line) throws Exception {
+                        Files.writeString(Path.of("%s"), line + "\\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    }
+                    public Dag define() {
+                        var dag = Dag.builder("alarm").schedule("@hourly").catchup(true)
+                                .startDate(ZonedDateTime.parse("%s")).endDate(ZonedDateTime.parse("%s"));
+                        dag.task("boom", ctx -> {
+                            throw new IllegalStateException("boom");
+                        }).onFailure((ctx, e) -> {
+                            String key = ctx.runId() + " " + ctx.taskId() + " " + ctx.tryNumber() + " " + ctx.callbackId().getAsLong();
+                            append("begin " + key + " " + ProcessHandle.current().pid());
+                            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                            while (!Files.exists(Path.of("%s")) && System.nanoTime() < deadline) {
+                                Thread.sleep(50);
+                            }
+                            append("on_failure " + key + " " + e.getMessage().replace(' ', '_'));
+                        });
+                        return dag.build();
+                    }
+                }
+                """.formatted(home.resolve("callbacks.log"), start, start, home.resolve("release")));
+    }
+
+    private Process scheduler(String name) throws IOException {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-cp", System.getProperty("java.class.path"), Gale.class.getName(), "scheduler");
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("GALE_"));
+        // DAGs start paused (the example DAGs on the classpath stay so); the test unpauses its own
+        pb.environment().putAll(Map.of("GALE_HOME", home.toString(), "GALE_HEARTBEAT", "1", "GALE_ZOMBIE_THRESHOLD", "5",
+                "GALE_DAG_DIR_LIST_INTERVAL", "1"));
+        Process p = pb.redirectErrorStream(true).redirectOutput(home.resolve(name + ".out").toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    private List<String> lines(String kind) {
+        try {
+            Path log = home.resolve("callbacks.log");
+            return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.startsWith(kind + " ")).toList() : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private String output(String name) {
+        try {
+            return Files.readString(home.resolve(name + ".out"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private Database open() {
+        return Database.open(GaleConfig.from(Map.of("GALE_HOME", home.toString())));
+    }
+
+    private static List<Entry> rows(Store store) {
+        List<Entry> rows = new ArrayList<>();
+        for (DagRun r : store.runs().list("alarm")) {
+            rows.addAll(store.callbacks().forRun("alarm", r.runId()));
+        }
+        return rows;
+    }
+
+    @Test
+    void aSchedulerKilledBeforeDeliveringACallbackLeavesItToTheNextWhichDeliversItOnce() throws Exception {
+        writeDag();
+        Process first = scheduler("first");
+        Await.until(Duration.ofSeconds(90), "the first scheduler to start", () -> output("first").contains("Gale scheduler started"));
+        try (Database db = open()) {
+            new Operations(GaleConfig.from(Map.of("GALE_HOME", home.toString())), db, Clock.systemUTC()).setPaused("alarm", false);
+        }
+        Await.until(Duration.ofSeconds(60), "the first scheduler to start the on_failure callback", () -> lines("begin").size() == 1);
+        Entry recorded;
+        try (Database db = open()) {
+            Store store = new JooqStore(db);
+            List<Entry> rows = rows(store);
+            assertThat(rows).hasSize(1);
+            recorded = rows.get(0);
+            assertThat(recorded.status()).isEqualTo(Status.PENDING);
+            assertThat(recorded.attempts()).isEqualTo(1);
+            assertThat(recorded.leaseOwner()).isNotNull();
+            assertThat(store.taskInstances().find(recorded.key()).orElseThrow().state().id()).isEqualTo("failed");
+        }
+        first.destroyForcibly(); // SIGKILL between the recorded failure and the callback's delivery
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(lines("on_failure")).as("no callback finished before the kill").isEmpty();
+        Files.createFile(home.resolve("release"));
+
+        scheduler("second");
+        try (Database db = open()) {
+            Store store = new JooqStore(db);
+            Await.until(Duration.ofSeconds(60), "the second scheduler to deliver the callback",
+                    () -> rows(store).stream().allMatch(r -> r.status() == Status.DELIVERED));
+            Entry delivered = rows(store).get(0);
+            assertThat(delivered.id()).isEqualTo(recorded.id());
+            assertThat(delivered.attempts()).as("the killed attempt counts").isEqualTo(2);
+            assertThat(delivered.leaseOwner()).as("delivered by the second scheduler").isNotEqualTo(recorded.leaseOwner());
+            String key = recorded.key().runId() + " boom 1 " + recorded.id();
+            assertThat(lines("on_failure")).as("the callback's side effect, exactly once")
+                    .containsExactly("on_failure " + key + " IllegalStateException:_boom");
+            assertThat(lines("begin")).hasSize(2).allMatch(l -> l.startsWith("begin " + key + " "));
+            assertThat(store.logs().get(recorded.key(), 1).orElse(""))
+                    .contains("Task ended failed", "Ran the on_failure callback");
+        }
+    }
+}
