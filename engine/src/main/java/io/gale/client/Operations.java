@@ -426,6 +426,105 @@ public final class Operations implements AutoCloseable {
         return run(dagId, runId);
     }
 
+    /** The states a user may mark one task instance with. */
+    public static final Set<io.gale.core.TaskState> MARKABLE = java.util.EnumSet.of(io.gale.core.TaskState.SUCCESS,
+            io.gale.core.TaskState.FAILED, io.gale.core.TaskState.SKIPPED);
+
+    /**
+     * Marks a task instance (with {@code upstream}/{@code downstream}, those of its run too) as a
+     * user does in Airflow's UI: {@code success}, {@code failed} or {@code skipped}. Returns the task
+     * instances whose state changes (with {@code dryRun}, as they are now, and nothing is written).
+     * A try still running keeps running, but its end no longer overwrites the mark. Marking success
+     * also clears the failed and upstream-failed task instances downstream of the marked ones (as
+     * Airflow does), so they run again. When anything changed in a finished run, the run goes back
+     * to the queue and the scheduler decides its state again from its task instances.
+     *
+     * @throws BadRequestException naming the state when it cannot be marked
+     * @throws NotFoundException   when the DAG, run or task instance does not exist
+     */
+    public List<TaskInstance> markTask(String dagId, String runId, String taskId, io.gale.core.TaskState state,
+                                       boolean upstream, boolean downstream, boolean dryRun) {
+        if (!MARKABLE.contains(state)) {
+            throw new BadRequestException("a task instance can be marked success, failed or skipped, not " + state.id());
+        }
+        SerializedDag dag = dag(dagId);
+        DagRun run = run(dagId, runId);
+        Map<String, TaskInstance> instances = new java.util.LinkedHashMap<>();
+        store.taskInstances().forRun(dagId, runId).forEach(ti -> instances.put(ti.taskId(), ti));
+        if (!instances.containsKey(taskId)) {
+            throw NotFoundException.task(dagId, taskId);
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        ids.add(taskId);
+        if (downstream) {
+            addDownstream(dag, taskId, ids);
+        }
+        if (upstream) {
+            addUpstream(dag, taskId, ids);
+        }
+        List<TaskInstance> changed = dag.topologicalOrder().stream().filter(ids::contains).map(instances::get)
+                .filter(java.util.Objects::nonNull).filter(ti -> ti.state() != state).toList();
+        if (dryRun || changed.isEmpty()) {
+            return changed;
+        }
+        Set<String> toClear = new LinkedHashSet<>();
+        if (state == io.gale.core.TaskState.SUCCESS) {
+            Set<String> below = new LinkedHashSet<>();
+            ids.forEach(t -> addDownstream(dag, t, below));
+            below.removeAll(ids);
+            below.stream().map(instances::get).filter(java.util.Objects::nonNull)
+                    .filter(ti -> ti.state() == io.gale.core.TaskState.FAILED || ti.state() == io.gale.core.TaskState.UPSTREAM_FAILED)
+                    .forEach(ti -> toClear.add(ti.taskId()));
+        }
+        Instant now = clock.instant();
+        store.transact(tx -> {
+            Map<TaskKey, io.gale.core.TaskState> states = new java.util.HashMap<>();
+            changed.forEach(ti -> states.put(ti.key(), state));
+            tx.taskInstances().setStates(states, now);
+            if (!toClear.isEmpty()) {
+                requeue(tx, dag, runId, toClear, now);
+            } else if (run.state().finished()) {
+                tx.runs().setState(dagId, runId, DagRunState.QUEUED, now);
+            }
+        });
+        store.notifyChange();
+        Set<String> changedIds = new LinkedHashSet<>();
+        changed.forEach(ti -> changedIds.add(ti.taskId()));
+        return taskStates(dagId, runId).stream().filter(ti -> changedIds.contains(ti.taskId())).toList();
+    }
+
+    private static void addUpstream(SerializedDag dag, String taskId, Set<String> into) {
+        var task = dag.task(taskId);
+        if (task == null) {
+            return;
+        }
+        for (String u : task.upstreamIds()) {
+            if (into.add(u)) {
+                addUpstream(dag, u, into);
+            }
+        }
+    }
+
+    /** A registered model version, or a {@link NotFoundException} naming it. */
+    public io.gale.api.ModelVersion modelVersion(String name, int version) {
+        return store.models().version(name, version).orElseThrow(() -> new NotFoundException(
+                "model '" + name + "' has no version " + version + ": run 'gale models show " + name + "'"));
+    }
+
+    /**
+     * The training curves of a model version: those the run that registered it recorded (per
+     * training task, its latest try), empty when the version names no run or the run recorded none.
+     *
+     * @throws NotFoundException when the version does not exist
+     */
+    public List<io.gale.store.TrainingMetricRepository.Curve> trainingCurves(String name, int version) {
+        io.gale.api.ModelVersion v = modelVersion(name, version);
+        if (v.dagId() == null || v.runId() == null) {
+            return List.of();
+        }
+        return store.trainingMetrics().forRun(v.dagId(), v.runId());
+    }
+
     /** The backfills of a DAG, oldest first (every DAG's when {@code dagId} is null). */
     public List<io.gale.store.BackfillRepository.Backfill> backfillList(String dagId) {
         if (dagId != null) {
