@@ -51,7 +51,7 @@ import java.util.TreeSet;
  * The web UI's pages: {@code /login}, the DAG list {@code /dags} (toggle, tags, search, schedule,
  * next run, last runs, import errors), a DAG's page {@code /dags/{dag_id}} (grid, graph, runs
  * marked success or failed, trigger form), a task instance's page (each try's log, the XComs,
- * clear), a DAG's backfills ({@link BackfillPages}) and a model's versions ({@link ModelPages}). Reading pages redirect to the login
+ * clear, mark success or failed), a DAG's backfills ({@link BackfillPages}) and a model's versions ({@link ModelPages}). Reading pages redirect to the login
  * form when nobody is signed in; the forms that change anything need the op role and the
  * session's CSRF token (both checked by {@link Auth#guard} before the handler runs).
  */
@@ -139,6 +139,18 @@ public final class UiRoutes implements Routes {
             String runId = ctx.pathParam("run_id");
             String taskId = ctx.pathParam("task_id");
             ops.clear(dagId, "^" + java.util.regex.Pattern.quote(taskId) + "$", ctx.formParam("downstream") != null, runId, false);
+            ctx.redirect(taskHref(dagId, runId, taskId), HttpStatus.SEE_OTHER);
+        }, Permission.OPERATE);
+        app.post("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}/state", ctx -> {
+            String dagId = ctx.pathParam("dag_id");
+            String runId = ctx.pathParam("run_id");
+            String taskId = ctx.pathParam("task_id");
+            io.gale.core.TaskState state = switch (Optional.ofNullable(ctx.formParam("state")).orElse("")) {
+                case "success" -> io.gale.core.TaskState.SUCCESS;
+                case "failed" -> io.gale.core.TaskState.FAILED;
+                default -> throw new BadRequestException("state must be success or failed: use the form's buttons");
+            };
+            ops.markTask(dagId, runId, taskId, state, false, ctx.formParam("downstream") != null, false);
             ctx.redirect(taskHref(dagId, runId, taskId), HttpStatus.SEE_OTHER);
         }, Permission.OPERATE);
         app.get("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}", ctx -> signedIn(ctx).ifPresent(who -> page(() -> taskPage(ctx, ops, who))),
