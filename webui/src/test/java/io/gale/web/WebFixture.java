@@ -67,6 +67,12 @@ final class WebFixture implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /** The server's {@code GALE_HOME}. */
+    Path home() {
+        server();
+        return home;
+    }
+
     /** The running server. */
     TestServer server() {
         if (server == null) {
