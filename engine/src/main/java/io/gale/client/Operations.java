@@ -372,6 +372,70 @@ public final class Operations implements AutoCloseable {
         return store.dags().list().stream().filter(io.gale.store.StoredDag::active).toList();
     }
 
+    /** A page of the active DAGs' rows, filtered, ordered and cut by the database (the REST API's list). */
+    public io.gale.store.DagRepository.Page dagPage(io.gale.store.DagRepository.Query query) {
+        return store.dags().page(query);
+    }
+
+    /**
+     * One task instance, read by its key; a {@link NotFoundException} naming the DAG, the run or the
+     * task when one is missing.
+     */
+    public TaskInstance taskInstance(String dagId, String runId, String taskId) {
+        Optional<TaskInstance> ti = store.taskInstances().find(new TaskKey(dagId, runId, taskId));
+        if (ti.isPresent()) {
+            return ti.get();
+        }
+        requireKnown(dagId);
+        run(dagId, runId);
+        throw new NotFoundException("task instance '" + taskId + "' of run '" + runId + "' of DAG '" + dagId + "' not found");
+    }
+
+    /**
+     * A DAG's timetable as last parsed (kept until the DAG processor records the DAG again), and the
+     * next run last computed from it: after {@code last}, at {@code computedAt}.
+     */
+    private record ParsedTimetable(Instant lastParsedAt, SchedulableDag dag, io.gale.schedule.DataInterval last,
+                                   Optional<io.gale.schedule.DagRunInfo> next, Instant computedAt) {
+    }
+
+    /** How long a computed next run is shown before it is computed again (for the same latest run). */
+    static final java.time.Duration NEXT_RUN_REUSE = java.time.Duration.ofMinutes(1);
+
+    private final java.util.concurrent.ConcurrentHashMap<String, ParsedTimetable> timetables = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The next scheduled run of a DAG after its latest scheduled run (empty without a schedule), as
+     * the lists show it: one query for the latest run; the serialized DAG is parsed again only when
+     * the DAG processor recorded it since (its row's {@code lastParsedAt} changed), and the
+     * timetable is asked again only when the latest run changed or a minute passed ({@link
+     * #NEXT_RUN_REUSE}; a cron timetable takes milliseconds, too much for every row of every list).
+     *
+     * @throws io.gale.core.GaleException when the DAG's schedule no longer parses
+     */
+    public Optional<io.gale.schedule.DagRunInfo> nextRun(io.gale.store.StoredDag row) {
+        if (row.schedule() == null) {
+            return Optional.empty();
+        }
+        io.gale.schedule.DataInterval last = store.runs().latestScheduled(row.dagId())
+                .map(r -> new io.gale.schedule.DataInterval(r.dataIntervalStart(), r.dataIntervalEnd())).orElse(null);
+        Instant now = clock.instant();
+        ParsedTimetable t = timetables.get(row.dagId());
+        if (t != null && java.util.Objects.equals(t.lastParsedAt(), row.lastParsedAt()) && java.util.Objects.equals(t.last(), last)
+                && !now.isBefore(t.computedAt()) && now.isBefore(t.computedAt().plus(NEXT_RUN_REUSE))) {
+            return t.next();
+        }
+        SchedulableDag dag = t != null && java.util.Objects.equals(t.lastParsedAt(), row.lastParsedAt()) ? t.dag() : schedulable(row.dagId());
+        Optional<io.gale.schedule.DagRunInfo> next = io.gale.scheduler.NextRuns.after(dag, last, now);
+        timetables.put(row.dagId(), new ParsedTimetable(row.lastParsedAt(), dag, last, next, now));
+        return next;
+    }
+
+    /** The newest {@code perDag} runs of each DAG, in one query (for lists of DAGs). */
+    public Map<String, List<DagRun>> latestRuns(Collection<String> dagIds, int perDag) {
+        return store.runs().latest(dagIds, perDag);
+    }
+
     /** A DAG's row, or a {@link NotFoundException}. */
     public io.gale.store.StoredDag dagRow(String dagId) {
         return store.dags().find(dagId).filter(io.gale.store.StoredDag::active).orElseThrow(() -> NotFoundException.dag(dagId));

@@ -313,11 +313,7 @@ final class RunsApi {
     }
 
     private TaskInstance instance(Context ctx) {
-        String dagId = ctx.pathParam("dag_id");
-        String runId = ctx.pathParam("dag_run_id");
-        String taskId = ctx.pathParam("task_id");
-        return ops.taskStates(dagId, runId).stream().filter(t -> t.taskId().equals(taskId)).findFirst()
-                .orElseThrow(() -> new NotFoundException("task instance '" + taskId + "' of run '" + runId + "' of DAG '" + dagId + "' not found"));
+        return ops.taskInstance(ctx.pathParam("dag_id"), ctx.pathParam("dag_run_id"), ctx.pathParam("task_id"));
     }
 
     /** Gale has no mapped tasks: only map index -1 exists. */
