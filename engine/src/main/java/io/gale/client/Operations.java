@@ -185,9 +185,9 @@ public final class Operations implements AutoCloseable {
 
     /** Task instances of a run, in the DAG's topological order (unknown tasks last). */
     public List<TaskInstance> taskStates(String dagId, String runId) {
-        requireKnown(dagId);
+        io.gale.store.StoredDag row = store.dags().find(dagId).orElseThrow(() -> NotFoundException.dag(dagId));
         run(dagId, runId);
-        List<String> order = store.serializedDags().find(dagId).map(SerializedDag::topologicalOrder).orElse(List.of());
+        List<String> order = parsed(row).map(SerializedDag::topologicalOrder).orElse(List.of());
         return store.taskInstances().forRun(dagId, runId).stream()
                 .sorted(Comparator.comparingInt((TaskInstance t) -> {
                     int i = order.indexOf(t.taskId());
@@ -399,6 +399,26 @@ public final class Operations implements AutoCloseable {
                                    Optional<io.gale.schedule.DagRunInfo> next, Instant computedAt) {
     }
 
+    /** A serialized DAG as parsed, with the {@code lastParsedAt} of the row it was read for. */
+    private record ParsedDag(Instant lastParsedAt, SerializedDag dag) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, ParsedDag> parsedDags = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The serialized DAG of a DAG row, read and parsed again only when the DAG processor recorded the
+     * DAG since (it writes the row and the serialized DAG together, so {@code lastParsedAt} changes).
+     */
+    private Optional<SerializedDag> parsed(io.gale.store.StoredDag row) {
+        ParsedDag p = parsedDags.get(row.dagId());
+        if (p != null && java.util.Objects.equals(p.lastParsedAt(), row.lastParsedAt())) {
+            return Optional.of(p.dag());
+        }
+        Optional<SerializedDag> dag = store.serializedDags().find(row.dagId());
+        dag.ifPresent(d -> parsedDags.put(row.dagId(), new ParsedDag(row.lastParsedAt(), d)));
+        return dag;
+    }
+
     /** How long a computed next run is shown before it is computed again (for the same latest run). */
     static final java.time.Duration NEXT_RUN_REUSE = java.time.Duration.ofMinutes(1);
 
@@ -425,7 +445,8 @@ public final class Operations implements AutoCloseable {
                 && !now.isBefore(t.computedAt()) && now.isBefore(t.computedAt().plus(NEXT_RUN_REUSE))) {
             return t.next();
         }
-        SchedulableDag dag = t != null && java.util.Objects.equals(t.lastParsedAt(), row.lastParsedAt()) ? t.dag() : schedulable(row.dagId());
+        SchedulableDag dag = t != null && java.util.Objects.equals(t.lastParsedAt(), row.lastParsedAt()) ? t.dag()
+                : SchedulableDag.of(parsed(row).orElseThrow(() -> NotFoundException.dag(row.dagId())));
         Optional<io.gale.schedule.DagRunInfo> next = io.gale.scheduler.NextRuns.after(dag, last, now);
         timetables.put(row.dagId(), new ParsedTimetable(row.lastParsedAt(), dag, last, next, now));
         return next;
