@@ -32,6 +32,8 @@ post /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/clear
 post /api/v2/dags/{dag_id}/clearTaskInstances
 get /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances
 get /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}
+patch /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}
+patch /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/dry_run
 get /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/tries
 get /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/tries/{task_try_number}
 get /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/logs/{try_number}
@@ -77,26 +79,65 @@ AUTH_TOKEN = {
 }
 
 
-GALE_MODEL_VERSIONS = {
-    "get": {
-        "tags": ["Gale"],
-        "summary": "Get Model Versions",
-        "description": "Gale's model registry: a model's registered versions, newest first, with stage, score, "
-                       "metrics and whether it is the current one.",
-        "operationId": "gale_get_model_versions",
-        "security": [{"OAuth2PasswordBearer": []}, {"HTTPBearer": []}],
-        "parameters": [
-            {"name": "model_name", "in": "path", "required": True, "schema": {"type": "string"}},
-            {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "default": 50}},
-            {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "default": 0}},
-        ],
-        "responses": {
-            "200": {"description": "Successful Response", "content": {"application/json": {"schema": {
-                "$ref": "#/components/schemas/GaleModelVersionCollection"}}}},
-            "401": {"description": "Unauthorized"},
-            "404": {"description": "No versions of that model"},
-        },
-    }
+SECURITY = [{"OAuth2PasswordBearer": []}, {"HTTPBearer": []}]
+MODEL_NAME = {"name": "model_name", "in": "path", "required": True, "schema": {"type": "string"}}
+VERSION = {"name": "version", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+
+
+def gale_op(summary, description, operation_id, params, ok_status, ok_schema, errors, write=False):
+    responses = {ok_status: {"description": "Successful Response"}}
+    if ok_schema:
+        responses[ok_status]["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/" + ok_schema}}}
+    responses["401"] = {"description": "Unauthorized"}
+    if write:
+        responses["403"] = {"description": "Forbidden: viewers cannot change the registry"}
+    responses.update(errors)
+    responses["422"] = {"description": "Validation Error: the version is not a number"} if any(p is VERSION for p in params) \
+        else {"description": "Validation Error"}
+    return {"tags": ["Gale"], "summary": summary, "description": description, "operationId": operation_id,
+            "security": SECURITY, "parameters": params, "responses": responses}
+
+
+GALE_PATHS = {
+    "/api/v2/gale/models/{model_name}/versions": {"get": gale_op(
+        "Get Model Versions",
+        "Gale's model registry: a model's registered versions, newest first, with stage, score, "
+        "metrics, the run that produced each and whether it is the current (production) one.",
+        "gale_get_model_versions",
+        [MODEL_NAME,
+         {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "default": 50}},
+         {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "default": 0}}],
+        "200", "GaleModelVersionCollection", {"404": {"description": "No versions of that model"}})},
+    "/api/v2/gale/models/{model_name}/versions/{version}": {
+        "get": gale_op("Get Model Version", "One registered version.", "gale_get_model_version",
+                       [MODEL_NAME, VERSION], "200", "GaleModelVersion", {"404": {"description": "No such model or version"}}),
+        "delete": gale_op("Delete Model Version", "Deletes a version's registry entry (what 'gale models delete' does); "
+                          "the production version is refused with 409.", "gale_delete_model_version",
+                          [MODEL_NAME, VERSION], "204", None,
+                          {"404": {"description": "No such model or version"},
+                           "409": {"description": "The version is in production: promote another or roll back first"}},
+                          write=True),
+    },
+    "/api/v2/gale/models/{model_name}/versions/{version}/metrics": {"get": gale_op(
+        "Get Training Curves",
+        "The metrics the run that registered this version recorded per epoch (loss, validation NDCG@100, "
+        "whatever else the trainer reports, seconds): per training task, its latest try. Empty curves when "
+        "the run recorded none.",
+        "gale_get_model_version_metrics", [MODEL_NAME, VERSION], "200", "GaleTrainingMetrics",
+        {"404": {"description": "No such model or version"}})},
+    "/api/v2/gale/models/{model_name}/versions/{version}/promote": {"post": gale_op(
+        "Promote Model Version",
+        "Makes the version production and archives the previous production version (what 'gale models promote' "
+        "and the model page's button do).",
+        "gale_promote_model_version", [MODEL_NAME, VERSION], "200", "GaleModelVersion",
+        {"404": {"description": "No such model or version"}}, write=True)},
+    "/api/v2/gale/models/{model_name}/rollback": {"post": gale_op(
+        "Roll Back Model",
+        "Takes the production version out (archived, marked rolled back) and makes the version that was "
+        "production before it production again; answers the restored version.",
+        "gale_rollback_model", [MODEL_NAME], "200", "GaleModelVersion",
+        {"404": {"description": "No such model"},
+         "409": {"description": "No production version, or none before it"}}, write=True)},
 }
 
 GALE_SCHEMAS = {
@@ -112,7 +153,31 @@ GALE_SCHEMAS = {
             "created_at": {"type": "string", "format": "date-time"},
             "stage": {"type": "string", "enum": ["none", "production", "archived"]},
             "is_current": {"type": "boolean"},
+            "dag_id": {"type": "string", "nullable": True}, "run_id": {"type": "string", "nullable": True},
         },
+    },
+    "GaleTrainingEpoch": {
+        "type": "object",
+        "required": ["epoch", "metrics"],
+        "properties": {
+            "epoch": {"type": "integer", "minimum": 1},
+            "metrics": {"type": "object", "additionalProperties": {"type": "number"}},
+            "seconds": {"type": "number", "nullable": True},
+            "recorded_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "GaleTrainingCurve": {
+        "type": "object",
+        "required": ["task_id", "try_number", "epochs"],
+        "properties": {"task_id": {"type": "string"}, "try_number": {"type": "integer"},
+                       "epochs": {"type": "array", "items": {"$ref": "#/components/schemas/GaleTrainingEpoch"}}},
+    },
+    "GaleTrainingMetrics": {
+        "type": "object",
+        "required": ["name", "version", "curves"],
+        "properties": {"name": {"type": "string"}, "version": {"type": "integer"},
+                       "dag_id": {"type": "string", "nullable": True}, "run_id": {"type": "string", "nullable": True},
+                       "curves": {"type": "array", "items": {"$ref": "#/components/schemas/GaleTrainingCurve"}}},
     },
     "GaleModelVersionCollection": {
         "type": "object",
@@ -144,7 +209,7 @@ def main(spec_path, out_path):
         method, path = line.split()
         paths.setdefault(path, {})[method] = spec["paths"][path][method]
     paths["/auth/token"] = AUTH_TOKEN
-    paths["/api/v2/gale/models/{model_name}/versions"] = GALE_MODEL_VERSIONS
+    paths.update(GALE_PATHS)
     schemas = dict(spec["components"]["schemas"])
     schemas.update(GALE_SCHEMAS)
     keep = set()
@@ -165,7 +230,9 @@ def main(spec_path, out_path):
             "description": "The part of Apache Airflow 3's stable REST API (/api/v2, document version "
                            + str(spec["info"].get("version")) + ") that Gale implements, taken from Airflow's "
                            "OpenAPI document (Apache License 2.0), plus POST /auth/token and Gale's own additions "
-                           "under /api/v2/gale (the model registry). Other Airflow endpoints "
+                           "under /api/v2/gale (the model registry: versions, promote, rollback, delete, "
+                           "training curves per epoch). PATCH of a task instance marks it success, failed or "
+                           "skipped within its run (include_future/include_past are refused with 400). Other Airflow endpoints "
                            "answer 501. Gale has no mapped tasks, pools or assets.",
             "version": "2",
         },

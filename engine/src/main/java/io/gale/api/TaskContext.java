@@ -119,6 +119,9 @@ public interface TaskContext {
     /** The model registry, in the metadata database. */
     ModelRegistry models();
 
+    /** Where a training task records its metrics per epoch (its training curve) for this try. */
+    TrainingMetrics trainingMetrics();
+
     /**
      * The artifact store for this run's models: param {@code artifact_root}, else the environment's
      * {@code GALE_ARTIFACT_ROOT}, else {@code file://$GALE_HOME/artifacts/}. Credentials come from the

@@ -196,9 +196,9 @@ public final class Operations implements AutoCloseable {
 
     /** Task instances of a run, in the DAG's topological order (unknown tasks last). */
     public List<TaskInstance> taskStates(String dagId, String runId) {
-        requireKnown(dagId);
+        io.gale.store.StoredDag row = store.dags().find(dagId).orElseThrow(() -> NotFoundException.dag(dagId));
         run(dagId, runId);
-        List<String> order = store.serializedDags().find(dagId).map(SerializedDag::topologicalOrder).orElse(List.of());
+        List<String> order = parsed(row).map(SerializedDag::topologicalOrder).orElse(List.of());
         return store.taskInstances().forRun(dagId, runId).stream()
                 .sorted(Comparator.comparingInt((TaskInstance t) -> {
                     int i = order.indexOf(t.taskId());
@@ -383,6 +383,91 @@ public final class Operations implements AutoCloseable {
         return store.dags().list().stream().filter(io.gale.store.StoredDag::active).toList();
     }
 
+    /** A page of the active DAGs' rows, filtered, ordered and cut by the database (the REST API's list). */
+    public io.gale.store.DagRepository.Page dagPage(io.gale.store.DagRepository.Query query) {
+        return store.dags().page(query);
+    }
+
+    /**
+     * One task instance, read by its key; a {@link NotFoundException} naming the DAG, the run or the
+     * task when one is missing.
+     */
+    public TaskInstance taskInstance(String dagId, String runId, String taskId) {
+        Optional<TaskInstance> ti = store.taskInstances().find(new TaskKey(dagId, runId, taskId));
+        if (ti.isPresent()) {
+            return ti.get();
+        }
+        requireKnown(dagId);
+        run(dagId, runId);
+        throw new NotFoundException("task instance '" + taskId + "' of run '" + runId + "' of DAG '" + dagId + "' not found");
+    }
+
+    /**
+     * A DAG's timetable as last parsed (kept until the DAG processor records the DAG again), and the
+     * next run last computed from it: after {@code last}, at {@code computedAt}.
+     */
+    private record ParsedTimetable(Instant lastParsedAt, SchedulableDag dag, io.gale.schedule.DataInterval last,
+                                   Optional<io.gale.schedule.DagRunInfo> next, Instant computedAt) {
+    }
+
+    /** A serialized DAG as parsed, with the {@code lastParsedAt} of the row it was read for. */
+    private record ParsedDag(Instant lastParsedAt, SerializedDag dag) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, ParsedDag> parsedDags = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The serialized DAG of a DAG row, read and parsed again only when the DAG processor recorded the
+     * DAG since (it writes the row and the serialized DAG together, so {@code lastParsedAt} changes).
+     */
+    private Optional<SerializedDag> parsed(io.gale.store.StoredDag row) {
+        ParsedDag p = parsedDags.get(row.dagId());
+        if (p != null && java.util.Objects.equals(p.lastParsedAt(), row.lastParsedAt())) {
+            return Optional.of(p.dag());
+        }
+        Optional<SerializedDag> dag = store.serializedDags().find(row.dagId());
+        dag.ifPresent(d -> parsedDags.put(row.dagId(), new ParsedDag(row.lastParsedAt(), d)));
+        return dag;
+    }
+
+    /** How long a computed next run is shown before it is computed again (for the same latest run). */
+    static final java.time.Duration NEXT_RUN_REUSE = java.time.Duration.ofMinutes(1);
+
+    private final java.util.concurrent.ConcurrentHashMap<String, ParsedTimetable> timetables = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The next scheduled run of a DAG after its latest scheduled run (empty without a schedule), as
+     * the lists show it: one query for the latest run; the serialized DAG is parsed again only when
+     * the DAG processor recorded it since (its row's {@code lastParsedAt} changed), and the
+     * timetable is asked again only when the latest run changed or a minute passed ({@link
+     * #NEXT_RUN_REUSE}; a cron timetable takes milliseconds, too much for every row of every list).
+     *
+     * @throws io.gale.core.GaleException when the DAG's schedule no longer parses
+     */
+    public Optional<io.gale.schedule.DagRunInfo> nextRun(io.gale.store.StoredDag row) {
+        if (row.schedule() == null) {
+            return Optional.empty();
+        }
+        io.gale.schedule.DataInterval last = store.runs().latestScheduled(row.dagId())
+                .map(r -> new io.gale.schedule.DataInterval(r.dataIntervalStart(), r.dataIntervalEnd())).orElse(null);
+        Instant now = clock.instant();
+        ParsedTimetable t = timetables.get(row.dagId());
+        if (t != null && java.util.Objects.equals(t.lastParsedAt(), row.lastParsedAt()) && java.util.Objects.equals(t.last(), last)
+                && !now.isBefore(t.computedAt()) && now.isBefore(t.computedAt().plus(NEXT_RUN_REUSE))) {
+            return t.next();
+        }
+        SchedulableDag dag = t != null && java.util.Objects.equals(t.lastParsedAt(), row.lastParsedAt()) ? t.dag()
+                : SchedulableDag.of(parsed(row).orElseThrow(() -> NotFoundException.dag(row.dagId())));
+        Optional<io.gale.schedule.DagRunInfo> next = io.gale.scheduler.NextRuns.after(dag, last, now);
+        timetables.put(row.dagId(), new ParsedTimetable(row.lastParsedAt(), dag, last, next, now));
+        return next;
+    }
+
+    /** The newest {@code perDag} runs of each DAG, in one query (for lists of DAGs). */
+    public Map<String, List<DagRun>> latestRuns(Collection<String> dagIds, int perDag) {
+        return store.runs().latest(dagIds, perDag);
+    }
+
     /** A DAG's row, or a {@link NotFoundException}. */
     public io.gale.store.StoredDag dagRow(String dagId) {
         return store.dags().find(dagId).filter(io.gale.store.StoredDag::active).orElseThrow(() -> NotFoundException.dag(dagId));
@@ -435,6 +520,105 @@ public final class Operations implements AutoCloseable {
         });
         store.notifyChange();
         return run(dagId, runId);
+    }
+
+    /** The states a user may mark one task instance with. */
+    public static final Set<io.gale.core.TaskState> MARKABLE = java.util.EnumSet.of(io.gale.core.TaskState.SUCCESS,
+            io.gale.core.TaskState.FAILED, io.gale.core.TaskState.SKIPPED);
+
+    /**
+     * Marks a task instance (with {@code upstream}/{@code downstream}, those of its run too) as a
+     * user does in Airflow's UI: {@code success}, {@code failed} or {@code skipped}. Returns the task
+     * instances whose state changes (with {@code dryRun}, as they are now, and nothing is written).
+     * A try still running keeps running, but its end no longer overwrites the mark. Marking success
+     * also clears the failed and upstream-failed task instances downstream of the marked ones (as
+     * Airflow does), so they run again. When anything changed in a finished run, the run goes back
+     * to the queue and the scheduler decides its state again from its task instances.
+     *
+     * @throws BadRequestException naming the state when it cannot be marked
+     * @throws NotFoundException   when the DAG, run or task instance does not exist
+     */
+    public List<TaskInstance> markTask(String dagId, String runId, String taskId, io.gale.core.TaskState state,
+                                       boolean upstream, boolean downstream, boolean dryRun) {
+        if (!MARKABLE.contains(state)) {
+            throw new BadRequestException("a task instance can be marked success, failed or skipped, not " + state.id());
+        }
+        SerializedDag dag = dag(dagId);
+        DagRun run = run(dagId, runId);
+        Map<String, TaskInstance> instances = new java.util.LinkedHashMap<>();
+        store.taskInstances().forRun(dagId, runId).forEach(ti -> instances.put(ti.taskId(), ti));
+        if (!instances.containsKey(taskId)) {
+            throw NotFoundException.task(dagId, taskId);
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        ids.add(taskId);
+        if (downstream) {
+            addDownstream(dag, taskId, ids);
+        }
+        if (upstream) {
+            addUpstream(dag, taskId, ids);
+        }
+        List<TaskInstance> changed = dag.topologicalOrder().stream().filter(ids::contains).map(instances::get)
+                .filter(java.util.Objects::nonNull).filter(ti -> ti.state() != state).toList();
+        if (dryRun || changed.isEmpty()) {
+            return changed;
+        }
+        Set<String> toClear = new LinkedHashSet<>();
+        if (state == io.gale.core.TaskState.SUCCESS) {
+            Set<String> below = new LinkedHashSet<>();
+            ids.forEach(t -> addDownstream(dag, t, below));
+            below.removeAll(ids);
+            below.stream().map(instances::get).filter(java.util.Objects::nonNull)
+                    .filter(ti -> ti.state() == io.gale.core.TaskState.FAILED || ti.state() == io.gale.core.TaskState.UPSTREAM_FAILED)
+                    .forEach(ti -> toClear.add(ti.taskId()));
+        }
+        Instant now = clock.instant();
+        store.transact(tx -> {
+            Map<TaskKey, io.gale.core.TaskState> states = new java.util.HashMap<>();
+            changed.forEach(ti -> states.put(ti.key(), state));
+            tx.taskInstances().setStates(states, now);
+            if (!toClear.isEmpty()) {
+                requeue(tx, dag, runId, toClear, now);
+            } else if (run.state().finished()) {
+                tx.runs().setState(dagId, runId, DagRunState.QUEUED, now);
+            }
+        });
+        store.notifyChange();
+        Set<String> changedIds = new LinkedHashSet<>();
+        changed.forEach(ti -> changedIds.add(ti.taskId()));
+        return taskStates(dagId, runId).stream().filter(ti -> changedIds.contains(ti.taskId())).toList();
+    }
+
+    private static void addUpstream(SerializedDag dag, String taskId, Set<String> into) {
+        var task = dag.task(taskId);
+        if (task == null) {
+            return;
+        }
+        for (String u : task.upstreamIds()) {
+            if (into.add(u)) {
+                addUpstream(dag, u, into);
+            }
+        }
+    }
+
+    /** A registered model version, or a {@link NotFoundException} naming it. */
+    public io.gale.api.ModelVersion modelVersion(String name, int version) {
+        return store.models().version(name, version).orElseThrow(() -> new NotFoundException(
+                "model '" + name + "' has no version " + version + ": run 'gale models show " + name + "'"));
+    }
+
+    /**
+     * The training curves of a model version: those the run that registered it recorded (per
+     * training task, its latest try), empty when the version names no run or the run recorded none.
+     *
+     * @throws NotFoundException when the version does not exist
+     */
+    public List<io.gale.store.TrainingMetricRepository.Curve> trainingCurves(String name, int version) {
+        io.gale.api.ModelVersion v = modelVersion(name, version);
+        if (v.dagId() == null || v.runId() == null) {
+            return List.of();
+        }
+        return store.trainingMetrics().forRun(v.dagId(), v.runId());
     }
 
     /** The backfills of a DAG, oldest first (every DAG's when {@code dagId} is null). */

@@ -21,6 +21,7 @@ import io.gale.api.Connection;
 import io.gale.api.ModelRegistry;
 import io.gale.api.TaskContext;
 import io.gale.api.TaskLog;
+import io.gale.api.TrainingMetrics;
 import io.gale.core.GaleException;
 import io.gale.core.Json;
 import io.gale.core.TaskKey;
@@ -261,6 +262,22 @@ final class RunningTaskContext implements TaskContext {
     @Override
     public ModelRegistry models() {
         return store.models();
+    }
+
+    /** Writes each epoch at once (not with the try's XComs), so a curve shows while training runs. */
+    @Override
+    public TrainingMetrics trainingMetrics() {
+        return (epoch, metrics, seconds) -> {
+            if (epoch < 1) {
+                throw new IllegalArgumentException("task '" + taskId() + "': epochs are numbered from 1, got " + epoch);
+            }
+            for (String name : metrics.keySet()) {
+                if (name == null || name.isBlank()) {
+                    throw new IllegalArgumentException("task '" + taskId() + "': a training metric needs a name");
+                }
+            }
+            store.trainingMetrics().record(new TaskKey(dagId(), runId(), taskId()), tryNumber(), epoch, metrics, seconds);
+        };
     }
 
     @Override

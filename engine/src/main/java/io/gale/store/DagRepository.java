@@ -12,6 +12,33 @@ public interface DagRepository {
 
     List<StoredDag> list();
 
+    /** A column the DAG list may be ordered by. */
+    enum Column { DAG_ID, LAST_PARSED_AT, IS_PAUSED, FILELOC }
+
+    /** One key of an ordering; nulls come first ascending and last descending. */
+    record Order(Column column, boolean descending) {
+    }
+
+    /**
+     * A page of the active DAGs: those with any of {@code tags} (all of them when {@code allTags};
+     * no tag filter when empty), whose id matches {@code idPattern} (SQL LIKE, case-insensitive,
+     * anywhere in the id; null for any), paused or not ({@code paused}, null for either), ordered by
+     * {@code order} and then by id, {@code limit} from {@code offset}.
+     */
+    record Query(List<String> tags, boolean allTags, String idPattern, Boolean paused, List<Order> order, int limit, int offset) {
+        public Query {
+            tags = List.copyOf(tags);
+            order = List.copyOf(order);
+        }
+    }
+
+    /** The DAGs of a page, and how many match in all. */
+    record Page(List<StoredDag> dags, int total) {
+    }
+
+    /** A page of the DAG list, filtered, ordered and cut in the database. */
+    Page page(Query query);
+
     /** The next automated run of a DAG, as the scheduler recorded it. */
     record NextRun(String dagId, Instant logicalDate, Instant intervalStart, Instant intervalEnd, Instant createAfter) {
     }

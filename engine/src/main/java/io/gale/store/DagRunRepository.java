@@ -26,6 +26,9 @@ public interface DagRunRepository {
     /** Runs of a DAG, newest logical date first. */
     List<DagRun> list(String dagId);
 
+    /** The newest {@code perDag} runs (by logical date) of each of {@code dagIds}, in one query; DAGs without runs are absent. */
+    Map<String, List<DagRun>> latest(java.util.Collection<String> dagIds, int perDag);
+
     /** Which runs a scheduler loop looks at. */
     record Scope(String dagId, String runId, Long backfillId, boolean includePaused) {
         public static final Scope ALL = new Scope(null, null, null, false);

@@ -71,6 +71,26 @@ final class JooqDagRuns implements DagRunRepository {
                 .orderBy(DAG_RUN.LOGICAL_DATE.desc()).fetch(JooqDagRuns::run);
     }
 
+    @Override
+    public Map<String, List<DagRun>> latest(Collection<String> dagIds, int perDag) {
+        if (dagIds.isEmpty() || perDag < 1) {
+            return Map.of();
+        }
+        var rank = DSL.rowNumber().over(DSL.partitionBy(DAG_RUN.DAG_ID).orderBy(DAG_RUN.LOGICAL_DATE.desc())).as("rank");
+        var ranked = dsl.select(DAG_RUN.asterisk(), rank).from(DAG_RUN)
+                .where(DAG_RUN.DAG_ID.eq(DSL.any(dagIds.toArray(String[]::new)))).asTable("ranked");
+        Map<String, List<DagRun>> out = new java.util.LinkedHashMap<>();
+        dsl.select(ranked.fields(DAG_RUN.fields())).from(ranked)
+                .where(ranked.field("rank", Integer.class).le(perDag))
+                .orderBy(ranked.field(DAG_RUN.DAG_ID), ranked.field(DAG_RUN.LOGICAL_DATE).desc())
+                .fetch()
+                .forEach(r -> {
+                    DagRun run = run(r.into(DAG_RUN));
+                    out.computeIfAbsent(run.dagId(), k -> new java.util.ArrayList<>()).add(run);
+                });
+        return out;
+    }
+
     private static Condition scoped(Scope scope) {
         Condition c = DSL.trueCondition();
         if (scope.dagId() != null) c = c.and(DAG_RUN.DAG_ID.eq(scope.dagId()));

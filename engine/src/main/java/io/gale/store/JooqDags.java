@@ -34,6 +34,40 @@ final class JooqDags implements DagRepository {
     }
 
     @Override
+    public Page page(Query q) {
+        org.jooq.Condition where = DAG.IS_ACTIVE.isTrue();
+        if (!q.tags().isEmpty()) {
+            String[] tags = q.tags().toArray(String[]::new);
+            where = where.and(q.allTags() ? DSL.condition("{0} @> {1}::text[]", DAG.TAGS, DSL.val(tags))
+                    : DSL.condition("{0} && {1}::text[]", DAG.TAGS, DSL.val(tags)));
+        }
+        if (q.idPattern() != null) {
+            // LIKE anywhere in the id; a backslash is literal, as in Airflow's filter
+            where = where.and(DAG.DAG_ID.likeIgnoreCase("%" + q.idPattern().replace("\\", "\\\\") + "%"));
+        }
+        if (q.paused() != null) {
+            where = where.and(DAG.IS_PAUSED.eq(q.paused()));
+        }
+        List<org.jooq.SortField<?>> order = new java.util.ArrayList<>();
+        for (Order o : q.order()) {
+            org.jooq.Field<?> f = switch (o.column()) {
+                case DAG_ID -> DAG.DAG_ID.collate("C");
+                case LAST_PARSED_AT -> DAG.LAST_PARSED_AT;
+                case IS_PAUSED -> DAG.IS_PAUSED;
+                case FILELOC -> DAG.FILELOC.collate("C");
+            };
+            order.add(o.descending() ? f.desc().nullsLast() : f.asc().nullsFirst());
+        }
+        order.add(DAG.DAG_ID.collate("C").asc()); // ids in code-point order, as Java sorts them
+        org.jooq.Field<Integer> total = DSL.count().over().as("total");
+        var rows = dsl.select(DAG.asterisk(), total).from(DAG).where(where).orderBy(order)
+                .limit(q.limit()).offset(q.offset()).fetch();
+        List<StoredDag> dags = rows.map(r -> dag(r.into(DAG)));
+        int count = rows.isEmpty() ? (q.offset() == 0 ? 0 : dsl.fetchCount(DAG, where)) : rows.get(0).get(total);
+        return new Page(dags, count);
+    }
+
+    @Override
     public List<NextRun> lockDue(Instant now) {
         return dsl.selectFrom(DAG).where(DAG.IS_PAUSED.isFalse(), DAG.IS_ACTIVE.isTrue(),
                         DAG.NEXT_DAGRUN_CREATE_AFTER.le(odt(now)))

@@ -76,6 +76,11 @@ public final class JooqStore implements Store {
     }
 
     @Override
+    public TrainingMetricRepository trainingMetrics() {
+        return new JooqTrainingMetrics(dsl);
+    }
+
+    @Override
     public VariableRepository variables() {
         return new JooqVariables(dsl);
     }

@@ -65,6 +65,16 @@ final class JooqTaskInstances implements TaskInstanceRepository {
     }
 
     @Override
+    public List<TaskInstance> forRuns(String dagId, Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return List.of();
+        }
+        return dsl.selectFrom(TASK_INSTANCE)
+                .where(TASK_INSTANCE.DAG_ID.eq(dagId), TASK_INSTANCE.RUN_ID.eq(DSL.any(runIds.toArray(String[]::new))))
+                .fetch(JooqTaskInstances::taskInstance);
+    }
+
+    @Override
     public Optional<TaskInstance> find(TaskKey key) {
         return dsl.selectFrom(TASK_INSTANCE).where(ti(key)).fetchOptional(JooqTaskInstances::taskInstance);
     }

@@ -39,6 +39,9 @@ public interface Store {
     /** Registered models and their versions. */
     ModelRegistry models();
 
+    /** Training curves: metrics per epoch of training tasks. */
+    TrainingMetricRepository trainingMetrics();
+
     /** Tells listening schedulers that something changed (a run was triggered, a DAG unpaused...). */
     void notifyChange();
 

@@ -23,6 +23,9 @@ public interface TaskInstanceRepository {
 
     List<TaskInstance> forRun(String dagId, String runId);
 
+    /** The task instances of several runs of a DAG, in one query. */
+    List<TaskInstance> forRuns(String dagId, Collection<String> runIds);
+
     Optional<TaskInstance> find(TaskKey key);
 
     /** Task instances running or queued, per DAG (for max_active_tasks). */

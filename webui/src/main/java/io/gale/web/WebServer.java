@@ -90,6 +90,8 @@ public final class WebServer implements AutoCloseable {
         app.exception(NotFoundException.class, (e, ctx) -> detail(ctx, 404, e.getMessage()));
         app.exception(BadRequestException.class, (e, ctx) -> detail(ctx, 400, e.getMessage()));
         app.exception(ConflictException.class, (e, ctx) -> detail(ctx, 409, e.getMessage()));
+        app.exception(io.gale.api.ModelNotFoundException.class, (e, ctx) -> detail(ctx, 404, e.getMessage()));
+        app.exception(io.gale.api.ModelRegistryException.class, (e, ctx) -> detail(ctx, 409, e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> {
             e.getDetails().forEach(ctx::header);
             if (e.getStatus() == 401) {

@@ -17,32 +17,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Tokens, roles, sessions with CSRF, and the login rate limit, over real sockets. */
 class AuthTest {
 
-    @TempDir
-    static Path home;
-    static TestServer s;
-
-    @BeforeAll
-    static void start() {
-        s = new TestServer(home);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        s.close();
-    }
+    @RegisterExtension
+    static final WebFixture web = new WebFixture();
 
     private static void assertStatus(HttpResponse<String> r, int status) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
@@ -51,68 +36,68 @@ class AuthTest {
 
     @Test
     void everyApiCallNeedsAValidToken() throws Exception {
-        HttpResponse<String> none = s.get("/api/v2/dags", null);
+        HttpResponse<String> none = web.server().get("/api/v2/dags", null);
         assertStatus(none, 401);
         assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
-        assertThat(s.get("/api/v2/monitor/health", null).statusCode()).isEqualTo(200);
-        assertThat(s.get("/api/v2/version", null).statusCode()).isEqualTo(200);
+        assertThat(web.server().get("/api/v2/monitor/health", null).statusCode()).isEqualTo(200);
+        assertThat(web.server().get("/api/v2/version", null).statusCode()).isEqualTo(200);
 
-        String good = s.token("viewer");
-        assertThat(s.get("/api/v2/dags", good).statusCode()).isEqualTo(200);
+        String good = web.server().token("viewer");
+        assertThat(web.server().get("/api/v2/dags", good).statusCode()).isEqualTo(200);
 
         String[] parts = good.split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("\"viewer\"", "\"admin\"");
         String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
-        assertStatus(s.get("/api/v2/dags", tampered), 401);
+        assertStatus(web.server().get("/api/v2/dags", tampered), 401);
 
         String kid = SignedJWT.parse(good).getHeader().getKeyID();
         SignedJWT foreign = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(),
                 new JWTClaimsSet.Builder().subject("admin").issuer("gale").expirationTime(Date.from(Instant.now().plusSeconds(600))).build());
         foreign.sign(new MACSigner(new byte[32]));
-        assertStatus(s.get("/api/v2/dags", foreign.serialize()), 401);
+        assertStatus(web.server().get("/api/v2/dags", foreign.serialize()), 401);
 
         String unsigned = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8))
                 + "." + Base64.getUrlEncoder().withoutPadding().encodeToString("{\"sub\":\"admin\",\"iss\":\"gale\",\"exp\":9999999999}".getBytes(StandardCharsets.UTF_8)) + ".";
-        assertStatus(s.get("/api/v2/dags", unsigned), 401);
-        assertStatus(s.get("/api/v2/dags", "not-a-token"), 401);
-        assertThat(s.get("/api/v2/monitor/health", "not-a-token").statusCode()).as("public routes ignore a bad token").isEqualTo(200);
+        assertStatus(web.server().get("/api/v2/dags", unsigned), 401);
+        assertStatus(web.server().get("/api/v2/dags", "not-a-token"), 401);
+        assertThat(web.server().get("/api/v2/monitor/health", "not-a-token").statusCode()).as("public routes ignore a bad token").isEqualTo(200);
 
         MutableClock past = new MutableClock(Instant.now().minus(Tokens.LIFETIME).minusSeconds(60));
-        String expired = new Tokens(s.engine.store(), past).issue(s.server.backend().auth().users().find("admin").orElseThrow());
-        assertStatus(s.get("/api/v2/dags", expired), 401);
+        String expired = new Tokens(web.server().engine.store(), past).issue(web.server().server.backend().auth().users().find("admin").orElseThrow());
+        assertStatus(web.server().get("/api/v2/dags", expired), 401);
     }
 
     @Test
     void aViewerReadsButCannotChangeAnything() {
-        String viewer = s.token("viewer");
-        assertThat(s.get("/api/v2/dags/web_test", viewer).statusCode()).isEqualTo(200);
-        assertStatus(s.send("PATCH", "/api/v2/dags/web_test", viewer, "{\"is_paused\": false}"), 403);
-        assertStatus(s.send("POST", "/api/v2/dags/web_test/dagRuns", viewer, "{}"), 403);
-        assertStatus(s.send("POST", "/api/v2/dags/web_test/clearTaskInstances", viewer, "{\"dry_run\": false}"), 403);
-        assertStatus(s.send("POST", "/api/v2/variables", viewer, "{\"key\": \"a\", \"value\": \"b\"}"), 403);
-        assertStatus(s.get("/api/v2/connections", viewer), 403);
-        assertThat(TestServer.json(s.get("/api/v2/dags/web_test", viewer)).get("is_paused").asBoolean()).isTrue();
-        assertThat(s.engine.operations().runs("web_test")).isEmpty();
-        String op = s.token("op");
-        assertThat(s.send("PATCH", "/api/v2/dags/example_pipeline", op, "{\"is_paused\": true}").statusCode()).isEqualTo(200);
+        String viewer = web.server().token("viewer");
+        assertThat(web.server().get("/api/v2/dags/web_test", viewer).statusCode()).isEqualTo(200);
+        assertStatus(web.server().send("PATCH", "/api/v2/dags/web_test", viewer, "{\"is_paused\": false}"), 403);
+        assertStatus(web.server().send("POST", "/api/v2/dags/web_test/dagRuns", viewer, "{}"), 403);
+        assertStatus(web.server().send("POST", "/api/v2/dags/web_test/clearTaskInstances", viewer, "{\"dry_run\": false}"), 403);
+        assertStatus(web.server().send("POST", "/api/v2/variables", viewer, "{\"key\": \"a\", \"value\": \"b\"}"), 403);
+        assertStatus(web.server().get("/api/v2/connections", viewer), 403);
+        assertThat(TestServer.json(web.server().get("/api/v2/dags/web_test", viewer)).get("is_paused").asBoolean()).isTrue();
+        assertThat(web.server().engine.operations().runs("web_test")).isEmpty();
+        String op = web.server().token("op");
+        assertThat(web.server().send("PATCH", "/api/v2/dags/example_pipeline", op, "{\"is_paused\": true}").statusCode()).isEqualTo(200);
     }
 
     @Test
     void aDeletedUsersTokenStopsWorkingAndRotationKeepsOrRevokesTokens() {
-        s.server.backend().auth().users().create("temp", "temp-password", io.gale.core.Role.VIEWER);
-        String temp = s.token("temp");
-        assertThat(s.get("/api/v2/dags", temp).statusCode()).isEqualTo(200);
-        s.server.backend().auth().users().delete("temp");
-        assertStatus(s.get("/api/v2/dags", temp), 401);
+        web.server().server.backend().auth().users().create("temp", "temp-password", io.gale.core.Role.VIEWER);
+        String temp = web.server().token("temp");
+        assertThat(web.server().get("/api/v2/dags", temp).statusCode()).isEqualTo(200);
+        web.server().server.backend().auth().users().delete("temp");
+        assertStatus(web.server().get("/api/v2/dags", temp), 401);
 
-        String before = s.token("viewer");
-        Tokens other = new Tokens(s.engine.store(), java.time.Clock.systemUTC()); // as `gale users rotate-key` in another process
+        String before = web.server().token("viewer");
+        Tokens other = new Tokens(web.server().engine.store(), java.time.Clock.systemUTC()); // as `gale users rotate-key` in another process
         other.rotate();
-        assertThat(s.get("/api/v2/dags", before).statusCode()).isEqualTo(200);
-        String after = s.token("viewer");
-        assertThat(s.get("/api/v2/dags", after).statusCode()).isEqualTo(200);
+        assertThat(web.server().get("/api/v2/dags", before).statusCode()).isEqualTo(200);
+        String after = web.server().token("viewer");
+        assertThat(web.server().get("/api/v2/dags", after).statusCode()).isEqualTo(200);
         MutableClock clock = new MutableClock(Instant.now());
-        Tokens cached = new Tokens(s.engine.store(), clock); // a web server that read the keys before the revocation
+        Tokens cached = new Tokens(web.server().engine.store(), clock); // a web server that read the keys before the revocation
         assertThat(cached.verify(before)).hasValue("viewer");
         other.revokeAll();
         assertThat(cached.verify(before)).as("keys are trusted for a while").hasValue("viewer");
@@ -124,37 +109,37 @@ class AuthTest {
     @Test
     void aSessionNeedsTheCsrfTokenToChangeState() throws Exception {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
-        HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(s.url() + "/auth/login"))
+        HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(web.server().url() + "/auth/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("username=op&password=op-password&next=%2Fdags")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).isEqualTo(303);
         assertThat(login.headers().firstValue("Location")).hasValue("/dags");
         assertThat(login.headers().firstValue("Set-Cookie").orElse("")).contains("gale_session=", "HttpOnly", "SameSite=Lax");
 
-        HttpResponse<String> session = browser.send(HttpRequest.newBuilder(URI.create(s.url() + "/auth/session")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> session = browser.send(HttpRequest.newBuilder(URI.create(web.server().url() + "/auth/session")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(session.statusCode()).as(session.body()).isEqualTo(200);
         String csrf = TestServer.json(session).get("csrf_token").asText();
 
-        HttpRequest.Builder patch = HttpRequest.newBuilder(URI.create(s.url() + "/api/v2/dags/example_trigger_rules"))
+        HttpRequest.Builder patch = HttpRequest.newBuilder(URI.create(web.server().url() + "/api/v2/dags/example_trigger_rules"))
                 .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{\"is_paused\": false}"));
         HttpResponse<String> withoutToken = browser.send(patch.build(), HttpResponse.BodyHandlers.ofString());
         assertStatus(withoutToken, 403);
         assertThat(withoutToken.body()).contains("CSRF");
-        assertThat(s.engine.operations().dagRow("example_trigger_rules").paused()).isTrue();
+        assertThat(web.server().engine.operations().dagRow("example_trigger_rules").paused()).isTrue();
         HttpResponse<String> wrongToken = browser.send(patch.copy().header("X-CSRF-Token", csrf + "x").build(), HttpResponse.BodyHandlers.ofString());
         assertStatus(wrongToken, 403);
         HttpResponse<String> withToken = browser.send(patch.copy().header("X-CSRF-Token", csrf).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(withToken.statusCode()).as(withToken.body()).isEqualTo(200);
-        assertThat(s.engine.operations().dagRow("example_trigger_rules").paused()).isFalse();
+        assertThat(web.server().engine.operations().dagRow("example_trigger_rules").paused()).isFalse();
 
-        HttpResponse<String> logoutWithout = browser.send(HttpRequest.newBuilder(URI.create(s.url() + "/auth/logout"))
+        HttpResponse<String> logoutWithout = browser.send(HttpRequest.newBuilder(URI.create(web.server().url() + "/auth/logout"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertStatus(logoutWithout, 403);
-        HttpResponse<String> logout = browser.send(HttpRequest.newBuilder(URI.create(s.url() + "/auth/logout"))
+        HttpResponse<String> logout = browser.send(HttpRequest.newBuilder(URI.create(web.server().url() + "/auth/logout"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(logout.statusCode()).isEqualTo(303);
-        assertThat(browser.send(HttpRequest.newBuilder(URI.create(s.url() + "/auth/session")).build(), HttpResponse.BodyHandlers.ofString())
+        assertThat(browser.send(HttpRequest.newBuilder(URI.create(web.server().url() + "/auth/session")).build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode()).isEqualTo(401);
     }
 
@@ -165,14 +150,14 @@ class AuthTest {
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             for (int i = 0; i < 5; i++) {
-                HttpResponse<String> wrong = s.send("POST", "/auth/token", null, "{\"username\": \"admin\", \"password\": \"guess-" + i + "-Zq\"}");
+                HttpResponse<String> wrong = web.server().send("POST", "/auth/token", null, "{\"username\": \"admin\", \"password\": \"guess-" + i + "-Zq\"}");
                 assertStatus(wrong, 401);
             }
-            HttpResponse<String> blocked = s.send("POST", "/auth/token", null, "{\"username\": \"admin\", \"password\": \"admin-password\"}");
+            HttpResponse<String> blocked = web.server().send("POST", "/auth/token", null, "{\"username\": \"admin\", \"password\": \"admin-password\"}");
             assertStatus(blocked, 429);
             assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
             // another user from the same address is not blocked by admin's failures
-            assertThat(s.send("POST", "/auth/token", null, "{\"username\": \"op\", \"password\": \"op-password\"}").statusCode()).isEqualTo(201);
+            assertThat(web.server().send("POST", "/auth/token", null, "{\"username\": \"op\", \"password\": \"op-password\"}").statusCode()).isEqualTo(201);
         } finally {
             System.setErr(original);
         }

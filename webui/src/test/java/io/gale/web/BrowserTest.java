@@ -154,6 +154,7 @@ class BrowserTest {
             return true;
         });
         waitFor("the task page", () -> !browser.findElements(By.id("log-1")).isEmpty());
+        String taskPage = browser.getCurrentUrl();
         shot("task");
         assertThat(browser.findElement(By.id("log-1")).getText()).contains("<script>alert('log')</script>")
                 .contains("token is ***").doesNotContain("tok-9f8e7d6c");
@@ -177,6 +178,13 @@ class BrowserTest {
         browser.findElement(By.linkText("web_test")).click();
         WebElement node = browser.findElement(By.cssSelector("svg.graph a[data-task-id='say']"));
         assertThat(node.getAttribute("data-state")).isEqualTo("success");
+
+        // mark the task failed from its page: its run's only task failed, so the scheduler fails the run
+        browser.get(taskPage);
+        browser.findElement(By.id("mark-failed")).click();
+        waitFor("the task marked failed", () -> browser.findElement(By.id("state")).getText().equals("failed"));
+        waitFor("the scheduler to fail the run", () -> "failed".equals(TestServer.json(s.get("/api/v2/dags/web_test/dagRuns",
+                s.token("admin"))).get("dag_runs").get(0).get("state").asText()));
     }
 
     @Test

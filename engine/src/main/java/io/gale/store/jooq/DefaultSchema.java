@@ -22,6 +22,7 @@ import io.gale.store.jooq.tables.SerializedDag;
 import io.gale.store.jooq.tables.SigningKey;
 import io.gale.store.jooq.tables.TaskInstance;
 import io.gale.store.jooq.tables.TaskLog;
+import io.gale.store.jooq.tables.TrainingMetric;
 import io.gale.store.jooq.tables.Variable;
 import io.gale.store.jooq.tables.WebUser;
 import io.gale.store.jooq.tables.Xcom;
@@ -138,6 +139,11 @@ public class DefaultSchema extends SchemaImpl {
     public final TaskLog TASK_LOG = TaskLog.TASK_LOG;
 
     /**
+     * The table <code>training_metric</code>.
+     */
+    public final TrainingMetric TRAINING_METRIC = TrainingMetric.TRAINING_METRIC;
+
+    /**
      * The table <code>variable</code>.
      */
     public final Variable VARIABLE = Variable.VARIABLE;
@@ -186,6 +192,7 @@ public class DefaultSchema extends SchemaImpl {
             SigningKey.SIGNING_KEY,
             TaskInstance.TASK_INSTANCE,
             TaskLog.TASK_LOG,
+            TrainingMetric.TRAINING_METRIC,
             Variable.VARIABLE,
             WebUser.WEB_USER,
             Xcom.XCOM

@@ -22,6 +22,7 @@ import io.gale.store.jooq.tables.SerializedDag;
 import io.gale.store.jooq.tables.SigningKey;
 import io.gale.store.jooq.tables.TaskInstance;
 import io.gale.store.jooq.tables.TaskLog;
+import io.gale.store.jooq.tables.TrainingMetric;
 import io.gale.store.jooq.tables.Variable;
 import io.gale.store.jooq.tables.WebUser;
 import io.gale.store.jooq.tables.Xcom;
@@ -122,6 +123,11 @@ public class Tables {
      * The table <code>task_log</code>.
      */
     public static final TaskLog TASK_LOG = TaskLog.TASK_LOG;
+
+    /**
+     * The table <code>training_metric</code>.
+     */
+    public static final TrainingMetric TRAINING_METRIC = TrainingMetric.TRAINING_METRIC;
 
     /**
      * The table <code>variable</code>.

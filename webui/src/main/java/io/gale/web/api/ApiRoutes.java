@@ -76,6 +76,8 @@ public final class ApiRoutes implements Routes {
         t.add(new Route(HandlerType.POST, dag + "/clearTaskInstances", Permission.OPERATE, runs::clearTasks));
         t.add(new Route(HandlerType.GET, run + "/taskInstances", Permission.READ, runs::taskInstances));
         t.add(new Route(HandlerType.GET, ti, Permission.READ, runs::taskInstance));
+        t.add(new Route(HandlerType.PATCH, ti, Permission.OPERATE, ctx -> runs.mark(ctx, false)));
+        t.add(new Route(HandlerType.PATCH, ti + "/dry_run", Permission.OPERATE, ctx -> runs.mark(ctx, true)));
         t.add(new Route(HandlerType.GET, ti + "/tries", Permission.READ, runs::tries));
         t.add(new Route(HandlerType.GET, ti + "/tries/{task_try_number}", Permission.READ, runs::attempt));
         t.add(new Route(HandlerType.GET, ti + "/logs/{try_number}", Permission.READ, runs::log));
@@ -98,7 +100,13 @@ public final class ApiRoutes implements Routes {
         t.add(new Route(HandlerType.GET, BASE + "/connections/{connection_id}", Permission.OPERATE, settings::connection));
         t.add(new Route(HandlerType.PATCH, BASE + "/connections/{connection_id}", Permission.OPERATE, settings::updateConnection));
         t.add(new Route(HandlerType.DELETE, BASE + "/connections/{connection_id}", Permission.OPERATE, settings::deleteConnection));
-        t.add(new Route(HandlerType.GET, BASE + "/gale/models/{model_name}/versions", Permission.READ, gale::versions));
+        String model = BASE + "/gale/models/{model_name}";
+        t.add(new Route(HandlerType.GET, model + "/versions", Permission.READ, gale::versions));
+        t.add(new Route(HandlerType.GET, model + "/versions/{version}", Permission.READ, gale::version));
+        t.add(new Route(HandlerType.DELETE, model + "/versions/{version}", Permission.OPERATE, gale::delete));
+        t.add(new Route(HandlerType.GET, model + "/versions/{version}/metrics", Permission.READ, gale::metrics));
+        t.add(new Route(HandlerType.POST, model + "/versions/{version}/promote", Permission.OPERATE, gale::promote));
+        t.add(new Route(HandlerType.POST, model + "/rollback", Permission.OPERATE, gale::rollback));
         return t;
     }
 

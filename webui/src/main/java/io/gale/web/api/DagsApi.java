@@ -3,6 +3,7 @@ package io.gale.web.api;
 import io.gale.client.Operations;
 import io.gale.core.SerializedDag;
 import io.gale.core.SerializedTask;
+import io.gale.store.DagRepository;
 import io.gale.store.ImportErrorRepository;
 import io.gale.store.StoredDag;
 import io.gale.web.WebServer;
@@ -37,15 +38,43 @@ final class DagsApi {
                 "is_paused", Lists.by(Shapes.Dag::isPaused),
                 "fileloc", Lists.by(Shapes.Dag::fileloc)));
         Set<String> errorFiles = errorFiles();
+        if (hasErrors == null) {
+            // the common case: filtered, ordered and cut by the database, one page of rows read
+            var result = ops.dagPage(new DagRepository.Query(tags, allTags, pattern, paused, columns(Requests.listQuery(ctx, "order_by")),
+                    page.limit(), page.offset()));
+            ctx.json(new Shapes.DagCollection(result.dags().stream().map(d -> Shapes.dag(d, errorFiles.contains(d.fileloc()))).toList(),
+                    result.total()));
+            return;
+        }
         List<Shapes.Dag> all = ops.activeDags().stream()
                 .filter(d -> tags.isEmpty() || (allTags ? d.tags().containsAll(tags) : d.tags().stream().anyMatch(tags::contains)))
                 .filter(d -> pattern == null || like(d.dagId(), pattern))
                 .filter(d -> paused == null || d.paused() == paused)
                 .map(d -> Shapes.dag(d, errorFiles.contains(d.fileloc())))
-                .filter(d -> hasErrors == null || d.hasImportErrors() == hasErrors)
+                .filter(d -> d.hasImportErrors() == hasErrors)
                 .sorted(order)
                 .toList();
         ctx.json(new Shapes.DagCollection(page.of(all), all.size()));
+    }
+
+    /** The list's {@code order_by} keys as the database's columns (the same names {@link Lists#order} accepts here). */
+    private static final Map<String, DagRepository.Column> COLUMNS = Map.of("dag_id", DagRepository.Column.DAG_ID,
+            "dag_display_name", DagRepository.Column.DAG_ID, "last_parsed_time", DagRepository.Column.LAST_PARSED_AT,
+            "is_paused", DagRepository.Column.IS_PAUSED, "fileloc", DagRepository.Column.FILELOC);
+
+    private static List<DagRepository.Order> columns(List<String> orderBy) {
+        List<DagRepository.Order> out = new java.util.ArrayList<>();
+        for (String key : orderBy) {
+            boolean descending = key.startsWith("-");
+            String name = descending ? key.substring(1) : key;
+            DagRepository.Column c = COLUMNS.get(name);
+            if (c == null) {
+                throw new io.gale.core.BadRequestException("Ordering with '" + name + "' is disallowed or the attribute does not exist on the model: use one of "
+                        + String.join(", ", new java.util.TreeSet<>(COLUMNS.keySet())));
+            }
+            out.add(new DagRepository.Order(c, descending));
+        }
+        return out;
     }
 
     /** Airflow's {@code _pattern} filters: SQL LIKE, case-insensitive, matching anywhere ({@code %} and {@code _} are wildcards). */
@@ -65,7 +94,7 @@ final class DagsApi {
         StoredDag d = ops.dagRow(dagId);
         io.gale.schedule.DagRunInfo next;
         try {
-            next = ops.nextRuns(dagId, 1).stream().findFirst().orElse(null);
+            next = ops.nextRun(d).orElse(null);
         } catch (io.gale.core.GaleException e) {
             next = null; // no schedule, or a schedule that no longer parses: no next run to show
         }

@@ -139,6 +139,17 @@ final class Requests {
         }
     }
 
+    /** A JSON type a body field may be asked for: FastAPI's error type and message, the check and the conversion. */
+    private record Kind<T>(String type, String message, java.util.function.Predicate<JsonNode> fits,
+                           java.util.function.Function<JsonNode, T> convert) {
+        static final Kind<String> STRING = new Kind<>("string_type", "Input should be a valid string", JsonNode::isTextual, JsonNode::asText);
+        static final Kind<Boolean> BOOL = new Kind<>("bool_type", "Input should be a valid boolean", JsonNode::isBoolean, JsonNode::asBoolean);
+        static final Kind<Integer> INT = new Kind<>("int_type", "Input should be a valid integer",
+                v -> v.isIntegralNumber() && v.canConvertToInt(), JsonNode::asInt);
+        static final Kind<Map<String, Object>> OBJECT = new Kind<>("dict_type", "Input should be a valid dictionary", JsonNode::isObject,
+                v -> WebServer.JSON.convertValue(v, new TypeReference<LinkedHashMap<String, Object>>() { }));
+    }
+
     /** A JSON object body with typed getters; a field of the wrong type is 422 naming it. */
     record Body(ObjectNode node) {
 
@@ -148,36 +159,27 @@ final class Requests {
         }
 
         String string(String name, boolean required) {
-            JsonNode v = value(name, required);
-            if (v == null) {
-                return null;
-            }
-            if (!v.isTextual()) {
-                throw Problem.of("string_type", loc(name), "Input should be a valid string", v);
-            }
-            return v.asText();
+            return read(name, required, Kind.STRING);
         }
 
         Boolean bool(String name, boolean required) {
-            JsonNode v = value(name, required);
-            if (v == null) {
-                return null;
-            }
-            if (!v.isBoolean()) {
-                throw Problem.of("bool_type", loc(name), "Input should be a valid boolean", v);
-            }
-            return v.asBoolean();
+            return read(name, required, Kind.BOOL);
         }
 
         Integer integer(String name, boolean required) {
+            return read(name, required, Kind.INT);
+        }
+
+        /** The field as a value of {@code kind}: null when absent (or 422 when required), 422 naming it when of another type. */
+        private <T> T read(String name, boolean required, Kind<T> kind) {
             JsonNode v = value(name, required);
             if (v == null) {
                 return null;
             }
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw Problem.of("int_type", loc(name), "Input should be a valid integer", v);
+            if (!kind.fits().test(v)) {
+                throw Problem.of(kind.type(), loc(name), kind.message(), v);
             }
-            return v.asInt();
+            return kind.convert().apply(v);
         }
 
         Instant instant(String name, boolean required) {
@@ -186,14 +188,7 @@ final class Requests {
         }
 
         Map<String, Object> object(String name) {
-            JsonNode v = value(name, false);
-            if (v == null) {
-                return null;
-            }
-            if (!v.isObject()) {
-                throw Problem.of("dict_type", loc(name), "Input should be a valid dictionary", v);
-            }
-            return WebServer.JSON.convertValue(v, new TypeReference<LinkedHashMap<String, Object>>() { });
+            return read(name, false, Kind.OBJECT);
         }
 
         List<String> strings(String name) {

@@ -285,12 +285,35 @@ final class RunsApi {
         ctx.json(Shapes.attempt(ti, n));
     }
 
-    private TaskInstance instance(Context ctx) {
+    /**
+     * {@code PATCH .../taskInstances/{task_id}} (and {@code .../dry_run}): marks the task instance
+     * {@code new_state} (success, failed or skipped), with {@code include_upstream} and
+     * {@code include_downstream} within its run; answers the task instances whose state changes.
+     * {@code include_future}/{@code include_past} (other runs) are refused with 400 and a
+     * {@code note} with 501: Gale keeps none.
+     */
+    void mark(Context ctx, boolean dryRun) {
+        requireUnmapped(ctx);
         String dagId = ctx.pathParam("dag_id");
         String runId = ctx.pathParam("dag_run_id");
-        String taskId = ctx.pathParam("task_id");
-        return ops.taskStates(dagId, runId).stream().filter(t -> t.taskId().equals(taskId)).findFirst()
-                .orElseThrow(() -> new NotFoundException("task instance '" + taskId + "' of run '" + runId + "' of DAG '" + dagId + "' not found"));
+        Requests.Body body = Requests.body(ctx, false);
+        String state = body.oneOf("new_state", false, TaskState.FAILED.id(), TaskState.SUCCESS.id(), TaskState.SKIPPED.id());
+        boolean upstream = Boolean.TRUE.equals(body.bool("include_upstream", false));
+        boolean downstream = Boolean.TRUE.equals(body.bool("include_downstream", false));
+        if (Boolean.TRUE.equals(body.bool("include_future", false)) || Boolean.TRUE.equals(body.bool("include_past", false))) {
+            throw new io.gale.core.BadRequestException("Gale marks task instances within one run: leave include_future and include_past false");
+        }
+        if (body.has("note")) {
+            throw new io.javalin.http.HttpResponseException(501, "Gale keeps no notes on task instances");
+        }
+        if (state == null) {
+            throw Problem.of("missing", List.of("body", "new_state"), "Field required: Gale only changes the state", body.node());
+        }
+        ctx.json(collection(ops.markTask(dagId, runId, ctx.pathParam("task_id"), TaskState.of(state), upstream, downstream, dryRun)));
+    }
+
+    private TaskInstance instance(Context ctx) {
+        return ops.taskInstance(ctx.pathParam("dag_id"), ctx.pathParam("dag_run_id"), ctx.pathParam("task_id"));
     }
 
     /** Gale has no mapped tasks: only map index -1 exists. */

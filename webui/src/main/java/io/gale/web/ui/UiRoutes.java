@@ -51,7 +51,7 @@ import java.util.TreeSet;
  * The web UI's pages: {@code /login}, the DAG list {@code /dags} (toggle, tags, search, schedule,
  * next run, last runs, import errors), a DAG's page {@code /dags/{dag_id}} (grid, graph, runs
  * marked success or failed, trigger form), a task instance's page (each try's log, the XComs,
- * clear), a DAG's backfills ({@link BackfillPages}) and a model's versions ({@link ModelPages}). Reading pages redirect to the login
+ * clear, mark success or failed), a DAG's backfills ({@link BackfillPages}) and a model's versions ({@link ModelPages}). Reading pages redirect to the login
  * form when nobody is signed in; the forms that change anything need the op role and the
  * session's CSRF token (both checked by {@link Auth#guard} before the handler runs).
  */
@@ -66,11 +66,6 @@ public final class UiRoutes implements Routes {
     private static final String HTMX = "META-INF/resources/webjars/htmx.org/2.0.10/dist/htmx.min.js";
 
     private final Pages pages = new Pages();
-    /** DAGs with their timetables, by id, as last parsed: the list's next runs need no JSON parsed per request. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Timetabled> timetables = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private record Timetabled(java.time.Instant lastParsedAt, io.gale.scheduler.SchedulableDag dag) {
-    }
 
     @Override
     public void addTo(Javalin app, Backend backend) {
@@ -86,7 +81,7 @@ public final class UiRoutes implements Routes {
             m.put("title", "Sign in");
             ctx.html(pages.render("login", m));
         }, Permission.PUBLIC);
-        app.get("/dags", ctx -> signedIn(ctx).ifPresent(who -> dagList(ctx, ops, backend.clock(), who)), Permission.PUBLIC);
+        app.get("/dags", ctx -> signedIn(ctx).ifPresent(who -> dagList(ctx, ops, who)), Permission.PUBLIC);
         app.exception(PageNotFound.class, (e, ctx) -> {
             Map<String, Object> m = new HashMap<>();
             m.put("title", "Not found");
@@ -141,13 +136,25 @@ public final class UiRoutes implements Routes {
             ops.clear(dagId, "^" + java.util.regex.Pattern.quote(taskId) + "$", ctx.formParam("downstream") != null, runId, false);
             ctx.redirect(taskHref(dagId, runId, taskId), HttpStatus.SEE_OTHER);
         }, Permission.OPERATE);
+        app.post("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}/state", ctx -> {
+            String dagId = ctx.pathParam("dag_id");
+            String runId = ctx.pathParam("run_id");
+            String taskId = ctx.pathParam("task_id");
+            io.gale.core.TaskState state = switch (Optional.ofNullable(ctx.formParam("state")).orElse("")) {
+                case "success" -> io.gale.core.TaskState.SUCCESS;
+                case "failed" -> io.gale.core.TaskState.FAILED;
+                default -> throw new BadRequestException("state must be success or failed: use the form's buttons");
+            };
+            ops.markTask(dagId, runId, taskId, state, false, ctx.formParam("downstream") != null, false);
+            ctx.redirect(taskHref(dagId, runId, taskId), HttpStatus.SEE_OTHER);
+        }, Permission.OPERATE);
         app.get("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}", ctx -> signedIn(ctx).ifPresent(who -> page(() -> taskPage(ctx, ops, who))),
                 Permission.PUBLIC);
     }
 
     // ---- pages ------------------------------------------------------------------------------
 
-    private void dagList(Context ctx, Operations ops, java.time.Clock clock, Principal who) {
+    private void dagList(Context ctx, Operations ops, Principal who) {
         String search = Optional.ofNullable(ctx.queryParam("search")).orElse("").trim();
         Set<String> tags = new TreeSet<>(ctx.queryParams("tags"));
         tags.remove("");
@@ -162,7 +169,9 @@ public final class UiRoutes implements Routes {
                 .filter(d -> tags.isEmpty() || d.tags().stream().anyMatch(tags::contains))
                 .sorted(Comparator.comparing(StoredDag::dagId))
                 .toList();
-        List<DagRow> rows = matching.stream().skip((long) page * PAGE_SIZE).limit(PAGE_SIZE).map(d -> dagRow(ops, clock, d)).toList();
+        List<StoredDag> shown = matching.stream().skip((long) page * PAGE_SIZE).limit(PAGE_SIZE).toList();
+        Map<String, List<DagRun>> latest = ops.latestRuns(shown.stream().map(StoredDag::dagId).toList(), LAST_RUNS);
+        List<DagRow> rows = shown.stream().map(d -> dagRow(ops, d, latest.getOrDefault(d.dagId(), List.of()))).toList();
         Map<String, Object> m = common(ctx, who, "DAGs");
         m.put("dags", rows);
         m.put("total", matching.size());
@@ -176,17 +185,12 @@ public final class UiRoutes implements Routes {
         ctx.html(pages.render("dags", m));
     }
 
-    private DagRow dagRow(Operations ops, java.time.Clock clock, StoredDag d) {
+    private static DagRow dagRow(Operations ops, StoredDag d, List<DagRun> latest) {
         String nextZoned = "–";
         String nextUtc = "–";
         if (d.schedule() != null) {
             try {
-                Timetabled t = timetables.get(d.dagId());
-                if (t == null || !java.util.Objects.equals(t.lastParsedAt(), d.lastParsedAt())) {
-                    t = new Timetabled(d.lastParsedAt(), ops.schedulable(d.dagId()));
-                    timetables.put(d.dagId(), t);
-                }
-                var next = io.gale.scheduler.NextRuns.upcoming(ops.store(), t.dag(), 1, clock.instant()).stream().findFirst();
+                var next = ops.nextRun(d);
                 if (next.isPresent()) {
                     nextZoned = Views.zoned(next.get().runAfter(), d.timezone());
                     nextUtc = Views.utc(next.get().runAfter());
@@ -195,9 +199,7 @@ public final class UiRoutes implements Routes {
                 nextZoned = "none";
             }
         }
-        List<Square> last = ops.store().runs().list(d.dagId()).stream()
-                .sorted(Comparator.comparing(DagRun::logicalDate, Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
-                .limit(LAST_RUNS)
+        List<Square> last = latest.stream().limit(LAST_RUNS)
                 .map(r -> new Square(Views.css(r.state()), runTitle(r), dagHref(d.dagId())))
                 .toList();
         return new DagRow(d.dagId(), dagHref(d.dagId()), d.description(), d.paused(), d.tags(), d.schedule(),
@@ -222,22 +224,20 @@ public final class UiRoutes implements Routes {
     }
 
     private static Grid grid(Operations ops, SerializedDag dag) {
-        List<DagRun> runs = ops.runs(dag.dagId()).stream()
-                .sorted(Comparator.comparing(DagRun::logicalDate, Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
-                .limit(GRID_RUNS)
-                .toList();
+        // one query each for the runs, their task instances and the secrets to mask: not one per run
+        List<DagRun> runs = ops.latestRuns(List.of(dag.dagId()), GRID_RUNS).getOrDefault(dag.dagId(), List.of());
+        String[] secrets = ops.secretValues().toArray(String[]::new);
         List<RunColumn> columns = new ArrayList<>();
         Map<String, Map<String, TaskInstance>> byRun = new HashMap<>();
         boolean active = false;
         for (DagRun r : runs) {
             active |= r.state() == DagRunState.QUEUED || r.state() == DagRunState.RUNNING;
             columns.add(new RunColumn(r.runId(), dagHref(dag.dagId()) + "/runs/" + Views.segment(r.runId()), Views.css(r.state()), runTitle(r), Views.utc(r.logicalDate()),
-                    masked(ops, json(r.conf())), r.runType().name().toLowerCase(Locale.ROOT),
+                    Secrets.mask(json(r.conf()), secrets), r.runType().name().toLowerCase(Locale.ROOT),
                     Views.utc(r.dataIntervalStart()) + " to " + Views.utc(r.dataIntervalEnd())));
-            Map<String, TaskInstance> tis = new HashMap<>();
-            ops.store().taskInstances().forRun(dag.dagId(), r.runId()).forEach(t -> tis.put(t.taskId(), t));
-            byRun.put(r.runId(), tis);
+            byRun.put(r.runId(), new HashMap<>());
         }
+        ops.store().taskInstances().forRuns(dag.dagId(), byRun.keySet()).forEach(t -> byRun.get(t.runId()).put(t.taskId(), t));
         List<GridRow> rows = new ArrayList<>();
         for (String taskId : dag.topologicalOrder()) {
             List<Square> cells = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.gale.operators.recsys;
 
 import io.gale.api.Operator;
 import io.gale.api.TaskContext;
+import io.gale.api.TrainingMetrics;
 import io.gale.operators.recsys.artifact.RecVaeArtifacts;
 import io.gale.operators.recsys.data.Split;
 import io.gale.operators.recsys.eval.EvaluationResult;
@@ -20,7 +21,9 @@ import java.util.concurrent.CancellationException;
  * the working directory: the epoch, the name and so the registered score come from the validation
  * users; the test users are scored once, for the record. Hyper-parameters from params, defaulting to the reference values:
  * {@code epochs}, {@code hidden_dim}, {@code latent_dim}, {@code gamma}, {@code learning_rate},
- * {@code batch_size}, {@code dropout}, {@code seed}, {@code threads}. Logs one line per epoch.
+ * {@code batch_size}, {@code dropout}, {@code seed}, {@code threads}. Logs one line per epoch and
+ * records each epoch's {@code loss} (encoder), {@code decoder_loss}, {@code validation_ndcg100},
+ * {@code train_seconds} and seconds through {@link TaskContext#trainingMetrics()}: the training curve.
  * Pushes {@code artifact_path}, {@code metrics} ({@code validation_ndcg100}, and {@code test_ndcg100},
  * {@code test_recall20}, {@code test_recall50}), {@code params} (the hyper-parameters) and
  * {@code best_epoch}; returns them in one map.
@@ -60,6 +63,7 @@ public final class RecVaeTrainOperator implements Operator<Map<String, Object>> 
         Path artifact;
         TrainingResult result;
         EvaluationResult test;
+        TrainingMetrics curve = ctx.trainingMetrics();
         try (RecVaeTrainer trainer = new RecVaeTrainer(config)) {
             result = trainer.fit(split.train(), split.validationIn(), split.validationOut(), s -> {
                 if (ctx.cancelled()) {
@@ -69,6 +73,12 @@ public final class RecVaeTrainOperator implements Operator<Map<String, Object>> 
                         "epoch %d/%d loss %.4f (decoder %.4f) val NDCG@100 %.4f train %.2f s validation %.2f s",
                         s.epoch(), config.epochs(), s.encoderLoss(), s.decoderLoss(), s.validationNdcg100(),
                         s.trainSeconds(), s.seconds() - s.trainSeconds()));
+                Map<String, Double> epoch = new LinkedHashMap<>();
+                epoch.put("loss", s.encoderLoss());
+                epoch.put("decoder_loss", s.decoderLoss());
+                epoch.put("validation_ndcg100", s.validationNdcg100());
+                epoch.put("train_seconds", s.trainSeconds());
+                curve.epoch(s.epoch(), epoch, s.seconds());
             });
             test = trainer.evaluate(result.bestModel(), split.testIn(), split.testOut());
         }

@@ -53,6 +53,16 @@ class RecVaeOperatorsTest {
             String log = h.client().log("train_only", run.runId(), "train", null);
             assertThat(log).contains("epoch 1/3 loss", "epoch 2/3 loss", "epoch 3/3 loss", "val NDCG@100")
                     .containsPattern("train \\d+\\.\\d\\d s validation \\d+\\.\\d\\d s");
+            // the training curve: one row per epoch, as the epochs finished
+            var curves = h.store.trainingMetrics().forRun("train_only", run.runId());
+            assertThat(curves).singleElement().satisfies(c -> {
+                assertThat(c.taskId()).isEqualTo("train");
+                assertThat(c.epochs()).extracting(e -> e.epoch()).containsExactly(1, 2, 3);
+                assertThat(c.epochs()).allSatisfy(e -> {
+                    assertThat(e.metrics()).containsKeys("loss", "decoder_loss", "validation_ndcg100", "train_seconds");
+                    assertThat(e.seconds()).isPositive();
+                });
+            });
         }
     }
 
