@@ -76,8 +76,13 @@ public final class Operations implements AutoCloseable {
 
     /** A DAG processor of this client's bundle (the classpath and the configured dags folder); close it after use. */
     public DagProcessor dagProcessor() {
+        return dagProcessor(io.gale.metrics.Metrics.none());
+    }
+
+    /** A DAG processor that records its passes in {@code metrics}. */
+    public DagProcessor dagProcessor(io.gale.metrics.Metrics metrics) {
         return new DagProcessor(config.dagsFolder(), config.dagCacheDir(), config.home().resolve("logs").resolve("dag-processor.log"),
-                config.dagImportTimeout(), store, config.pausedAtCreation(), clock);
+                config.dagImportTimeout(), store, config.pausedAtCreation(), clock, metrics);
     }
 
     /** Whether a DAG processor has read the configured dags folder yet. */

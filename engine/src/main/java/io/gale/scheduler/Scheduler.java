@@ -20,6 +20,7 @@ import io.gale.executor.Executor;
 import io.gale.executor.TaskEvent;
 import io.gale.executor.TaskRunner;
 import io.gale.executor.TaskWorkload;
+import io.gale.metrics.Metrics;
 import io.gale.schedule.DataInterval;
 import io.gale.store.BackfillRepository;
 import io.gale.store.ConnectionErrors;
@@ -107,6 +108,14 @@ public final class Scheduler implements AutoCloseable {
     private final TaskRunner runner;
     private final Clock clock;
     private final Settings settings;
+    private final Metrics metrics;
+    /** When recently ended tries of this scheduler ended, for the upstream-to-downstream latency (scheduler thread only). */
+    private final Map<TaskKey, Instant> recentEnds = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TaskKey, Instant> eldest) {
+            return size() > 20_000;
+        }
+    };
     private final ProcessIdentity identity = ProcessIdentity.current();
     private final long jobId;
     private volatile Instant nextWakeup;
@@ -156,7 +165,13 @@ public final class Scheduler implements AutoCloseable {
     }
 
     public Scheduler(Store store, Executor executor, TaskRunner runner, Clock clock, Settings settings) {
+        this(store, executor, runner, clock, settings, Metrics.none());
+    }
+
+    /** A scheduler that records its loop, task durations and latencies, executor slots and zombies in {@code metrics}. */
+    public Scheduler(Store store, Executor executor, TaskRunner runner, Clock clock, Settings settings, Metrics metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.executor = executor;
         this.runner = runner;
         this.clock = clock;
@@ -234,6 +249,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private boolean loop(Scope scope, Duration maxWait) throws InterruptedException {
+        long t0 = System.nanoTime();
         pending.addAll(executor.poll(Duration.ZERO));
         pendingGroups.addAll(executor.processGroups());
         boolean progressed = !pending.isEmpty();
@@ -248,7 +264,9 @@ public final class Scheduler implements AutoCloseable {
         }
         progressed |= advance(scope);
         if (!progressed) {
+            long waitStart = System.nanoTime();
             List<TaskEvent> events = executor.poll(waitTime(maxWait));
+            t0 += System.nanoTime() - waitStart; // the loop's duration leaves the wait out
             pendingGroups.addAll(executor.processGroups());
             if (!events.isEmpty()) {
                 // an end is recorded and what it unblocks starts in one transaction
@@ -257,6 +275,8 @@ public final class Scheduler implements AutoCloseable {
                 progressed = true;
             }
         }
+        metrics.executorSlots(executor.openSlots(), executor.running());
+        metrics.schedulerLoop(System.nanoTime() - t0);
         return progressed;
     }
 
@@ -347,10 +367,19 @@ public final class Scheduler implements AutoCloseable {
         if (events.isEmpty()) {
             return;
         }
-        if (LOG.isInfoEnabled()) {
-            java.util.Set<TaskKey> ended = new java.util.HashSet<>(endedKeys);
-            events.stream().filter(e -> ended.contains(e.key()))
-                    .forEach(e -> LOG.info("Task {} ended try {}: {}", describe(e.key()), e.tryNumber(), e.state().id()));
+        java.util.Set<TaskKey> ended = new java.util.HashSet<>(endedKeys);
+        boolean info = LOG.isInfoEnabled();
+        for (TaskEvent e : events) {
+            if (!ended.contains(e.key())) {
+                continue;
+            }
+            if (info) {
+                LOG.info("Task {} ended try {}: {}", describe(e.key()), e.tryNumber(), e.state().id());
+            }
+            if (e.start() != null && e.end() != null) {
+                metrics.taskEnded(e.key().dagId(), e.key().taskId(), e.state(), Duration.between(e.start(), e.end()));
+                recentEnds.put(e.key(), e.end());
+            }
         }
         pending.subList(0, events.size()).clear();
         events.forEach(e -> inFlight.remove(new Try(e.key(), e.tryNumber())));
@@ -456,9 +485,11 @@ public final class Scheduler implements AutoCloseable {
             plan.states().forEach((ti, state) -> LOG.info("Task {} is {}", describe(ti), state.id()));
             plan.toStart().forEach(w -> LOG.info("Task {} started try {} of {}", describe(w.key()), w.tryNumber(), w.maxTries()));
         }
+        Instant started = clock.instant();
         plan.toStart().forEach(w -> {
             inFlight.add(new Try(w.key(), w.tryNumber()));
             executor.submit(w);
+            upstreamLatency(w, started);
         });
         return plan.changed() || !events.isEmpty();
     }
@@ -608,6 +639,22 @@ public final class Scheduler implements AutoCloseable {
         return new Plan(changed, toStart, wake, heldBack, runStates, states, List.of());
     }
 
+    /** Records how long after its last upstream try ended a task's first try started, when this scheduler saw those ends. */
+    private void upstreamLatency(TaskWorkload w, Instant started) {
+        if (w.tryNumber() != 1 || w.task().upstreamIds().isEmpty()) {
+            return;
+        }
+        Instant last = null;
+        for (String up : w.task().upstreamIds()) {
+            Instant end = recentEnds.get(new TaskKey(w.run().dagId(), w.run().runId(), up));
+            if (end == null) {
+                return; // ended before this scheduler started, or on another scheduler
+            }
+            last = last == null || end.isAfter(last) ? end : last;
+        }
+        metrics.upstreamLatency(Duration.between(last, started));
+    }
+
     // ---- heartbeats, zombies, backfills ---------------------------------------------------
 
     private void maintain(Instant now) {
@@ -668,6 +715,7 @@ public final class Scheduler implements AutoCloseable {
         if (ended.isEmpty()) {
             return; // another scheduler got there first, or the try ended meanwhile
         }
+        metrics.zombieKilled();
         String message = "Try " + z.tryNumber() + " was lost: " + why + "; marked " + state.id();
         LOG.warn("Task {} {}", z.key(), message);
         store.logs().append(z.key(), z.tryNumber(), "[" + now + "] ERROR - " + message + "\n");
