@@ -31,6 +31,7 @@ public final class TaskRunner {
     private final Clock clock;
     private final DagCode code;
     private final DagRunTrigger trigger;
+    private final io.gale.metrics.Metrics metrics;
 
     /**
      * @param code where the DAGs' code comes from
@@ -44,6 +45,17 @@ public final class TaskRunner {
      * @param trigger how tasks queue runs of other DAGs
      */
     public TaskRunner(Store store, DagCode code, Path workRoot, Map<String, String> env, Clock clock, DagRunTrigger trigger) {
+        this(store, code, workRoot, env, clock, trigger, io.gale.metrics.Metrics.none());
+    }
+
+    /**
+     * @param code    where the DAGs' code comes from
+     * @param trigger how tasks queue runs of other DAGs
+     * @param metrics where tasks' counters go ({@link io.gale.api.TaskContext#increment})
+     */
+    public TaskRunner(Store store, DagCode code, Path workRoot, Map<String, String> env, Clock clock, DagRunTrigger trigger,
+                      io.gale.metrics.Metrics metrics) {
+        this.metrics = metrics;
         this.trigger = trigger;
         this.store = store;
         this.code = code;
@@ -65,7 +77,7 @@ public final class TaskRunner {
     public TaskEvent run(TaskWorkload w, java.util.function.LongConsumer processGroups) {
         Instant start = clock.instant();
         BufferedTaskLog log = new BufferedTaskLog(clock);
-        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, processGroups);
+        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, processGroups, metrics);
         log.info("Starting try {} of {} of task {} ({}), run {}", w.tryNumber(), w.maxTries(), w.task().id(),
                 w.task().operatorName(), w.run().runId());
         TaskState state;
@@ -116,7 +128,7 @@ public final class TaskRunner {
      */
     public String callback(TaskWorkload w, TaskState state, Throwable error) {
         BufferedTaskLog log = new BufferedTaskLog(clock);
-        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, group -> { });
+        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, group -> { }, metrics);
         try {
             Task task = task(w);
             TaskCallback callback = state == TaskState.UP_FOR_RETRY ? task.onRetry() : task.onFailure();

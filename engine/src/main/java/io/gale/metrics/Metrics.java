@@ -47,7 +47,6 @@ public final class Metrics {
     private final AtomicInteger openSlots = new AtomicInteger();
     private final AtomicInteger runningTasks = new AtomicInteger();
     private final Map<TaskMeterKey, Timer> taskDurations = new ConcurrentHashMap<>();
-    private final Map<String, Counter> webhooks = new ConcurrentHashMap<>();
     private volatile boolean statesWatched;
 
     private record TaskMeterKey(String dagId, String taskId, TaskState state) {
@@ -137,10 +136,11 @@ public final class Metrics {
         importErrors.set(errors);
     }
 
-    /** A deployment webhook was delivered (2xx) or failed. */
-    public void webhookDelivery(boolean delivered) {
-        webhooks.computeIfAbsent(delivered ? "delivered" : "failed", outcome -> Counter.builder("gale.webhook.deliveries")
-                .description("Deployment webhooks sent, by outcome").tag("outcome", outcome).register(registry)).increment();
+    /** Adds one to counter {@code name} with {@code tags} (for tasks: {@link io.gale.api.TaskContext#increment}). */
+    public void increment(String name, Map<String, String> tags) {
+        Counter.Builder b = Counter.builder(name);
+        tags.forEach(b::tag);
+        b.register(registry).increment();
     }
 
     /**

@@ -162,7 +162,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private TaskRunner runner() {
-        return new TaskRunner(store(), code, config.workRoot(), env, clock, operations::triggerFromTask);
+        return new TaskRunner(store(), code, config.workRoot(), env, clock, operations::triggerFromTask, metrics());
     }
 
     /**
