@@ -179,6 +179,7 @@ public final class Cli {
         PrintWriter err = new PrintWriter(System.err, true);
         GaleConfig config;
         try {
+            io.gale.logging.LogFormat.configure(System.getenv());
             config = GaleConfig.fromEnvironment();
         } catch (ConfigException e) {
             err.println("Error: " + Secrets.mask(shorten(e.getMessage()), Secrets.passwordsIn(System.getenv("GALE_DATABASE_URL"))));

@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.gale.logging.LogFormat;
+import org.slf4j.MDC;
 
 /**
  * Runs one try in the current thread: the operator on a thread of its own (so an execution
@@ -75,6 +77,28 @@ public final class TaskRunner {
      * @param processGroups told of each process group the try's operator starts, as it starts
      */
     public TaskEvent run(TaskWorkload w, java.util.function.LongConsumer processGroups) {
+        Map<String, String> outer = MDC.getCopyOfContextMap();
+        putIds(w);
+        try {
+            return runWithIds(w, processGroups);
+        } finally {
+            if (outer == null) {
+                MDC.clear();
+            } else {
+                MDC.setContextMap(outer);
+            }
+        }
+    }
+
+    /** The try's ids in the MDC, for process logs written while it runs (JSON logs show them as fields). */
+    private static void putIds(TaskWorkload w) {
+        MDC.put(LogFormat.DAG_ID, w.run().dagId());
+        MDC.put(LogFormat.RUN_ID, w.run().runId());
+        MDC.put(LogFormat.TASK_ID, w.task().id());
+        MDC.put(LogFormat.TRY_NUMBER, Integer.toString(w.tryNumber()));
+    }
+
+    private TaskEvent runWithIds(TaskWorkload w, java.util.function.LongConsumer processGroups) {
         Instant start = clock.instant();
         BufferedTaskLog log = new BufferedTaskLog(clock);
         RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, processGroups, metrics);
@@ -158,7 +182,11 @@ public final class TaskRunner {
             return task.operator().execute(ctx); // interrupted by the executor's shutdown
         }
         CompletableFuture<Object> result = new CompletableFuture<>();
+        Map<String, String> ids = MDC.getCopyOfContextMap();
         Thread t = new Thread(() -> {
+            if (ids != null) {
+                MDC.setContextMap(ids);
+            }
             try {
                 result.complete(task.operator().execute(ctx));
             } catch (Throwable e) {

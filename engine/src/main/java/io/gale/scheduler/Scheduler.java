@@ -54,7 +54,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import io.gale.logging.LogFormat;
 import org.slf4j.Logger;
+import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -374,7 +376,8 @@ public final class Scheduler implements AutoCloseable {
                 continue;
             }
             if (info) {
-                LOG.info("Task {} ended try {}: {}", describe(e.key()), e.tryNumber(), e.state().id());
+                withIds(e.key().dagId(), e.key().runId(), e.key().taskId(), e.tryNumber(),
+                        () -> LOG.info("Task {} ended try {}: {}", describe(e.key()), e.tryNumber(), e.state().id()));
             }
             if (e.start() != null && e.end() != null) {
                 metrics.taskEnded(e.key().dagId(), e.key().taskId(), e.state(), Duration.between(e.start(), e.end()));
@@ -481,9 +484,12 @@ public final class Scheduler implements AutoCloseable {
         }
         dirty.addAll(plan.heldBack());
         if (LOG.isInfoEnabled()) {
-            plan.runStates().forEach((run, state) -> LOG.info("Run {} of DAG {} is {}", run.runId(), run.dagId(), state.id()));
-            plan.states().forEach((ti, state) -> LOG.info("Task {} is {}", describe(ti), state.id()));
-            plan.toStart().forEach(w -> LOG.info("Task {} started try {} of {}", describe(w.key()), w.tryNumber(), w.maxTries()));
+            plan.runStates().forEach((run, state) -> withIds(run.dagId(), run.runId(), null, 0,
+                    () -> LOG.info("Run {} of DAG {} is {}", run.runId(), run.dagId(), state.id())));
+            plan.states().forEach((ti, state) -> withIds(ti.dagId(), ti.runId(), ti.taskId(), 0,
+                    () -> LOG.info("Task {} is {}", describe(ti), state.id())));
+            plan.toStart().forEach(w -> withIds(w.run().dagId(), w.run().runId(), w.task().id(), w.tryNumber(),
+                    () -> LOG.info("Task {} started try {} of {}", describe(w.key()), w.tryNumber(), w.maxTries())));
         }
         Instant started = clock.instant();
         plan.toStart().forEach(w -> {
@@ -700,8 +706,9 @@ public final class Scheduler implements AutoCloseable {
     private boolean groupGone(TaskInstance z) {
         List<Long> survivors = ProcessGroups.end(z.processGroup(), Duration.ofSeconds(10));
         if (!survivors.isEmpty()) {
-            LOG.warn("Task {}: processes {} of lost try {} (process group {}) survive SIGKILL; not retrying it yet",
-                    describe(z.key()), survivors, z.tryNumber(), z.processGroup());
+            withIds(z.dagId(), z.runId(), z.taskId(), z.tryNumber(), () -> LOG.warn(
+                    "Task {}: processes {} of lost try {} (process group {}) survive SIGKILL; not retrying it yet",
+                    describe(z.key()), survivors, z.tryNumber(), z.processGroup()));
             return false;
         }
         return true;
@@ -717,7 +724,7 @@ public final class Scheduler implements AutoCloseable {
         }
         metrics.zombieKilled();
         String message = "Try " + z.tryNumber() + " was lost: " + why + "; marked " + state.id();
-        LOG.warn("Task {} {}", z.key(), message);
+        withIds(z.dagId(), z.runId(), z.taskId(), z.tryNumber(), () -> LOG.warn("Task {} {}", z.key(), message));
         store.logs().append(z.key(), z.tryNumber(), "[" + now + "] ERROR - " + message + "\n");
         String callback = state == TaskState.UP_FOR_RETRY ? "on_retry" : "on_failure";
         Optional<SchedulableDag> d = dags.get(z.dagId());
@@ -837,6 +844,26 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** A task instance as log lines name it: {@code dag.task (run id)}. */
+    /** Logs with the run's (and task's, and try's when above 0) ids in the MDC: JSON logs show them as fields. */
+    private static void withIds(String dagId, String runId, String taskId, int tryNumber, Runnable log) {
+        MDC.put(LogFormat.DAG_ID, dagId);
+        MDC.put(LogFormat.RUN_ID, runId);
+        if (taskId != null) {
+            MDC.put(LogFormat.TASK_ID, taskId);
+        }
+        if (tryNumber > 0) {
+            MDC.put(LogFormat.TRY_NUMBER, Integer.toString(tryNumber));
+        }
+        try {
+            log.run();
+        } finally {
+            MDC.remove(LogFormat.DAG_ID);
+            MDC.remove(LogFormat.RUN_ID);
+            MDC.remove(LogFormat.TASK_ID);
+            MDC.remove(LogFormat.TRY_NUMBER);
+        }
+    }
+
     private static String describe(TaskKey k) {
         return k.dagId() + "." + k.taskId() + " (" + k.runId() + ")";
     }
