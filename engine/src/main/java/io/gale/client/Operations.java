@@ -554,6 +554,18 @@ public final class Operations implements AutoCloseable {
         return versions;
     }
 
+    /**
+     * Airflow's {@code jobs check}: the running schedulers that heartbeated within {@code within}
+     * of now, only those on {@code hostname} when it is not null.
+     */
+    public List<io.gale.store.SchedulerJobRepository.Job> aliveSchedulers(java.time.Duration within, String hostname) {
+        Instant since = clock.instant().minus(within);
+        return schedulers().stream()
+                .filter(j -> j.latestHeartbeat() != null && !j.latestHeartbeat().isBefore(since))
+                .filter(j -> hostname == null || hostname.equals(j.process().hostname()))
+                .toList();
+    }
+
     /** Schedulers that are running (by their job rows), for health checks. */
     public List<io.gale.store.SchedulerJobRepository.Job> schedulers() {
         return store.schedulerJobs().running();
