@@ -28,6 +28,11 @@ db_address() {
   esac
 }
 
+now_ms() { # milliseconds since the epoch (bash 5's EPOCHREALTIME; SECONDS is too coarse for a deadline)
+  local t="${EPOCHREALTIME/[.,]/}"
+  echo $((t / 1000))
+}
+
 wait_for_db() {
   local url="${GALE_DATABASE_URL:-}"
   [ -n "$url" ] || return 0 # the embedded database, or a worker (it holds no database credentials)
@@ -39,12 +44,12 @@ wait_for_db() {
   host="${host%]}"
   local limit="${GALE_DB_WAIT_TIMEOUT:-60}"
   [[ "$limit" =~ ^[0-9]+$ ]] || fail "GALE_DB_WAIT_TIMEOUT must be a number of seconds, got '${limit:0:20}'"
-  local deadline=$((SECONDS + limit))
+  local deadline=$(($(now_ms) + limit * 1000))
   while true; do
     if timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$host" "$port" 2>/dev/null; then
       return 0
     fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
+    if [ "$(now_ms)" -ge "$deadline" ]; then
       fail "database $host:$port not reachable after ${limit} s (GALE_DATABASE_URL); is it up?"
     fi
     sleep 1
