@@ -141,6 +141,14 @@ public interface TaskContext {
      */
     String triggerDagRun(String dagId, String runId, Map<String, Object> conf);
 
+    /**
+     * Adds one to a counter of the process's metrics, e.g. {@code gale.webhook.deliveries} with
+     * {@code {"outcome": "delivered"}} (exported as {@code gale_webhook_deliveries_total}); does
+     * nothing where the process keeps no metrics.
+     */
+    default void increment(String counter, Map<String, String> tags) {
+    }
+
     /** True once the try has been asked to stop (timeout or shutdown); long loops should check it. */
     default boolean cancelled() {
         return Thread.currentThread().isInterrupted();

@@ -84,12 +84,26 @@ public final class Cli {
                 .map(c -> (StandaloneService) c).findFirst();
     }
 
-    public int run(PrintWriter out, PrintWriter err, String... args) {
-        GaleCommand top = new GaleCommand(this);
+    /** The command tree: Gale's commands and the added ones. */
+    private CommandLine commandLine(GaleCommand top) {
         CommandLine cmd = new CommandLine(top);
         extraCommands.forEach(cmd::addSubcommand);
         cmd.setExpandAtFiles(false);
         cmd.registerConverter(Duration.class, new DurationConverter());
+        return cmd;
+    }
+
+    /**
+     * Parses {@code args} as {@link #run} would, running nothing (to check a command line written
+     * elsewhere, e.g. in a compose file); throws picocli's {@code ParameterException} on bad ones.
+     */
+    public void parse(String... args) {
+        commandLine(new GaleCommand(this)).parseArgs(args);
+    }
+
+    public int run(PrintWriter out, PrintWriter err, String... args) {
+        GaleCommand top = new GaleCommand(this);
+        CommandLine cmd = commandLine(top);
         cmd.setOut(out);
         cmd.setErr(err);
         this.err = err;
@@ -179,6 +193,7 @@ public final class Cli {
         PrintWriter err = new PrintWriter(System.err, true);
         GaleConfig config;
         try {
+            io.gale.logging.LogFormat.configure(System.getenv());
             config = GaleConfig.fromEnvironment();
         } catch (ConfigException e) {
             err.println("Error: " + Secrets.mask(shorten(e.getMessage()), Secrets.passwordsIn(System.getenv("GALE_DATABASE_URL"))));

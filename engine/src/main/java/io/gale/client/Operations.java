@@ -76,8 +76,13 @@ public final class Operations implements AutoCloseable {
 
     /** A DAG processor of this client's bundle (the classpath and the configured dags folder); close it after use. */
     public DagProcessor dagProcessor() {
+        return dagProcessor(io.gale.metrics.Metrics.none());
+    }
+
+    /** A DAG processor that records its passes in {@code metrics}. */
+    public DagProcessor dagProcessor(io.gale.metrics.Metrics metrics) {
         return new DagProcessor(config.dagsFolder(), config.dagCacheDir(), config.home().resolve("logs").resolve("dag-processor.log"),
-                config.dagImportTimeout(), store, config.pausedAtCreation(), clock);
+                config.dagImportTimeout(), store, config.pausedAtCreation(), clock, metrics);
     }
 
     /** Whether a DAG processor has read the configured dags folder yet. */
@@ -742,6 +747,18 @@ public final class Operations implements AutoCloseable {
             throw new NotFoundException("model '" + name + "' has no registered versions");
         }
         return versions;
+    }
+
+    /**
+     * Airflow's {@code jobs check}: the running schedulers that heartbeated within {@code within}
+     * of now, only those on {@code hostname} when it is not null.
+     */
+    public List<io.gale.store.SchedulerJobRepository.Job> aliveSchedulers(java.time.Duration within, String hostname) {
+        Instant since = clock.instant().minus(within);
+        return schedulers().stream()
+                .filter(j -> j.latestHeartbeat() != null && !j.latestHeartbeat().isBefore(since))
+                .filter(j -> hostname == null || hostname.equals(j.process().hostname()))
+                .toList();
     }
 
     /** Schedulers that are running (by their job rows), for health checks. */

@@ -65,6 +65,7 @@ public final class DagProcessor implements AutoCloseable {
     private final Store store;
     private final boolean pausedAtCreation;
     private final Clock clock;
+    private final io.gale.metrics.Metrics metrics;
     private final Map<String, FileState> files = new TreeMap<>();
     private List<SerializedDag> classpathDags;
     private Map<String, String> classpathErrors = Map.of();
@@ -83,6 +84,13 @@ public final class DagProcessor implements AutoCloseable {
      */
     public DagProcessor(Path dagsFolder, Path cacheDir, Path logFile, Duration importTimeout, Store store,
                         boolean pausedAtCreation, Clock clock) {
+        this(dagsFolder, cacheDir, logFile, importTimeout, store, pausedAtCreation, clock, io.gale.metrics.Metrics.none());
+    }
+
+    /** A processor that records each pass's time, DAG count and import errors in {@code metrics}. */
+    public DagProcessor(Path dagsFolder, Path cacheDir, Path logFile, Duration importTimeout, Store store,
+                        boolean pausedAtCreation, Clock clock, io.gale.metrics.Metrics metrics) {
+        this.metrics = metrics;
         this.dagsFolder = dagsFolder;
         this.cacheDir = cacheDir;
         this.logFile = logFile;
@@ -117,6 +125,13 @@ public final class DagProcessor implements AutoCloseable {
      * changed; records the result when anything changed (and the first time).
      */
     public synchronized Pass processOnce() {
+        long t0 = System.nanoTime();
+        Pass pass = pass();
+        metrics.dagsProcessed(Duration.ofNanos(System.nanoTime() - t0), pass.dags(), pass.importErrors());
+        return pass;
+    }
+
+    private Pass pass() {
         boolean first = classpathDags == null;
         if (first) {
             ProcessorChild.Answer a = ask(new ProcessorChild.Request(null, true, CLASSPATH_BUNDLE), "the classpath");

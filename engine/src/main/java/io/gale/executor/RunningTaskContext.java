@@ -58,6 +58,7 @@ final class RunningTaskContext implements TaskContext {
     private final Map<String, String> env;
     private final BufferedTaskLog log;
     private final DagRunTrigger trigger;
+    private final io.gale.metrics.Metrics metrics;
     private final Map<String, Object> params;
     private final Map<String, String> pushes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, String> rendered = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -67,8 +68,9 @@ final class RunningTaskContext implements TaskContext {
     private ArtifactStore artifacts;
 
     RunningTaskContext(TaskWorkload w, Store store, Path workRoot, Map<String, String> env, BufferedTaskLog log,
-                       DagRunTrigger trigger, java.util.function.LongConsumer processGroups) {
+                       DagRunTrigger trigger, java.util.function.LongConsumer processGroups, io.gale.metrics.Metrics metrics) {
         this.trigger = trigger;
+        this.metrics = metrics;
         this.w = w;
         this.processGroups = processGroups;
         this.store = store;
@@ -453,5 +455,10 @@ final class RunningTaskContext implements TaskContext {
             super(gen, type.getName() + " is not data");
             this.type = type;
         }
+    }
+
+    @Override
+    public void increment(String counter, Map<String, String> tags) {
+        metrics.increment(counter, tags);
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.gale.logging.LogFormat;
+import org.slf4j.MDC;
 
 /**
  * Runs one try in the current thread: the operator on a thread of its own (so an execution
@@ -33,6 +35,7 @@ public final class TaskRunner {
     private final Clock clock;
     private final DagCode code;
     private final DagRunTrigger trigger;
+    private final io.gale.metrics.Metrics metrics;
 
     /**
      * @param code where the DAGs' code comes from
@@ -46,6 +49,17 @@ public final class TaskRunner {
      * @param trigger how tasks queue runs of other DAGs
      */
     public TaskRunner(Store store, DagCode code, Path workRoot, Map<String, String> env, Clock clock, DagRunTrigger trigger) {
+        this(store, code, workRoot, env, clock, trigger, io.gale.metrics.Metrics.none());
+    }
+
+    /**
+     * @param code    where the DAGs' code comes from
+     * @param trigger how tasks queue runs of other DAGs
+     * @param metrics where tasks' counters go ({@link io.gale.api.TaskContext#increment})
+     */
+    public TaskRunner(Store store, DagCode code, Path workRoot, Map<String, String> env, Clock clock, DagRunTrigger trigger,
+                      io.gale.metrics.Metrics metrics) {
+        this.metrics = metrics;
         this.trigger = trigger;
         this.store = store;
         this.code = code;
@@ -65,9 +79,31 @@ public final class TaskRunner {
      * @param processGroups told of each process group the try's operator starts, as it starts
      */
     public TaskEvent run(TaskWorkload w, java.util.function.LongConsumer processGroups) {
+        Map<String, String> outer = MDC.getCopyOfContextMap();
+        putIds(w);
+        try {
+            return runWithIds(w, processGroups);
+        } finally {
+            if (outer == null) {
+                MDC.clear();
+            } else {
+                MDC.setContextMap(outer);
+            }
+        }
+    }
+
+    /** The try's ids in the MDC, for process logs written while it runs (JSON logs show them as fields). */
+    private static void putIds(TaskWorkload w) {
+        MDC.put(LogFormat.DAG_ID, w.run().dagId());
+        MDC.put(LogFormat.RUN_ID, w.run().runId());
+        MDC.put(LogFormat.TASK_ID, w.task().id());
+        MDC.put(LogFormat.TRY_NUMBER, Integer.toString(w.tryNumber()));
+    }
+
+    private TaskEvent runWithIds(TaskWorkload w, java.util.function.LongConsumer processGroups) {
         Instant start = clock.instant();
         BufferedTaskLog log = new BufferedTaskLog(clock);
-        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, processGroups);
+        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, processGroups, metrics);
         log.info("Starting try {} of {} of task {} ({}), run {}", w.tryNumber(), w.maxTries(), w.task().id(),
                 w.task().operatorName(), w.run().runId());
         TaskState state;
@@ -106,7 +142,7 @@ public final class TaskRunner {
      */
     public CallbackResult callback(TaskWorkload w, CallbackKind kind, Throwable error, long callbackId, Duration timeout) {
         BufferedTaskLog log = new BufferedTaskLog(clock);
-        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, group -> { });
+        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, group -> { }, metrics);
         ctx.forCallback(callbackId);
         String failure = null;
         try {
@@ -184,7 +220,11 @@ public final class TaskRunner {
             return task.operator().execute(ctx); // interrupted by the executor's shutdown
         }
         CompletableFuture<Object> result = new CompletableFuture<>();
+        Map<String, String> ids = MDC.getCopyOfContextMap();
         Thread t = new Thread(() -> {
+            if (ids != null) {
+                MDC.setContextMap(ids);
+            }
             try {
                 result.complete(task.operator().execute(ctx));
             } catch (Throwable e) {

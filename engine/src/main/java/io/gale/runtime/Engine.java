@@ -14,6 +14,8 @@ import io.gale.executor.LocalExecutor;
 import io.gale.executor.TaskEvent;
 import io.gale.executor.TaskRunner;
 import io.gale.executor.TaskWorkload;
+import io.gale.metrics.Metrics;
+import io.gale.metrics.MetricsServer;
 import io.gale.schedule.DataInterval;
 import io.gale.scheduler.SchedulableDag;
 import io.gale.scheduler.Scheduler;
@@ -46,6 +48,7 @@ public final class Engine implements AutoCloseable {
     private final DagCode code;
     private final Clock clock;
     private final Map<String, String> env;
+    private Metrics metrics;
 
     /**
      * @param code where tasks run by this process get their DAGs' code
@@ -94,6 +97,34 @@ public final class Engine implements AutoCloseable {
         return io.gale.executor.Connections.lookup(connId, env, store());
     }
 
+    /**
+     * This process's meters (Prometheus), made on first use: the scheduler, DAG processor and
+     * executor it wires record into them, and {@code /metrics} endpoints serve them.
+     */
+    public synchronized Metrics metrics() {
+        if (metrics == null) {
+            metrics = Metrics.prometheus();
+        }
+        return metrics;
+    }
+
+    /**
+     * Adds the gauges of DAG runs and task instances by state to {@link #metrics()}, read from
+     * the database at most every 10 seconds when scraped.
+     */
+    public Metrics metricsWithStates() {
+        Metrics m = metrics();
+        Store store = store();
+        m.watchStates(() -> new Metrics.StateCounts(store.runs().countByState(), store.taskInstances().countByState()),
+                Duration.ofSeconds(10));
+        return m;
+    }
+
+    /** Serves {@link #metricsWithStates()} on {@code GALE_METRICS_PORT} when it is set (a no-op otherwise); close it to stop. */
+    public AutoCloseable metricsEndpoint() {
+        return MetricsServer.startIfConfigured(env, metricsWithStates()).<AutoCloseable>map(s -> s).orElse(() -> { });
+    }
+
     /** Scheduler settings from the configuration. */
     public Scheduler.Settings schedulerSettings() {
         return Scheduler.Settings.defaults().withHeartbeat(config.heartbeat()).withZombieThreshold(config.zombieThreshold());
@@ -132,11 +163,11 @@ public final class Engine implements AutoCloseable {
 
     /** A scheduler loop over this engine's store, handing tries to {@code executor}. */
     public Scheduler newScheduler(Executor executor, Scheduler.Settings settings) {
-        return new Scheduler(store(), executor, runner(), clock, settings);
+        return new Scheduler(store(), executor, runner(), clock, settings, metrics());
     }
 
     private TaskRunner runner() {
-        return new TaskRunner(store(), code, config.workRoot(), env, clock, operations::triggerFromTask);
+        return new TaskRunner(store(), code, config.workRoot(), env, clock, operations::triggerFromTask, metrics());
     }
 
     /**
@@ -225,10 +256,11 @@ public final class Engine implements AutoCloseable {
                              Runnable everyLoop) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
-        try (Executor executor = newSchedulerExecutor();
+        try (AutoCloseable endpoint = metricsEndpoint();
+             Executor executor = newSchedulerExecutor();
              Scheduler scheduler = newScheduler(executor, settings);
              ChangeListener ignored = new ChangeListener(database, scheduler::wakeUp);
-             DagProcessor processor = operations.dagProcessor();
+             DagProcessor processor = operations.dagProcessor(metrics());
              AutoCloseable reading = config.standaloneDagProcessor() ? () -> { }
                      : processor.every(config.dagDirListInterval(), e -> {
                          if (!ConnectionErrors.isConnectionLoss(e)) { // the scheduler reports an outage
@@ -275,7 +307,8 @@ public final class Engine implements AutoCloseable {
         CountDownLatch finished = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         stopOnSignal(stop, finished, stopped::countDown);
-        try (DagProcessor processor = operations.dagProcessor();
+        try (AutoCloseable endpoint = metricsEndpoint();
+             DagProcessor processor = operations.dagProcessor(metrics());
              AutoCloseable ignored = processor.every(config.dagDirListInterval(),
                      e -> err.println("Error: reading the dags folder: " + shortMessage(e)))) {
             stopped.await();

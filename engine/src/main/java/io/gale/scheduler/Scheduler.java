@@ -22,6 +22,7 @@ import io.gale.executor.Executor;
 import io.gale.executor.TaskEvent;
 import io.gale.executor.TaskRunner;
 import io.gale.executor.TaskWorkload;
+import io.gale.metrics.Metrics;
 import io.gale.schedule.DataInterval;
 import io.gale.store.BackfillRepository;
 import io.gale.store.CallbackOutboxRepository;
@@ -56,7 +57,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import io.gale.logging.LogFormat;
 import org.slf4j.Logger;
+import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -127,6 +130,14 @@ public final class Scheduler implements AutoCloseable {
     private final TaskRunner runner;
     private final Clock clock;
     private final Settings settings;
+    private final Metrics metrics;
+    /** When recently ended tries of this scheduler ended, for the upstream-to-downstream latency (scheduler thread only). */
+    private final Map<TaskKey, Instant> recentEnds = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TaskKey, Instant> eldest) {
+            return size() > 20_000;
+        }
+    };
     private final ProcessIdentity identity = ProcessIdentity.current();
     private final long jobId;
     private volatile Instant nextWakeup;
@@ -189,7 +200,13 @@ public final class Scheduler implements AutoCloseable {
     }
 
     public Scheduler(Store store, Executor executor, TaskRunner runner, Clock clock, Settings settings) {
+        this(store, executor, runner, clock, settings, Metrics.none());
+    }
+
+    /** A scheduler that records its loop, task durations and latencies, executor slots and zombies in {@code metrics}. */
+    public Scheduler(Store store, Executor executor, TaskRunner runner, Clock clock, Settings settings, Metrics metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.executor = executor;
         this.runner = runner;
         this.clock = clock;
@@ -269,6 +286,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private boolean loop(Scope scope, Duration maxWait) throws InterruptedException {
+        long t0 = System.nanoTime();
         pending.addAll(executor.poll(Duration.ZERO));
         pendingGroups.addAll(executor.processGroups());
         boolean progressed = !pending.isEmpty();
@@ -284,7 +302,9 @@ public final class Scheduler implements AutoCloseable {
         progressed |= advance(scope);
         progressed |= deliverCallbacks(clock.instant());
         if (!progressed) {
+            long waitStart = System.nanoTime();
             List<TaskEvent> events = executor.poll(waitTime(maxWait));
+            t0 += System.nanoTime() - waitStart; // the loop's duration leaves the wait out
             pendingGroups.addAll(executor.processGroups());
             if (!events.isEmpty()) {
                 // an end is recorded and what it unblocks starts in one transaction
@@ -293,6 +313,8 @@ public final class Scheduler implements AutoCloseable {
                 progressed = true;
             }
         }
+        metrics.executorSlots(executor.openSlots(), executor.running());
+        metrics.schedulerLoop(System.nanoTime() - t0);
         return progressed;
     }
 
@@ -385,10 +407,20 @@ public final class Scheduler implements AutoCloseable {
         if (events.isEmpty()) {
             return;
         }
-        if (LOG.isInfoEnabled()) {
-            java.util.Set<TaskKey> ended = new java.util.HashSet<>(endedKeys);
-            events.stream().filter(e -> ended.contains(e.key()))
-                    .forEach(e -> LOG.info("Task {} ended try {}: {}", describe(e.key()), e.tryNumber(), e.state().id()));
+        java.util.Set<TaskKey> ended = new java.util.HashSet<>(endedKeys);
+        boolean info = LOG.isInfoEnabled();
+        for (TaskEvent e : events) {
+            if (!ended.contains(e.key())) {
+                continue;
+            }
+            if (info) {
+                withIds(e.key().dagId(), e.key().runId(), e.key().taskId(), e.tryNumber(),
+                        () -> LOG.info("Task {} ended try {}: {}", describe(e.key()), e.tryNumber(), e.state().id()));
+            }
+            if (e.start() != null && e.end() != null) {
+                metrics.taskEnded(e.key().dagId(), e.key().taskId(), e.state(), Duration.between(e.start(), e.end()));
+                recentEnds.put(e.key(), e.end());
+            }
         }
         pending.subList(0, events.size()).clear();
         events.forEach(e -> inFlight.remove(new Try(e.key(), e.tryNumber())));
@@ -490,13 +522,18 @@ public final class Scheduler implements AutoCloseable {
         }
         dirty.addAll(plan.heldBack());
         if (LOG.isInfoEnabled()) {
-            plan.runStates().forEach((run, state) -> LOG.info("Run {} of DAG {} is {}", run.runId(), run.dagId(), state.id()));
-            plan.states().forEach((ti, state) -> LOG.info("Task {} is {}", describe(ti), state.id()));
-            plan.toStart().forEach(w -> LOG.info("Task {} started try {} of {}", describe(w.key()), w.tryNumber(), w.maxTries()));
+            plan.runStates().forEach((run, state) -> withIds(run.dagId(), run.runId(), null, 0,
+                    () -> LOG.info("Run {} of DAG {} is {}", run.runId(), run.dagId(), state.id())));
+            plan.states().forEach((ti, state) -> withIds(ti.dagId(), ti.runId(), ti.taskId(), 0,
+                    () -> LOG.info("Task {} is {}", describe(ti), state.id())));
+            plan.toStart().forEach(w -> withIds(w.run().dagId(), w.run().runId(), w.task().id(), w.tryNumber(),
+                    () -> LOG.info("Task {} started try {} of {}", describe(w.key()), w.tryNumber(), w.maxTries())));
         }
+        Instant started = clock.instant();
         plan.toStart().forEach(w -> {
             inFlight.add(new Try(w.key(), w.tryNumber()));
             executor.submit(w);
+            upstreamLatency(w, started);
         });
         return plan.changed() || !events.isEmpty();
     }
@@ -688,6 +725,22 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** Records how long after its last upstream try ended a task's first try started, when this scheduler saw those ends. */
+    private void upstreamLatency(TaskWorkload w, Instant started) {
+        if (w.tryNumber() != 1 || w.task().upstreamIds().isEmpty()) {
+            return;
+        }
+        Instant last = null;
+        for (String up : w.task().upstreamIds()) {
+            Instant end = recentEnds.get(new TaskKey(w.run().dagId(), w.run().runId(), up));
+            if (end == null) {
+                return; // ended before this scheduler started, or on another scheduler
+            }
+            last = last == null || end.isAfter(last) ? end : last;
+        }
+        metrics.upstreamLatency(Duration.between(last, started));
+    }
+
     // ---- heartbeats, zombies, backfills ---------------------------------------------------
 
     private void maintain(Instant now) {
@@ -751,8 +804,9 @@ public final class Scheduler implements AutoCloseable {
     private boolean groupGone(TaskInstance z) {
         List<Long> survivors = ProcessGroups.end(z.processGroup(), Duration.ofSeconds(10));
         if (!survivors.isEmpty()) {
-            LOG.warn("Task {}: processes {} of lost try {} (process group {}) survive SIGKILL; not retrying it yet",
-                    describe(z.key()), survivors, z.tryNumber(), z.processGroup());
+            withIds(z.dagId(), z.runId(), z.taskId(), z.tryNumber(), () -> LOG.warn(
+                    "Task {}: processes {} of lost try {} (process group {}) survive SIGKILL; not retrying it yet",
+                    describe(z.key()), survivors, z.tryNumber(), z.processGroup()));
             return false;
         }
         return true;
@@ -781,7 +835,8 @@ public final class Scheduler implements AutoCloseable {
             return keys;
         });
         if (!ended.isEmpty()) {
-            LOG.warn("Task {} {}", z.key(), message);
+            metrics.zombieKilled();
+            withIds(z.dagId(), z.runId(), z.taskId(), z.tryNumber(), () -> LOG.warn("Task {} {}", z.key(), message));
         } // else another scheduler got there first, or the try ended meanwhile
     }
 
@@ -1000,6 +1055,26 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** A task instance as log lines name it: {@code dag.task (run id)}. */
+    /** Logs with the run's (and task's, and try's when above 0) ids in the MDC: JSON logs show them as fields. */
+    private static void withIds(String dagId, String runId, String taskId, int tryNumber, Runnable log) {
+        MDC.put(LogFormat.DAG_ID, dagId);
+        MDC.put(LogFormat.RUN_ID, runId);
+        if (taskId != null) {
+            MDC.put(LogFormat.TASK_ID, taskId);
+        }
+        if (tryNumber > 0) {
+            MDC.put(LogFormat.TRY_NUMBER, Integer.toString(tryNumber));
+        }
+        try {
+            log.run();
+        } finally {
+            MDC.remove(LogFormat.DAG_ID);
+            MDC.remove(LogFormat.RUN_ID);
+            MDC.remove(LogFormat.TASK_ID);
+            MDC.remove(LogFormat.TRY_NUMBER);
+        }
+    }
+
     private static String describe(TaskKey k) {
         return k.dagId() + "." + k.taskId() + " (" + k.runId() + ")";
     }

@@ -61,6 +61,9 @@ public interface DagRunRepository {
     /** Queued and running runs of a DAG that belong to no backfill. */
     int countActive(String dagId);
 
+    /** How many runs are in each state (states without runs are absent), in one grouped query. */
+    Map<DagRunState, Integer> countByState();
+
     /** Creates the run unless its run id or logical date is taken; returns it when created. */
     Optional<DagRun> createIfAbsent(NewDagRun run);
 

@@ -138,6 +138,12 @@ final class JooqDagRuns implements DagRunRepository {
                 DAG_RUN.BACKFILL_ID.isNull());
     }
 
+    @Override
+    public Map<DagRunState, Integer> countByState() {
+        return dsl.select(DAG_RUN.STATE, DSL.count()).from(DAG_RUN).groupBy(DAG_RUN.STATE)
+                .fetchMap(r -> r.value1(), r -> r.value2());
+    }
+
     private InsertSetMoreStep<DagRunRecord> insert(NewDagRun r) {
         return dsl.insertInto(DAG_RUN)
                 .set(DAG_RUN.DAG_ID, r.dagId()).set(DAG_RUN.RUN_ID, r.runId())

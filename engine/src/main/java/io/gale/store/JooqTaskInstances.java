@@ -87,6 +87,12 @@ final class JooqTaskInstances implements TaskInstanceRepository {
     }
 
     @Override
+    public Map<TaskState, Integer> countByState() {
+        return dsl.select(TASK_INSTANCE.STATE, DSL.count()).from(TASK_INSTANCE).groupBy(TASK_INSTANCE.STATE)
+                .fetchMap(r -> r.value1(), r -> r.value2());
+    }
+
+    @Override
     public List<Progress> forRuns(Collection<DagRun> runs) {
         if (runs.isEmpty()) return List.of();
         return progress(Unnest.inRuns(TASK_INSTANCE.DAG_ID, TASK_INSTANCE.RUN_ID,

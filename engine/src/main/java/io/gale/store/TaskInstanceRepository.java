@@ -31,6 +31,9 @@ public interface TaskInstanceRepository {
     /** Task instances running or queued, per DAG (for max_active_tasks). */
     Map<String, Integer> countActiveByDag();
 
+    /** How many task instances are in each state (states without any are absent), in one grouped query. */
+    Map<TaskState, Integer> countByState();
+
     /** What planning needs of a task instance: its state and tries. */
     record Progress(TaskKey key, TaskState state, int tryNumber, int maxTries, Instant nextRetryAt) {
     }

@@ -35,6 +35,8 @@ public final class Harness implements AutoCloseable {
     public final LocalExecutor executor;
     public final Scheduler scheduler;
     public final Path home;
+    /** What this harness's tasks count ({@link io.gale.api.TaskContext#increment}), in Prometheus' format. */
+    public final io.gale.metrics.Metrics metrics = io.gale.metrics.Metrics.prometheus();
 
     public Harness(Path home, Dag... dags) {
         this.home = home;
@@ -42,7 +44,7 @@ public final class Harness implements AutoCloseable {
         this.store = new JooqStore(db);
         this.bag = DagBag.of(dags);
         this.executor = new LocalExecutor(4, new TaskRunner(store, bag, home.resolve("work"), Map.of(), clock,
-                (dagId, runId, conf) -> client().triggerFromTask(dagId, runId, conf)));
+                (dagId, runId, conf) -> client().triggerFromTask(dagId, runId, conf), metrics));
         client().syncDags(bag);
         this.scheduler = engine().newScheduler(executor, Scheduler.Settings.defaults().withCreateRuns(false));
     }

@@ -57,8 +57,18 @@ public final class WebServer implements AutoCloseable {
         return List.of(new AuthRoutes(), new ApiRoutes(), new OpenApiRoutes(), new io.gale.web.ui.UiRoutes());
     }
 
-    /** Starts a server on {@code host:port} (port 0 picks a free one). */
+    /** Starts a server on {@code host:port} (port 0 picks a free one), without {@code /metrics}. */
     public static WebServer start(Operations operations, String host, int port, Clock clock) {
+        return start(operations, host, port, clock, null, false);
+    }
+
+    /**
+     * Starts a server on {@code host:port} (port 0 picks a free one) that also serves
+     * {@code metrics} at {@code GET /metrics} in Prometheus' text format: to anyone, or with
+     * {@code metricsNeedLogin} to users who may read (a bearer token or a session).
+     */
+    public static WebServer start(Operations operations, String host, int port, Clock clock,
+                                  io.gale.metrics.Metrics metrics, boolean metricsNeedLogin) {
         Backend backend = new Backend(operations, new Auth(operations.store(), clock), clock);
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -69,6 +79,10 @@ public final class WebServer implements AutoCloseable {
         app.beforeMatched(backend.auth()::guard);
         for (Routes r : routes()) {
             r.addTo(app, backend);
+        }
+        if (metrics != null) {
+            app.get("/metrics", ctx -> ctx.contentType(io.gale.metrics.MetricsServer.CONTENT_TYPE).result(metrics.scrape()),
+                    metricsNeedLogin ? io.gale.web.auth.Permission.READ : io.gale.web.auth.Permission.PUBLIC);
         }
         errors(app);
         app.start(host, port);

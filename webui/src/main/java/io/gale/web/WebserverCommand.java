@@ -54,7 +54,8 @@ public final class WebserverCommand implements Callable<Integer> {
         }
         String h = host != null ? host : env.getOrDefault("GALE_WEBSERVER_HOST", "0.0.0.0");
         try {
-            return WebServer.start(engine.operations(), h, p, Clock.systemUTC());
+            return WebServer.start(engine.operations(), h, p, Clock.systemUTC(), engine.metricsWithStates(),
+                    "true".equalsIgnoreCase(env.getOrDefault("GALE_METRICS_REQUIRE_LOGIN", "false")));
         } catch (RuntimeException e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {

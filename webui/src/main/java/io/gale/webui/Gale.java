@@ -21,6 +21,11 @@ public final class Gale {
             System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
             System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
         }
-        System.exit(Cli.mainExitCode(args, new RecVaeCommand(), new ServeCommand(), new io.gale.web.WebserverCommand(), new io.gale.web.UsersCommand()));
+        System.exit(Cli.mainExitCode(args, commands()));
+    }
+
+    /** The commands this application adds to the engine's (the web server, the model server, RecVAE, users). */
+    public static Object[] commands() {
+        return new Object[] {new RecVaeCommand(), new ServeCommand(), new io.gale.web.WebserverCommand(), new io.gale.web.UsersCommand()};
     }
 }

@@ -152,6 +152,9 @@ public final class DeployModelOperator implements Operator<Map<String, Object>> 
         }
     }
 
+    /** The counter of webhooks sent, by connection and outcome (delivered, refused with a 4xx, failed after every attempt). */
+    static final String DELIVERIES = "gale.webhook.deliveries";
+
     private Map<String, Object> notify(TaskContext ctx, HttpClient http, String connId, Connection c, String webhookId,
                                        byte[] body) throws InterruptedException {
         if (c.host() == null || c.host().isBlank()) {
@@ -184,9 +187,11 @@ public final class DeployModelOperator implements Operator<Map<String, Object>> 
                     out.put("status", r.statusCode());
                     out.put("body", parse(r.body()));
                     out.put("attempts", attempt);
+                    ctx.increment(DELIVERIES, Map.of("conn_id", connId, "outcome", "delivered"));
                     return out;
                 }
                 if (r.statusCode() / 100 == 4) {
+                    ctx.increment(DELIVERIES, Map.of("conn_id", connId, "outcome", "refused"));
                     throw new FailTask(connId + " (" + url + ") refused the deployment with " + r.statusCode() + ": " + cut(r.body()));
                 }
                 last = "answered " + r.statusCode() + ": " + cut(r.body());
@@ -199,6 +204,7 @@ public final class DeployModelOperator implements Operator<Map<String, Object>> 
                 wait = wait.multipliedBy(2);
             }
         }
+        ctx.increment(DELIVERIES, Map.of("conn_id", connId, "outcome", "failed"));
         throw new IllegalStateException(connId + " (" + url + ") " + last + " after " + attempts + " attempts");
     }
 

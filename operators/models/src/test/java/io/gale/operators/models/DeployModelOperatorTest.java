@@ -104,6 +104,9 @@ class DeployModelOperatorTest {
             String log = h.client().log("deploy_test", run.runId(), "deploy", null);
             assertThat(log).contains("answered 503", "retrying").doesNotContain(SECRET);
             assertThat(responses).doesNotContain(SECRET);
+            assertThat(h.metrics.scrape()).as("one delivery, however many attempts")
+                    .contains("gale_webhook_deliveries_total{conn_id=\"model_server_default\",outcome=\"delivered\"} 1.0")
+                    .doesNotContain("outcome=\"failed\"");
         }
     }
 
@@ -137,6 +140,8 @@ class DeployModelOperatorTest {
             assertThat(received).hasSize(1);
             assertThat(h.client().log("deploy_test", run.runId(), "deploy", null))
                     .contains("refused the deployment with 422").doesNotContain(SECRET);
+            assertThat(h.metrics.scrape())
+                    .contains("gale_webhook_deliveries_total{conn_id=\"model_server_default\",outcome=\"refused\"} 1.0");
         }
     }
 }
