@@ -349,6 +349,16 @@ public final class Operations implements AutoCloseable {
         return new Backfills(store, clock);
     }
 
+    /** Pools: list, set, delete. */
+    public Pools pools() {
+        return new Pools(store);
+    }
+
+    /** Remote workers: tokens, heartbeats, claims and reports (what the worker API serves). */
+    public Workers workers() {
+        return new Workers(store, clock);
+    }
+
     /**
      * The instant a date given by a user names: text without an offset is read in the DAG's
      * timezone (Airflow reads it as UTC); null gives null.

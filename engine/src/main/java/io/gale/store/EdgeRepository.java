@@ -72,8 +72,11 @@ public interface EdgeRepository {
      */
     List<Lost> takeLost(String owner, Instant staleBefore);
 
-    /** Deletes {@code owner}'s queued tries whose task instance no longer runs that try (cleared, or ended by another scheduler). */
-    int deleteStale(String owner);
+    /**
+     * Deletes and returns {@code owner}'s queued tries whose task instance no longer runs that
+     * try (cleared, or ended by another scheduler); the workload is not returned.
+     */
+    List<Claimed> deleteStale(String owner);
 
     /** Records a worker's heartbeat: its queues, concurrency, tries running and state. */
     void heartbeat(String name, List<String> queues, int concurrency, int running, WorkerState state, Instant now);

@@ -36,8 +36,19 @@ final class JooqEdge implements EdgeRepository {
                 .and(EDGE_JOB.TRY_NUMBER.eq(tryNumber));
     }
 
-    /** The job's task instance still runs the job's try. */
+    /**
+     * The job's task instance still runs the job's try (or was cleared while it runs: its end is
+     * still reported, and the scheduler then sets it back to none, as with the local executor).
+     */
     private static Condition current() {
+        return DSL.exists(DSL.selectOne().from(TASK_INSTANCE).where(TASK_INSTANCE.DAG_ID.eq(EDGE_JOB.DAG_ID),
+                TASK_INSTANCE.RUN_ID.eq(EDGE_JOB.RUN_ID), TASK_INSTANCE.TASK_ID.eq(EDGE_JOB.TASK_ID),
+                TASK_INSTANCE.TRY_NUMBER.eq(EDGE_JOB.TRY_NUMBER),
+                TASK_INSTANCE.STATE.in(TaskState.RUNNING, TaskState.RESTARTING)));
+    }
+
+    /** The job's task instance runs the job's try. */
+    private static Condition running() {
         return DSL.exists(DSL.selectOne().from(TASK_INSTANCE).where(TASK_INSTANCE.DAG_ID.eq(EDGE_JOB.DAG_ID),
                 TASK_INSTANCE.RUN_ID.eq(EDGE_JOB.RUN_ID), TASK_INSTANCE.TASK_ID.eq(EDGE_JOB.TASK_ID),
                 TASK_INSTANCE.TRY_NUMBER.eq(EDGE_JOB.TRY_NUMBER), TASK_INSTANCE.STATE.eq(TaskState.RUNNING)));
@@ -108,8 +119,10 @@ final class JooqEdge implements EdgeRepository {
     }
 
     @Override
-    public int deleteStale(String owner) {
-        return dsl.deleteFrom(EDGE_JOB).where(EDGE_JOB.OWNER.eq(owner), EDGE_JOB.STATE.eq(QUEUED), DSL.not(current())).execute();
+    public List<Claimed> deleteStale(String owner) {
+        return dsl.deleteFrom(EDGE_JOB).where(EDGE_JOB.OWNER.eq(owner), EDGE_JOB.STATE.eq(QUEUED), DSL.not(running()))
+                .returning(EDGE_JOB.DAG_ID, EDGE_JOB.RUN_ID, EDGE_JOB.TASK_ID, EDGE_JOB.TRY_NUMBER)
+                .fetch(r -> new Claimed(new TaskKey(r.getDagId(), r.getRunId(), r.getTaskId()), r.getTryNumber(), null));
     }
 
     @Override
