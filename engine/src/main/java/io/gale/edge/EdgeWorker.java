@@ -83,6 +83,7 @@ public final class EdgeWorker implements AutoCloseable {
     private final Settings settings;
     private final WorkerClient api;
     private final TaskRunner runner;
+    private final Clock clock;
     private final ExecutorService pool;
     private final Map<Try, Running> running = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Object> wake = new LinkedBlockingQueue<>();
@@ -99,6 +100,7 @@ public final class EdgeWorker implements AutoCloseable {
     public EdgeWorker(Settings settings, WorkerClient api, DagCode code, Path workRoot, Map<String, String> env, Clock clock) {
         this.settings = settings;
         this.api = api;
+        this.clock = clock;
         this.runner = new TaskRunner(new RemoteStore(api), code, workRoot, env, clock, DagRunTrigger.NONE);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(settings.concurrency(), r -> {
@@ -197,6 +199,8 @@ public final class EdgeWorker implements AutoCloseable {
     private void run(Running r) {
         TaskWorkload w = r.workload;
         Try t = new Try(w.key(), w.tryNumber());
+        r.add("[" + clock.instant() + "] INFO - Worker " + api.worker() + " runs try " + w.tryNumber() + " (queue "
+                + w.task().queue() + ")\n");
         TaskEvent event = runner.run(w, group -> { }, r::add);
         event = limitXComs(event, w, r);
         try {
