@@ -34,6 +34,8 @@ public final class EdgeWorker implements AutoCloseable {
     public static final int MAX_XCOM_CHARS = 512 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(EdgeWorker.class);
     private static final Object WAKE_UP = new Object();
+    /** The most log text sent inside a report; more goes as log chunks first. */
+    private static final int REPORT_TAIL = 64 * 1024;
 
     /**
      * @param queues      the queues it serves
@@ -234,7 +236,7 @@ public final class EdgeWorker implements AutoCloseable {
             try {
                 synchronized (r) {
                     String tail = r.drain(Integer.MAX_VALUE);
-                    if (tail.length() > io.gale.client.Workers.MAX_LOG_CHUNK) {
+                    if (tail.length() > REPORT_TAIL) { // a large tail goes as log chunks: the report stays small
                         r.add(tail);
                         sendLog(t, r);
                         tail = "";

@@ -93,6 +93,13 @@ class EdgeWorkersTest {
         return dag.build();
     }
 
+    /** A task whose XCom is over the remote workers' limit. */
+    static Dag big() {
+        var dag = Dag.builder("edge_big");
+        dag.task("huge", ctx -> "x".repeat(EdgeWorker.MAX_XCOM_CHARS + 1000));
+        return dag.build();
+    }
+
     static Dag locked() {
         var dag = Dag.builder("edge_locked");
         dag.task("guarded", ctx -> "ok").queue("locked");
@@ -104,7 +111,7 @@ class EdgeWorkersTest {
         GaleConfig config = GaleConfig.from(Map.of("GALE_HOME", home.toString(), "GALE_STANDALONE_DAG_PROCESSOR", "true",
                 "GALE_HEARTBEAT", "1", "GALE_ZOMBIE_THRESHOLD", "3", "GALE_EXECUTOR", "edge",
                 "GALE_DAGS_ARE_PAUSED_AT_CREATION", "false"));
-        bag = DagBag.of(pipeline(), lossy(), locked());
+        bag = DagBag.of(pipeline(), lossy(), locked(), big());
         engine = new Engine(config, TestDatabase.fresh(), bag, Clock.systemUTC(), Map.of());
         engine.operations().pools().set("solo", 1, "one at a time");
         engine.operations().setVariable("source", "github");
@@ -191,6 +198,13 @@ class EdgeWorkersTest {
         assertThat(pooled.get(1).startDate()).as("second pooled try starts after the first ended").isAfterOrEqualTo(firstEnd);
         assertThat(engine.operations().workers().list()).extracting(w -> w.name() + ":" + w.state().id())
                 .contains("w-cpu:running", "w-gpu:running");
+
+        // an XCom over the limit fails the try with a message saying where large values go
+        DagRun big = awaitEnd(trigger("edge_big"), Duration.ofSeconds(30));
+        assertThat(big.state()).isEqualTo(DagRunState.FAILED);
+        TaskKey huge = new TaskKey("edge_big", big.runId(), "huge");
+        assertThat(engine.store().xcoms().get(huge, "return_value")).isEmpty();
+        assertThat(log(huge, 1)).contains("over the " + EdgeWorker.MAX_XCOM_CHARS + "-character limit").contains("artifact store");
     }
 
     @Test
