@@ -128,7 +128,8 @@ def worker_op(method, name, summary, description, body=None, params=(), ok="200"
 W = "/api/v2/gale/workers/{worker}"
 GALE_WORKERS = {
     W + "/heartbeat": worker_op("post", "heartbeat", "Worker Heartbeat",
-                                "Registers the worker (first call) and records its queues, concurrency and running tries.",
+                                "Registers the worker (state starting: tries an earlier process of that name held are lost) and records its "
+                                "queues, concurrency and running tries.",
                                 body="GaleWorkerHeartbeat", ok_schema={"$ref": "#/components/schemas/GaleWorkerValue"}),
     W + "/claim": worker_op("post", "claim", "Claim Tries",
                             "Claims up to max queued tries of the worker's queues (FOR UPDATE SKIP LOCKED): a list of "
@@ -158,7 +159,7 @@ TASK_KEY = {"type": "object", "required": ["dagId", "runId", "taskId"],
 GALE_SCHEMAS = {
     "GaleWorkerHeartbeat": {"type": "object", "required": ["queues", "concurrency", "running"], "properties": {
         "queues": {"type": "array", "items": {"type": "string"}}, "concurrency": {"type": "integer"},
-        "running": {"type": "integer"}, "state": {"type": "string", "enum": ["running", "stopped"]}}},
+        "running": {"type": "integer"}, "state": {"type": "string", "enum": ["starting", "running", "stopped"]}}},
     "GaleWorkerClaim": {"type": "object", "required": ["queues", "max"], "properties": {
         "queues": {"type": "array", "items": {"type": "string"}}, "max": {"type": "integer", "minimum": 0, "maximum": 100}}},
     "GaleWorkerLogChunk": {"type": "object", "required": ["key", "tryNumber", "text"], "properties": {

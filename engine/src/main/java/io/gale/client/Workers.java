@@ -90,11 +90,23 @@ public final class Workers {
         return store.edge().workers();
     }
 
-    /** Records a worker's heartbeat (registering it the first time). */
-    public void heartbeat(String worker, List<String> queues, int concurrency, int running, WorkerState state) {
+    /**
+     * Records a worker's heartbeat (registering it the first time). A worker that is
+     * {@code starting} runs nothing yet: tries an earlier process of that name held are let go,
+     * and the edge executor reports them lost.
+     */
+    public void heartbeat(String worker, List<String> queues, int concurrency, int running, WorkerState state, boolean starting) {
         checkName(worker, "a worker");
         queues.forEach(q -> checkName(q, "a queue"));
-        store.edge().heartbeat(worker, queues, concurrency, running, state, clock.instant());
+        store.transact(tx -> {
+            if (starting) {
+                int released = tx.edge().release(worker);
+                if (released > 0) {
+                    LOG.warn("Worker {} restarted: the {} tries its previous process held are lost", worker, released);
+                }
+            }
+            tx.edge().heartbeat(worker, queues, concurrency, running, state, clock.instant());
+        });
     }
 
     /** Claims up to {@code max} queued tries of the worker's queues (none when no task uses them). */

@@ -154,8 +154,8 @@ public final class EdgeExecutor implements Executor {
         List<TaskEvent> events = new ArrayList<>();
         for (Lost l : edge.takeLost(owner, stale)) {
             TaskState state = l.tryNumber() < l.maxTries() ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
-            String message = "Try " + l.tryNumber() + " was lost: its worker " + l.worker() + " stopped heartbeating for "
-                    + lostAfter.toSeconds() + " s; marked " + state.id();
+            String message = "Try " + l.tryNumber() + " was lost: " + (l.worker() == null ? "its worker restarted without it"
+                    : "its worker " + l.worker() + " stopped heartbeating for " + lostAfter.toSeconds() + " s") + "; marked " + state.id();
             LOG.warn("Task {}.{} ({}) {}", l.key().dagId(), l.key().taskId(), l.key().runId(), message);
             store.logs().append(l.key(), l.tryNumber(), "[" + now + "] ERROR - " + message + "\n");
             events.add(new TaskEvent(l.key(), l.tryNumber(), state, message, Map.of(), null, null, now));

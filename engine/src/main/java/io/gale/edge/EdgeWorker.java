@@ -114,7 +114,7 @@ public final class EdgeWorker implements AutoCloseable {
 
     /** Registers with the API (throwing when it refuses the token or cannot be reached) and starts claiming. */
     public EdgeWorker start() {
-        api.heartbeat(settings.queues(), settings.concurrency(), 0, false);
+        api.heartbeat(settings.queues(), settings.concurrency(), 0, WorkerClient.Phase.STARTING);
         LOG.info("Worker {} registered: queues {}, concurrency {}", api.worker(), String.join(",", settings.queues()), settings.concurrency());
         loop = new Thread(this::loop, "gale-worker-" + api.worker());
         loop.setDaemon(true);
@@ -138,7 +138,7 @@ public final class EdgeWorker implements AutoCloseable {
             try {
                 if (System.nanoTime() - nextBeat >= 0) {
                     sendLogs();
-                    api.heartbeat(settings.queues(), settings.concurrency(), running.size(), false);
+                    api.heartbeat(settings.queues(), settings.concurrency(), running.size(), WorkerClient.Phase.RUNNING);
                     nextBeat = System.nanoTime() + settings.heartbeat().toNanos();
                 }
                 int free = settings.concurrency() - running.size();
@@ -290,7 +290,7 @@ public final class EdgeWorker implements AutoCloseable {
         }
         if (!silenced) {
             try {
-                api.heartbeat(settings.queues(), settings.concurrency(), 0, true);
+                api.heartbeat(settings.queues(), settings.concurrency(), 0, WorkerClient.Phase.STOPPED);
             } catch (RuntimeException e) {
                 LOG.warn("Worker {}: could not tell the API it stopped: {}", api.worker(), e.getMessage());
             }

@@ -59,9 +59,18 @@ public final class WorkerClient {
         return worker;
     }
 
-    /** Heartbeats (registers the first time). */
-    public void heartbeat(List<String> queues, int concurrency, int running, boolean stopping) {
-        send("POST", "heartbeat", Json.write(new WorkerProtocol.Heartbeat(queues, concurrency, running, stopping ? "stopped" : "running")));
+    /** A worker's state as its heartbeat says it. */
+    public enum Phase {
+        STARTING, RUNNING, STOPPED;
+
+        String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Heartbeats; the first ({@link Phase#STARTING}) registers the worker. */
+    public void heartbeat(List<String> queues, int concurrency, int running, Phase phase) {
+        send("POST", "heartbeat", Json.write(new WorkerProtocol.Heartbeat(queues, concurrency, running, phase.id())));
     }
 
     /** Claims up to {@code max} tries of {@code queues}. */

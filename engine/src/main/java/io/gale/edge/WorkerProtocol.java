@@ -19,7 +19,10 @@ public final class WorkerProtocol {
     private WorkerProtocol() {
     }
 
-    /** A worker's heartbeat (the first one registers it); {@code state} is running or stopped. */
+    /**
+     * A worker's heartbeat; {@code state} is starting (the first, which registers it and lets go
+     * of tries an earlier process of that name held), running or stopped.
+     */
     public record Heartbeat(List<String> queues, int concurrency, int running, String state) {
     }
 

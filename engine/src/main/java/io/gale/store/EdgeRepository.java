@@ -81,6 +81,12 @@ public interface EdgeRepository {
     /** Records a worker's heartbeat: its queues, concurrency, tries running and state. */
     void heartbeat(String name, List<String> queues, int concurrency, int running, WorkerState state, Instant now);
 
+    /**
+     * Lets go of the tries a worker of this name held (it restarted: they are not running any
+     * more); the edge executor then reports them lost. Returns how many.
+     */
+    int release(String worker);
+
     /** Marks workers whose heartbeat is older than {@code staleBefore} lost; returns their names. */
     List<String> markLost(Instant staleBefore);
 

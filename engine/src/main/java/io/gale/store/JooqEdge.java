@@ -137,6 +137,11 @@ final class JooqEdge implements EdgeRepository {
     }
 
     @Override
+    public int release(String worker) {
+        return dsl.update(EDGE_JOB).setNull(EDGE_JOB.WORKER).where(EDGE_JOB.WORKER.eq(worker), EDGE_JOB.STATE.eq(RUNNING)).execute();
+    }
+
+    @Override
     public List<String> markLost(Instant staleBefore) {
         return dsl.update(EDGE_WORKER).set(EDGE_WORKER.STATE, WorkerState.LOST.id())
                 .where(EDGE_WORKER.STATE.eq(WorkerState.RUNNING.id()), EDGE_WORKER.LAST_HEARTBEAT.lt(odt(staleBefore)))

@@ -242,6 +242,22 @@ class EdgeWorkersTest {
     }
 
     @Test
+    void aWorkerRestartedUnderItsNameLetsGoOfTheTriesItsOldProcessHeld() {
+        EdgeWorker first = worker("w-again", "lossy");
+        DagRun run = trigger("edge_lossy");
+        TaskKey key = new TaskKey("edge_lossy", run.runId(), "slow");
+        Await.until(Duration.ofSeconds(30), "w-again to run try 1", () -> first.running() == 1
+                && log(key, 1).contains("Starting try 1"));
+        first.kill();
+        EdgeWorker second = worker("w-again", "lossy"); // restarted at once, well within the zombie threshold
+
+        assertThat(awaitEnd(run, Duration.ofSeconds(30)).state()).isEqualTo(DagRunState.SUCCESS);
+        assertThat(second.started()).isEqualTo(1);
+        assertThat(log(key, 1)).contains("was lost: its worker restarted without it");
+        assertThat(log(key, 2)).contains("Worker w-again runs try 2");
+    }
+
+    @Test
     void wrongAndRevokedTokensGet401AndClaimNothingAndAnUnusedQueueIdlesQuietly() throws Exception {
         DagRun run = trigger("edge_locked");
         TaskKey key = new TaskKey("edge_locked", run.runId(), "guarded");
@@ -253,7 +269,7 @@ class EdgeWorkersTest {
                 .hasMessageContaining("401").hasMessageNotContaining("not-a-token");
         String revoked = engine.operations().workers().createToken("temp");
         WorkerClient before = new WorkerClient(url(), "temp-worker", revoked);
-        before.heartbeat(List.of("unrelated"), 1, 0, false); // the token works until revoked
+        before.heartbeat(List.of("unrelated"), 1, 0, WorkerClient.Phase.STARTING); // the token works until revoked
         engine.operations().workers().revokeToken("temp");
         WorkerClient after = new WorkerClient(url(), "temp-worker", revoked);
         assertThatThrownBy(() -> after.claim(List.of("locked"), 5)).isInstanceOf(WorkerClient.TokenRefusedException.class);

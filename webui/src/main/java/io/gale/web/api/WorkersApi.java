@@ -63,7 +63,8 @@ final class WorkersApi {
         String worker = worker(ctx);
         WorkerProtocol.Heartbeat h = read(ctx, WorkerProtocol.Heartbeat.class);
         WorkerState state = "stopped".equals(h.state()) ? WorkerState.STOPPED : WorkerState.RUNNING;
-        ops.workers().heartbeat(worker, h.queues() == null ? List.of() : h.queues(), h.concurrency(), h.running(), state);
+        ops.workers().heartbeat(worker, h.queues() == null ? List.of() : h.queues(), h.concurrency(), h.running(), state,
+                "starting".equals(h.state()));
         json(ctx, 200, Json.write(new WorkerProtocol.Value(state.id())));
     }
 
