@@ -56,6 +56,15 @@ public final class EdgeExecutor implements Executor {
     private final List<NewJob> toQueue = new ArrayList<>();
     private final LinkedBlockingQueue<Object> wake = new LinkedBlockingQueue<>();
     private Instant nextSweep = Instant.MIN;
+    private final io.gale.executor.TaskRunner runner;
+    /** Runs the callbacks of lost tries: two at a time, a hundred waiting at most. */
+    private final java.util.concurrent.ExecutorService callbacks = new java.util.concurrent.ThreadPoolExecutor(0, 2, 30,
+            TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(100), r -> {
+                Thread t = new Thread(r, "gale-edge-callbacks");
+                t.setDaemon(true);
+                return t;
+            });
+    private static final Duration CALLBACK_TIMEOUT = Duration.ofSeconds(60);
 
     /**
      * @param parallelism how many tries this executor has out (queued or on workers) at once
@@ -63,6 +72,15 @@ public final class EdgeExecutor implements Executor {
      * @param sweepEvery  how often lost workers and stale rows are looked for (the heartbeat)
      */
     public EdgeExecutor(Store store, Clock clock, int parallelism, Duration lostAfter, Duration sweepEvery) {
+        this(store, clock, parallelism, lostAfter, sweepEvery, null);
+    }
+
+    /**
+     * @param runner runs the on_retry / on_failure callbacks of tries lost with their worker (null: none run)
+     */
+    public EdgeExecutor(Store store, Clock clock, int parallelism, Duration lostAfter, Duration sweepEvery,
+                        io.gale.executor.TaskRunner runner) {
+        this.runner = runner;
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
         }
@@ -160,6 +178,7 @@ public final class EdgeExecutor implements Executor {
             store.logs().append(l.key(), l.tryNumber(), "[" + now + "] ERROR - " + message + "\n");
             events.add(new TaskEvent(l.key(), l.tryNumber(), state, message, Map.of(), null, null, now));
             out.remove(new Try(l.key(), l.tryNumber()));
+            callback(l, state, message);
         }
         for (EdgeRepository.Claimed gone : edge.deleteStale(owner)) {
             // the scheduler sees the task instance moved on (a cleared try goes back to none)
@@ -168,6 +187,37 @@ public final class EdgeExecutor implements Executor {
             out.remove(new Try(gone.key(), gone.tryNumber()));
         }
         return events;
+    }
+
+    /**
+     * Runs the on_retry or on_failure callback of a lost try here (its worker cannot), as the
+     * scheduler does for its own zombies: on a bounded pool, with a time limit, its lines
+     * appended to the try's log.
+     */
+    private void callback(Lost l, TaskState state, String message) {
+        if (runner == null) {
+            return;
+        }
+        TaskWorkload w = Json.read(l.workload(), TaskWorkload.class);
+        String name = state == TaskState.UP_FOR_RETRY ? "on_retry" : "on_failure";
+        if (!w.task().callbacks().contains(name)) {
+            return;
+        }
+        try {
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> runner.callback(w, state, new IllegalStateException(message)), callbacks)
+                    .orTimeout(CALLBACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((log, error) -> {
+                        String text = error == null ? log : "[" + clock.instant() + "] ERROR - The " + name
+                                + " callback did not finish within " + CALLBACK_TIMEOUT.toSeconds() + " s\n";
+                        try {
+                            store.logs().append(l.key(), l.tryNumber(), text);
+                        } catch (RuntimeException e) {
+                            LOG.warn("Cannot record the {} callback's log of {}: {}", name, l.key(), e.getMessage());
+                        }
+                    });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("Skipped the {} callback of {}: too many callbacks are running", name, l.key());
+        }
     }
 
     @Override
@@ -183,5 +233,6 @@ public final class EdgeExecutor implements Executor {
     @Override
     public void close() {
         // queued rows stay: their task instances are ended by the scheduler's shutdown, so no worker claims them
+        callbacks.shutdown();
     }
 }

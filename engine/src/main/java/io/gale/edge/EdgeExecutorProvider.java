@@ -13,10 +13,13 @@ public final class EdgeExecutorProvider implements ExecutorProvider {
         return "edge";
     }
 
-    /** {@code GALE_PARALLELISM} tries out at once; a worker silent for {@code GALE_ZOMBIE_THRESHOLD} is lost. */
+    /**
+     * {@code GALE_PARALLELISM} tries out at once; a worker silent for {@code GALE_ZOMBIE_THRESHOLD}
+     * is lost, and the callbacks of its tries run in the scheduler's process.
+     */
     @Override
     public Executor create(Engine engine) {
         return new EdgeExecutor(engine.store(), Clock.systemUTC(), engine.config().parallelism(), engine.config().zombieThreshold(),
-                engine.config().heartbeat());
+                engine.config().heartbeat(), engine.taskRunner());
     }
 }

@@ -25,8 +25,8 @@ public interface EdgeRepository {
     record Report(TaskKey key, int tryNumber, String event) {
     }
 
-    /** A try that was held by a worker that stopped heartbeating (or is gone). */
-    record Lost(TaskKey key, int tryNumber, int maxTries, String worker) {
+    /** A try that was held by a worker that stopped heartbeating (or restarted); its workload as JSON. */
+    record Lost(TaskKey key, int tryNumber, int maxTries, String worker, String workload) {
     }
 
     /** A worker's state. */

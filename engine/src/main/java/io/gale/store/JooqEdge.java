@@ -113,9 +113,10 @@ final class JooqEdge implements EdgeRepository {
         Condition alive = DSL.exists(DSL.selectOne().from(EDGE_WORKER).where(EDGE_WORKER.NAME.eq(EDGE_JOB.WORKER),
                 EDGE_WORKER.LAST_HEARTBEAT.ge(odt(staleBefore)), EDGE_WORKER.STATE.eq(WorkerState.RUNNING.id())));
         return dsl.deleteFrom(EDGE_JOB).where(EDGE_JOB.OWNER.eq(owner), EDGE_JOB.STATE.eq(RUNNING), DSL.not(alive))
-                .returning(EDGE_JOB.DAG_ID, EDGE_JOB.RUN_ID, EDGE_JOB.TASK_ID, EDGE_JOB.TRY_NUMBER, EDGE_JOB.MAX_TRIES, EDGE_JOB.WORKER)
+                .returning(EDGE_JOB.DAG_ID, EDGE_JOB.RUN_ID, EDGE_JOB.TASK_ID, EDGE_JOB.TRY_NUMBER, EDGE_JOB.MAX_TRIES, EDGE_JOB.WORKER,
+                        EDGE_JOB.WORKLOAD)
                 .fetch(r -> new Lost(new TaskKey(r.getDagId(), r.getRunId(), r.getTaskId()), r.getTryNumber(), r.getMaxTries(),
-                        r.getWorker()));
+                        r.getWorker(), r.getWorkload()));
     }
 
     @Override

@@ -89,7 +89,8 @@ class EdgeWorkersTest {
                 NEVER.await(60, TimeUnit.SECONDS);
             }
             return "try " + ctx.tryNumber();
-        }).queue("lossy").retries(1).retryDelay(Duration.ofSeconds(1));
+        }).queue("lossy").retries(1).retryDelay(Duration.ofSeconds(1))
+                .onRetry((ctx, e) -> ctx.log().line("on_retry ran for try " + ctx.tryNumber() + ": " + e.getMessage()));
         return dag.build();
     }
 
@@ -225,6 +226,8 @@ class EdgeWorkersTest {
         assertThat(rescuer.started()).isEqualTo(1);
         assertThat(log(key, 1)).contains("Worker w-doomed runs try 1").contains("was lost: its worker w-doomed stopped heartbeating");
         assertThat(log(key, 2)).contains("Worker w-rescuer runs try 2");
+        Await.until(Duration.ofSeconds(10), "the on_retry callback of the lost try to run and log", () ->
+                log(key, 1).contains("on_retry ran for try 1: Try 1 was lost"));
         assertThat(engine.operations().workers().list()).filteredOn(w -> w.name().equals("w-doomed"))
                 .singleElement().satisfies(w -> assertThat(w.state()).isEqualTo(WorkerState.LOST));
 
