@@ -56,6 +56,11 @@ post /api/v2/connections
 get /api/v2/connections/{connection_id}
 patch /api/v2/connections/{connection_id}
 delete /api/v2/connections/{connection_id}
+get /api/v2/pools
+post /api/v2/pools
+get /api/v2/pools/{pool_name}
+patch /api/v2/pools/{pool_name}
+delete /api/v2/pools/{pool_name}
 """
 
 AUTH_TOKEN = {
@@ -140,7 +145,74 @@ GALE_PATHS = {
          "409": {"description": "No production version, or none before it"}}, write=True)},
 }
 
+def worker_op(method, name, summary, description, body=None, params=(), ok="200", ok_schema=None, conflict=False):
+    op = {
+        "tags": ["Gale workers"],
+        "summary": summary,
+        "description": description + " Authenticated with a worker token ('gale workers token create NAME') as "
+                       "'Authorization: Bearer <token>'; a missing, wrong or revoked token gets 401 and changes nothing.",
+        "operationId": "gale_worker_" + name,
+        "security": [{"HTTPBearer": []}],
+        "parameters": [{"name": "worker", "in": "path", "required": True, "schema": {"type": "string"}}]
+                      + [{"name": p, "in": where, "required": True, "schema": {"type": "string"}} for p, where in params],
+        "responses": {ok: {"description": "Successful Response"}, "401": {"description": "Missing, wrong or revoked worker token"}},
+    }
+    if ok_schema:
+        op["responses"][ok]["content"] = {"application/json": {"schema": ok_schema}}
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/" + body}}}}
+    if conflict:
+        op["responses"]["409"] = {"description": "The worker does not hold that try (lost and retried, cleared): refused and logged"}
+    return {method: op}
+
+
+W = "/api/v2/gale/workers/{worker}"
+GALE_WORKERS = {
+    W + "/heartbeat": worker_op("post", "heartbeat", "Worker Heartbeat",
+                                "Registers the worker (state starting: tries an earlier process of that name held are lost) and records its "
+                                "queues, concurrency and running tries.",
+                                body="GaleWorkerHeartbeat", ok_schema={"$ref": "#/components/schemas/GaleWorkerValue"}),
+    W + "/claim": worker_op("post", "claim", "Claim Tries",
+                            "Claims up to max queued tries of the worker's queues (FOR UPDATE SKIP LOCKED): a list of "
+                            "TaskWorkloads (DAG, task, run, try number), empty when none wait.", body="GaleWorkerClaim",
+                            ok_schema={"type": "array", "items": {"type": "object"}}),
+    W + "/logs": worker_op("post", "logs", "Stream Log Chunk", "Appends a chunk of a held try's log.", body="GaleWorkerLogChunk",
+                           ok="204", conflict=True),
+    W + "/report": worker_op("post", "report", "Report Try End",
+                             "The end of a held try, a TaskEvent (state success, skipped, up_for_retry or failed, XComs, the "
+                             "last log lines); stored for the scheduler, which records it.", body="GaleTaskEvent", ok="204",
+                             conflict=True),
+    W + "/xcoms": worker_op("get", "xcom", "Get XCom", "An XCom value (JSON text) for a task running on the worker.",
+                            params=(("dag_id", "query"), ("run_id", "query"), ("task_id", "query"), ("key", "query")),
+                            ok_schema={"$ref": "#/components/schemas/GaleWorkerValue"}),
+    W + "/variables/{key}": worker_op("get", "variable", "Get Variable", "A variable for a task running on the worker.",
+                                      params=(("key", "path"),), ok_schema={"$ref": "#/components/schemas/GaleWorkerValue"}),
+    W + "/connections/{conn_id}": worker_op("get", "connection", "Get Connection",
+                                            "A connection (with its password) for a task running on the worker.",
+                                            params=(("conn_id", "path"),), ok_schema={"type": "object"}),
+    W + "/dagRuns": worker_op("get", "dag_run", "Get Dag Run", "A DAG run, for a task running on the worker.",
+                              params=(("dag_id", "query"), ("run_id", "query")), ok_schema={"type": "object"}),
+}
+
+TASK_KEY = {"type": "object", "required": ["dagId", "runId", "taskId"],
+            "properties": {"dagId": {"type": "string"}, "runId": {"type": "string"}, "taskId": {"type": "string"}}}
+
 GALE_SCHEMAS = {
+    "GaleWorkerHeartbeat": {"type": "object", "required": ["queues", "concurrency", "running"], "properties": {
+        "queues": {"type": "array", "items": {"type": "string"}}, "concurrency": {"type": "integer"},
+        "running": {"type": "integer"}, "state": {"type": "string", "enum": ["starting", "running", "stopped"]}}},
+    "GaleWorkerClaim": {"type": "object", "required": ["queues", "max"], "properties": {
+        "queues": {"type": "array", "items": {"type": "string"}}, "max": {"type": "integer", "minimum": 0, "maximum": 100}}},
+    "GaleWorkerLogChunk": {"type": "object", "required": ["key", "tryNumber", "text"], "properties": {
+        "key": TASK_KEY, "tryNumber": {"type": "integer"}, "text": {"type": "string", "maxLength": 262144}}},
+    "GaleWorkerValue": {"type": "object", "properties": {"value": {"type": "string", "nullable": True}}},
+    "GaleTaskEvent": {"type": "object", "required": ["key", "tryNumber", "state"], "properties": {
+        "key": TASK_KEY, "tryNumber": {"type": "integer"},
+        "state": {"type": "string", "enum": ["SUCCESS", "SKIPPED", "UP_FOR_RETRY", "FAILED"]},
+        "error": {"type": "string", "nullable": True},
+        "xcoms": {"type": "object", "additionalProperties": {"type": "string"}, "description": "key to JSON text, 512 KiB at most in all"},
+        "log": {"type": "string", "nullable": True, "description": "log lines not streamed yet"},
+        "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"}}},
     "GaleModelVersion": {
         "type": "object",
         "required": ["name", "version", "score", "metrics", "artifact_uri", "created_at", "stage", "is_current"],
@@ -210,6 +282,7 @@ def main(spec_path, out_path):
         paths.setdefault(path, {})[method] = spec["paths"][path][method]
     paths["/auth/token"] = AUTH_TOKEN
     paths.update(GALE_PATHS)
+    paths.update(GALE_WORKERS)
     schemas = dict(spec["components"]["schemas"])
     schemas.update(GALE_SCHEMAS)
     keep = set()
@@ -231,9 +304,9 @@ def main(spec_path, out_path):
                            + str(spec["info"].get("version")) + ") that Gale implements, taken from Airflow's "
                            "OpenAPI document (Apache License 2.0), plus POST /auth/token and Gale's own additions "
                            "under /api/v2/gale (the model registry: versions, promote, rollback, delete, "
-                           "training curves per epoch). PATCH of a task instance marks it success, failed or "
-                           "skipped within its run (include_future/include_past are refused with 400). Other Airflow endpoints "
-                           "answer 501. Gale has no mapped tasks, pools or assets.",
+                           "training curves per epoch; and the remote workers' API). PATCH of a task instance marks it "
+                           "success, failed or skipped within its run (include_future/include_past are refused with 400). "
+                           "Other Airflow endpoints answer 501. Gale has no mapped tasks or assets.",
             "version": "2",
         },
         "paths": paths,

@@ -16,6 +16,10 @@ public final class Task {
 
     /** Airflow's default retry delay. */
     public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMinutes(5);
+    /** The queue of a task that names none. */
+    public static final String DEFAULT_QUEUE = "default";
+    /** The pool of a task that names none (128 slots unless changed, as in Airflow). */
+    public static final String DEFAULT_POOL = "default_pool";
 
     private final Dag.Builder owner;
     private final String id;
@@ -30,6 +34,9 @@ public final class Task {
     private TaskCallback onSuccess;
     private TaskCallback onFailure;
     private TaskCallback onRetry;
+    private String queue;
+    private String pool;
+    private int poolSlots = 1;
     private boolean frozen;
 
     Task(Dag.Builder owner, String id, Operator<?> operator) {
@@ -112,6 +119,30 @@ public final class Task {
         return this;
     }
 
+    /** The queue its tries go to (default {@value #DEFAULT_QUEUE}): a remote worker runs the queues it serves. */
+    public Task queue(String name) {
+        mutable();
+        this.queue = name(name, "queue");
+        return this;
+    }
+
+    /** The pool whose slots its tries take (default {@value #DEFAULT_POOL}); the pool must exist ({@code gale pools set}). */
+    public Task pool(String name) {
+        mutable();
+        this.pool = name(name, "pool");
+        return this;
+    }
+
+    /** How many slots of its pool one try takes (default 1). */
+    public Task poolSlots(int slots) {
+        mutable();
+        if (slots < 1) {
+            throw new IllegalArgumentException("task '" + id + "': pool slots must be at least 1, got " + slots);
+        }
+        this.poolSlots = slots;
+        return this;
+    }
+
     public Task onSuccess(TaskCallback callback) {
         mutable();
         this.onSuccess = callback;
@@ -165,6 +196,18 @@ public final class Task {
         return executionTimeout;
     }
 
+    public String queue() {
+        return queue == null ? DEFAULT_QUEUE : queue;
+    }
+
+    public String pool() {
+        return pool == null ? DEFAULT_POOL : pool;
+    }
+
+    public int poolSlots() {
+        return poolSlots;
+    }
+
     public TriggerRule triggerRule() {
         return triggerRule == null ? TriggerRule.ALL_SUCCESS : triggerRule;
     }
@@ -205,6 +248,14 @@ public final class Task {
         if (frozen) {
             throw new IllegalStateException("task '" + id + "': the DAG is already built and cannot change");
         }
+    }
+
+    private String name(String value, String what) {
+        if (value == null || value.isBlank() || !value.strip().equals(value) || value.length() > 250) {
+            throw new IllegalArgumentException("task '" + id + "': " + what + " must be a non-blank name without surrounding spaces, got '"
+                    + value + "'");
+        }
+        return value;
     }
 
     private Duration positive(Duration d, String what) {

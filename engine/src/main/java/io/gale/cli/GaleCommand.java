@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = GaleCommand.VersionProvider.class,
         description = "Gale: an Apache Airflow-style workflow engine for the JVM.",
         subcommands = {DagsCommand.class, TasksCommand.class, SchedulerCommand.class, StandaloneCommand.class,
-                DagProcessorCommand.class, ModelsCommand.class, JobsCommand.class,
+                DagProcessorCommand.class, ModelsCommand.class, JobsCommand.class, PoolsCommand.class, WorkersCommand.class, WorkerCommand.class,
                 GaleCommand.Db.class, GaleCommand.Version.class})
 public final class GaleCommand implements Runnable {
 

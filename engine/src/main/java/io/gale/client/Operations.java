@@ -105,8 +105,11 @@ public final class Operations implements AutoCloseable {
      * Gale, and for tests); run their tasks with the bag as the engine's DAG code.
      */
     public void syncDags(DagBag bag) {
-        store.transact(tx -> tx.serializedDags().syncBundle(DagBag.MEMORY_BUNDLE, bag.serialize(DagBag.MEMORY_BUNDLE),
-                bag.importErrors(), config.pausedAtCreation(), clock.instant()));
+        store.transact(tx -> {
+            Map<String, String> errors = new java.util.TreeMap<>(bag.importErrors());
+            var dags = io.gale.dagbag.DagProcessor.withKnownPools(bag.serialize(DagBag.MEMORY_BUNDLE), tx.pools().slots().keySet(), errors);
+            tx.serializedDags().syncBundle(DagBag.MEMORY_BUNDLE, dags, errors, config.pausedAtCreation(), clock.instant());
+        });
         store.notifyChange();
     }
 
@@ -360,6 +363,16 @@ public final class Operations implements AutoCloseable {
 
     public Backfills backfills() {
         return new Backfills(store, clock);
+    }
+
+    /** Pools: list, set, delete. */
+    public Pools pools() {
+        return new Pools(store);
+    }
+
+    /** Remote workers: tokens, heartbeats, claims and reports (what the worker API serves). */
+    public Workers workers() {
+        return new Workers(store, clock);
     }
 
     /**

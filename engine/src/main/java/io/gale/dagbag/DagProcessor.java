@@ -2,6 +2,7 @@ package io.gale.dagbag;
 
 import io.gale.core.Json;
 import io.gale.core.SerializedDag;
+import io.gale.core.SerializedTask;
 import io.gale.store.ConnectionErrors;
 import io.gale.store.Store;
 import java.io.BufferedReader;
@@ -20,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -72,6 +74,7 @@ public final class DagProcessor implements AutoCloseable {
     private Child child;
     private Map<String, String> lastDags = Map.of();
     private Map<String, String> lastErrors = Map.of();
+    private Set<String> lastPools = Set.of();
     /** True when what was loaded last could not be recorded (the database was away): the next pass records it. */
     private boolean unsaved;
 
@@ -175,20 +178,45 @@ public final class DagProcessor implements AutoCloseable {
                 }
             }
         }
+        java.util.Set<String> pools = store.pools().slots().keySet();
+        changed |= !pools.equals(lastPools); // a DAG naming a pool that was missing loads once it is created
         if (!changed && !unsaved && processedBefore()) {
             return new Pass(classpathDags.size() + folderDags.size(), classpathErrors.size() + folderErrors.size(), List.of());
         }
         unsaved = true;
+        Map<String, String> cpErrors = new TreeMap<>(classpathErrors);
+        List<SerializedDag> cpDags = withKnownPools(classpathDags, pools, cpErrors);
+        List<SerializedDag> fDags = withKnownPools(folderDags, pools, folderErrors);
         List<String> changedDags = store.transaction(tx -> {
-            List<String> c = new ArrayList<>(tx.serializedDags().syncBundle(CLASSPATH_BUNDLE, classpathDags, classpathErrors,
+            List<String> c = new ArrayList<>(tx.serializedDags().syncBundle(CLASSPATH_BUNDLE, cpDags, cpErrors,
                     pausedAtCreation, clock.instant()));
-            c.addAll(tx.serializedDags().syncBundle(bundle(), folderDags, folderErrors, pausedAtCreation, clock.instant()));
+            c.addAll(tx.serializedDags().syncBundle(bundle(), fDags, folderErrors, pausedAtCreation, clock.instant()));
             return c;
         });
         unsaved = false;
-        logChanges(classpathDags, folderDags, changedDags, classpathErrors, folderErrors);
+        lastPools = Set.copyOf(pools);
+        logChanges(cpDags, fDags, changedDags, cpErrors, folderErrors);
         store.notifyChange();
-        return new Pass(classpathDags.size() + folderDags.size(), classpathErrors.size() + folderErrors.size(), changedDags);
+        return new Pass(cpDags.size() + fDags.size(), cpErrors.size() + folderErrors.size(), changedDags);
+    }
+
+    /**
+     * The DAGs whose tasks name only pools that exist; each other DAG becomes an import error of
+     * its file (added to {@code errors}) naming the task and the pool, as Airflow reports it.
+     */
+    public static List<SerializedDag> withKnownPools(List<SerializedDag> dags, Set<String> pools, Map<String, String> errors) {
+        List<SerializedDag> known = new ArrayList<>();
+        for (SerializedDag d : dags) {
+            Optional<SerializedTask> bad = d.tasks().stream().filter(t -> !pools.contains(t.pool())).findFirst();
+            if (bad.isEmpty()) {
+                known.add(d);
+            } else {
+                errors.merge(d.fileloc(), "DAG '" + d.dagId() + "': task '" + bad.get().id() + "' names pool '" + bad.get().pool()
+                        + "', which does not exist (create it with 'gale pools set " + bad.get().pool() + " SLOTS')",
+                        (a, b) -> a + "\n" + b);
+            }
+        }
+        return known;
     }
 
     /** One line per DAG found, changed or gone, and per import error that appeared (or that this process has not shown yet) or was fixed. */

@@ -13,9 +13,16 @@ final class BufferedTaskLog implements TaskLog {
     private final StringBuilder text = new StringBuilder();
     private final Clock clock;
     private boolean truncated;
+    private final java.util.function.Consumer<String> tail;
 
     BufferedTaskLog(Clock clock) {
+        this(clock, text -> { });
+    }
+
+    /** @param tail told of the text of each line as it is added (a remote worker streams it) */
+    BufferedTaskLog(Clock clock, java.util.function.Consumer<String> tail) {
         this.clock = clock;
+        this.tail = tail;
     }
 
     @Override
@@ -54,12 +61,15 @@ final class BufferedTaskLog implements TaskLog {
     private void append(String line) {
         if (text.length() + line.length() > MAX_CHARS) {
             if (!truncated) {
-                text.append("... log truncated at ").append(MAX_CHARS).append(" characters\n");
+                String note = "... log truncated at " + MAX_CHARS + " characters\n";
+                text.append(note);
+                tail.accept(note);
                 truncated = true;
             }
             return;
         }
         text.append(line).append('\n');
+        tail.accept(line + "\n");
     }
 
     synchronized String text() {

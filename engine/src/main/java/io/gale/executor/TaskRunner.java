@@ -79,10 +79,20 @@ public final class TaskRunner {
      * @param processGroups told of each process group the try's operator starts, as it starts
      */
     public TaskEvent run(TaskWorkload w, java.util.function.LongConsumer processGroups) {
+        return run(w, processGroups, text -> { });
+    }
+
+    /**
+     * Runs a try.
+     *
+     * @param processGroups told of each process group the try's operator starts, as it starts
+     * @param logTail       told of each log line (with its newline) as it is written, for streaming
+     */
+    public TaskEvent run(TaskWorkload w, java.util.function.LongConsumer processGroups, java.util.function.Consumer<String> logTail) {
         Map<String, String> outer = MDC.getCopyOfContextMap();
         putIds(w);
         try {
-            return runWithIds(w, processGroups);
+            return runWithIds(w, processGroups, logTail);
         } finally {
             if (outer == null) {
                 MDC.clear();
@@ -100,9 +110,10 @@ public final class TaskRunner {
         MDC.put(LogFormat.TRY_NUMBER, Integer.toString(w.tryNumber()));
     }
 
-    private TaskEvent runWithIds(TaskWorkload w, java.util.function.LongConsumer processGroups) {
+    private TaskEvent runWithIds(TaskWorkload w, java.util.function.LongConsumer processGroups,
+                                 java.util.function.Consumer<String> logTail) {
         Instant start = clock.instant();
-        BufferedTaskLog log = new BufferedTaskLog(clock);
+        BufferedTaskLog log = new BufferedTaskLog(clock, logTail);
         RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, processGroups, metrics);
         log.info("Starting try {} of {} of task {} ({}), run {}", w.tryNumber(), w.maxTries(), w.task().id(),
                 w.task().operatorName(), w.run().runId());

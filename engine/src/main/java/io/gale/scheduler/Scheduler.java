@@ -36,6 +36,7 @@ import io.gale.store.NewDagRun;
 import io.gale.store.SchedulerJobRepository.Job;
 import io.gale.store.Store;
 import io.gale.store.XComRepository;
+import io.gale.store.TaskInstanceRepository;
 import io.gale.store.TaskInstanceRepository.Finish;
 import io.gale.store.TaskInstanceRepository.NewTask;
 import io.gale.store.TaskInstanceRepository.ProcessGroup;
@@ -167,6 +168,10 @@ public final class Scheduler implements AutoCloseable {
     /** When (System.nanoTime) to look at the callback outbox anyway: polling is in real time, due times in the clock's. */
     private volatile long nextDeliveryPoll = System.nanoTime();
     private volatile Instant nextDagCheck = Instant.MIN;
+    private Instant nextPoolCheck = Instant.MIN;
+    /** The slots of each pool as last read. */
+    private volatile Map<String, Integer> poolSizes = Map.of();
+    private final java.util.Set<String> missingPools = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final LongAdder loops = new LongAdder();
     private final LongAdder eventsRecorded = new LongAdder();
     private final LongAdder triesStarted = new LongAdder();
@@ -295,6 +300,7 @@ public final class Scheduler implements AutoCloseable {
             nextDagCheck = now.plusSeconds(1);
             refreshDags(now);
         }
+        refreshPools(now);
         maintain(now);
         if (settings.createRuns()) {
             progressed |= createDueRuns(now);
@@ -376,7 +382,7 @@ public final class Scheduler implements AutoCloseable {
             return List.of();
         }
         long t0 = System.nanoTime();
-        tx.logs().putAll(events.stream().map(e -> new io.gale.store.TaskLogRepository.Entry(e.key(), e.tryNumber(), e.log())).toList());
+        tx.logs().putAll(events.stream().filter(e -> e.log() != null).map(e -> new io.gale.store.TaskLogRepository.Entry(e.key(), e.tryNumber(), e.log())).toList());
         List<Finish> finishes = events.stream().map(e -> new Finish(e.key(), e.tryNumber(), e.state(), e.end(),
                 e.state() == TaskState.UP_FOR_RETRY ? e.end().plus(retryDelay(tx, e.key(), e.tryNumber())) : null)).toList();
         List<TaskKey> ended = tx.taskInstances().finishTries(finishes); // only tries still running with that number
@@ -550,7 +556,10 @@ public final class Scheduler implements AutoCloseable {
         if (runs.isEmpty()) {
             return new Plan(false, List.of(), null, List.of(), Map.of(), Map.of(), List.of());
         }
-        d.activeTasks.putAll(tx.taskInstances().countActiveByDag());
+        Map<String, Integer> lockedPools = lockPools(tx, runs); // before counting: the counts then hold until commit
+        TaskInstanceRepository.Active active = tx.taskInstances().active();
+        d.activeTasks.putAll(active.tasksByDag());
+        d.poolOpen.putAll(openPoolSlots(lockedPools, active.slotsByPool()));
         Map<RunKey, List<Progress>> tisByRun = tx.taskInstances().forRuns(runs).stream()
                 .collect(Collectors.groupingBy(t -> RunKey.of(t.key())));
         for (DagRun run : runs) {
@@ -666,12 +675,13 @@ public final class Scheduler implements AutoCloseable {
                 }
                 case RUN -> {
                     int dagActive = d.activeTasks.getOrDefault(run.dagId(), 0);
-                    if (d.slots <= 0 || dagActive >= dag.maxActiveTasks()) {
+                    if (d.slots <= 0 || dagActive >= dag.maxActiveTasks() || !poolHasRoom(d.poolOpen, task)) {
                         d.heldBack.add(RunKey.of(run)); // look again when a slot frees
                         continue;
                     }
                     int tryNumber = ti.tryNumber() + 1;
-                    d.starts.add(new Start(ti.key(), tryNumber));
+                    d.starts.add(new Start(ti.key(), tryNumber, task.queue(), task.pool(), task.poolSlots()));
+                    d.poolOpen.merge(task.pool(), -task.poolSlots(), Integer::sum);
                     current.put(taskId, TaskState.RUNNING);
                     d.toStart.add(new TaskWorkload(dag.dag(), task, run, tryNumber, Math.max(ti.maxTries(), tryNumber)));
                     d.activeTasks.put(run.dagId(), dagActive + 1);
@@ -690,6 +700,8 @@ public final class Scheduler implements AutoCloseable {
         final Map<RunGroup, Integer> running = new HashMap<>();
         final Map<Long, Integer> backfillLimits = new HashMap<>();
         final Map<String, Integer> activeTasks = new HashMap<>();
+        /** Open slots per pool, counting what this pass starts. */
+        final Map<String, Integer> poolOpen = new HashMap<>();
         final Map<TaskKey, TaskState> states = new LinkedHashMap<>();
         final java.util.Set<Long> finishedBackfillRuns = new java.util.HashSet<>();
         final List<RunKey> heldBack = new ArrayList<>();
@@ -739,6 +751,53 @@ public final class Scheduler implements AutoCloseable {
             last = last == null || end.isAfter(last) ? end : last;
         }
         metrics.upstreamLatency(Duration.between(last, started));
+    }
+
+    // ---- pools --------------------------------------------------------------------------
+
+    /** Reads the pools' slots (once a second: pools change rarely; their use is counted in each planning transaction). */
+    private void refreshPools(Instant now) {
+        if (now.isBefore(nextPoolCheck)) {
+            return;
+        }
+        nextPoolCheck = now.plusSeconds(1);
+        poolSizes = store.pools().slots();
+    }
+
+    /**
+     * Locks the pools other than {@code default_pool} that tasks of these runs' DAGs name, and
+     * returns their slots: two schedulers never fill such a pool at once. {@code default_pool}
+     * (which most tries take) is not locked, so schedulers do not wait on each other for it.
+     */
+    private Map<String, Integer> lockPools(Store tx, List<DagRun> runs) {
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        runs.stream().map(DagRun::dagId).distinct().forEach(id -> dags.get(id).ifPresent(d -> d.tasks().values().forEach(t -> {
+            if (!Task.DEFAULT_POOL.equals(t.pool())) {
+                named.add(t.pool());
+            }
+        })));
+        return named.isEmpty() ? Map.of() : tx.pools().lock(named);
+    }
+
+    /** Open slots per pool: its slots (those just locked, else as last read) less the slots queued and running tries take. */
+    private Map<String, Integer> openPoolSlots(Map<String, Integer> locked, Map<String, Integer> used) {
+        Map<String, Integer> open = new HashMap<>(poolSizes);
+        open.putAll(locked);
+        open.replaceAll((pool, slots) -> slots - used.getOrDefault(pool, 0));
+        return open;
+    }
+
+    /** Whether the task's pool has the slots one try takes; a pool that does not exist has none (warned once). */
+    private boolean poolHasRoom(Map<String, Integer> open, SerializedTask task) {
+        Integer left = open.get(task.pool());
+        if (left == null) {
+            if (missingPools.add(task.pool())) {
+                LOG.warn("Pool '{}' does not exist: tries of its tasks (e.g. {}) wait until it is created ('gale pools set {} SLOTS')",
+                        task.pool(), task.id(), task.pool());
+            }
+            return false;
+        }
+        return left >= task.poolSlots();
     }
 
     // ---- heartbeats, zombies, backfills ---------------------------------------------------

@@ -91,6 +91,16 @@ public final class JooqStore implements Store {
     }
 
     @Override
+    public PoolRepository pools() {
+        return new JooqPools(dsl);
+    }
+
+    @Override
+    public EdgeRepository edge() {
+        return new JooqEdge(dsl);
+    }
+
+    @Override
     public SchedulerJobRepository schedulerJobs() {
         return new JooqSchedulerJobs(dsl);
     }

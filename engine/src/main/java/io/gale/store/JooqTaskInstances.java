@@ -80,16 +80,34 @@ final class JooqTaskInstances implements TaskInstanceRepository {
     }
 
     @Override
-    public Map<String, Integer> countActiveByDag() {
-        return dsl.select(TASK_INSTANCE.DAG_ID, DSL.count()).from(TASK_INSTANCE)
-                .where(TASK_INSTANCE.STATE.in(TaskState.RUNNING, TaskState.QUEUED))
-                .groupBy(TASK_INSTANCE.DAG_ID).fetchMap(r -> r.value1(), r -> r.value2());
-    }
-
-    @Override
     public Map<TaskState, Integer> countByState() {
         return dsl.select(TASK_INSTANCE.STATE, DSL.count()).from(TASK_INSTANCE).groupBy(TASK_INSTANCE.STATE)
                 .fetchMap(r -> r.value1(), r -> r.value2());
+    }
+
+    @Override
+    public Active active() {
+        Map<String, Integer> byDag = new java.util.HashMap<>();
+        Map<String, Integer> byPool = new java.util.HashMap<>();
+        dsl.select(TASK_INSTANCE.DAG_ID, TASK_INSTANCE.POOL, DSL.count(), DSL.sum(TASK_INSTANCE.POOL_SLOTS)).from(TASK_INSTANCE)
+                .where(TASK_INSTANCE.STATE.in(TaskState.RUNNING, TaskState.QUEUED))
+                .groupBy(TASK_INSTANCE.DAG_ID, TASK_INSTANCE.POOL)
+                .forEach(r -> {
+                    byDag.merge(r.value1(), r.value3(), Integer::sum);
+                    byPool.merge(r.value2(), r.value4().intValue(), Integer::sum);
+                });
+        return new Active(byDag, byPool);
+    }
+
+    @Override
+    public Map<String, Map<TaskState, Integer>> poolUsage() {
+        Map<String, Map<TaskState, Integer>> out = new java.util.TreeMap<>();
+        dsl.select(TASK_INSTANCE.POOL, TASK_INSTANCE.STATE, DSL.sum(TASK_INSTANCE.POOL_SLOTS)).from(TASK_INSTANCE)
+                .where(TASK_INSTANCE.STATE.in(TaskState.RUNNING, TaskState.QUEUED))
+                .groupBy(TASK_INSTANCE.POOL, TASK_INSTANCE.STATE)
+                .forEach(r -> out.computeIfAbsent(r.value1(), k -> new java.util.EnumMap<>(TaskState.class))
+                        .put(r.value2(), r.value3().intValue()));
+        return out;
     }
 
     @Override
@@ -117,7 +135,8 @@ final class JooqTaskInstances implements TaskInstanceRepository {
     @Override
     public void markRunning(Collection<Start> starts, Instant now, String hostname, long pid, long schedulerId) {
         if (starts.isEmpty()) return;
-        var v = Unnest.byTask(starts, Start::key).integer("try_number", Start::tryNumber);
+        var v = Unnest.byTask(starts, Start::key).integer("try_number", Start::tryNumber).text("queue", Start::queue)
+                .text("pool", Start::pool).integer("pool_slots", Start::poolSlots);
         Field<Integer> tryNumber = Unnest.field("try_number", TASK_INSTANCE.TRY_NUMBER.getDataType());
         var t = odt(now);
         dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, TaskState.RUNNING)
@@ -127,6 +146,9 @@ final class JooqTaskInstances implements TaskInstanceRepository {
                 .setNull(TASK_INSTANCE.END_DATE).setNull(TASK_INSTANCE.DURATION).setNull(TASK_INSTANCE.NEXT_RETRY_AT)
                 .set(TASK_INSTANCE.HOSTNAME, hostname).set(TASK_INSTANCE.PID, (int) pid)
                 .set(TASK_INSTANCE.SCHEDULER_ID, schedulerId).setNull(TASK_INSTANCE.PROCESS_GROUP)
+                .set(TASK_INSTANCE.QUEUE, Unnest.field("queue", TASK_INSTANCE.QUEUE.getDataType()))
+                .set(TASK_INSTANCE.POOL, Unnest.field("pool", TASK_INSTANCE.POOL.getDataType()))
+                .set(TASK_INSTANCE.POOL_SLOTS, Unnest.field("pool_slots", TASK_INSTANCE.POOL_SLOTS.getDataType()))
                 .from(v.table()).where(joined())
                 .execute();
     }

@@ -26,6 +26,12 @@ public interface Store {
 
     ConnectionRepository connections();
 
+    /** Pools and their slots. */
+    PoolRepository pools();
+
+    /** The edge executor's tries, workers and worker tokens. */
+    EdgeRepository edge();
+
     SchedulerJobRepository schedulerJobs();
 
     BackfillRepository backfills();

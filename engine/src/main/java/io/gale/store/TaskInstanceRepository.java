@@ -28,9 +28,6 @@ public interface TaskInstanceRepository {
 
     Optional<TaskInstance> find(TaskKey key);
 
-    /** Task instances running or queued, per DAG (for max_active_tasks). */
-    Map<String, Integer> countActiveByDag();
-
     /** How many task instances are in each state (states without any are absent), in one grouped query. */
     Map<TaskState, Integer> countByState();
 
@@ -51,9 +48,23 @@ public interface TaskInstanceRepository {
     /** Records the process groups of tries still running with that try number (others are ignored). */
     void setProcessGroups(Collection<ProcessGroup> groups);
 
-    /** A try to start. */
-    record Start(TaskKey key, int tryNumber) {
+    /** A try to start, with the queue it goes to and the pool slots it takes. */
+    record Start(TaskKey key, int tryNumber, String queue, String pool, int poolSlots) {
+        /** A try in the default queue taking one slot of the default pool. */
+        public Start(TaskKey key, int tryNumber) {
+            this(key, tryNumber, io.gale.api.Task.DEFAULT_QUEUE, io.gale.api.Task.DEFAULT_POOL, 1);
+        }
     }
+
+    /** What queued and running tries hold: task instances per DAG, and slots per pool. */
+    record Active(Map<String, Integer> tasksByDag, Map<String, Integer> slotsByPool) {
+    }
+
+    /** Task instances running or queued per DAG and the pool slots they take per pool, in one grouped query. */
+    Active active();
+
+    /** Slots that queued and running tries take, per pool and state (queued or running). */
+    Map<String, Map<TaskState, Integer>> poolUsage();
 
     /** A try's end. */
     record Finish(TaskKey key, int tryNumber, TaskState state, Instant end, Instant nextRetryAt) {

@@ -63,7 +63,7 @@ class BadInputTest {
 
     @Test
     void unsupportedAirflowFeaturesAre501() {
-        assertDetail(s.get("/api/v2/pools", op), 501);
+        assertDetail(s.get("/api/v2/plugins", op), 501);
         assertDetail(s.get("/api/v2/assets/1", op), 501);
     }
 

@@ -10,6 +10,8 @@ import io.gale.store.jooq.tables.Connection;
 import io.gale.store.jooq.tables.Dag;
 import io.gale.store.jooq.tables.DagBundle;
 import io.gale.store.jooq.tables.DagRun;
+import io.gale.store.jooq.tables.EdgeJob;
+import io.gale.store.jooq.tables.EdgeWorker;
 import io.gale.store.jooq.tables.GhCrawlCheckpoint;
 import io.gale.store.jooq.tables.GhCrawlPage;
 import io.gale.store.jooq.tables.GhRepository;
@@ -17,6 +19,7 @@ import io.gale.store.jooq.tables.GhStar;
 import io.gale.store.jooq.tables.GhUser;
 import io.gale.store.jooq.tables.ImportError;
 import io.gale.store.jooq.tables.ModelVersion;
+import io.gale.store.jooq.tables.Pool;
 import io.gale.store.jooq.tables.SchedulerJob;
 import io.gale.store.jooq.tables.SerializedDag;
 import io.gale.store.jooq.tables.SigningKey;
@@ -25,6 +28,7 @@ import io.gale.store.jooq.tables.TaskLog;
 import io.gale.store.jooq.tables.TrainingMetric;
 import io.gale.store.jooq.tables.Variable;
 import io.gale.store.jooq.tables.WebUser;
+import io.gale.store.jooq.tables.WorkerToken;
 import io.gale.store.jooq.tables.Xcom;
 
 import java.util.Arrays;
@@ -79,6 +83,16 @@ public class DefaultSchema extends SchemaImpl {
     public final DagRun DAG_RUN = DagRun.DAG_RUN;
 
     /**
+     * The table <code>edge_job</code>.
+     */
+    public final EdgeJob EDGE_JOB = EdgeJob.EDGE_JOB;
+
+    /**
+     * The table <code>edge_worker</code>.
+     */
+    public final EdgeWorker EDGE_WORKER = EdgeWorker.EDGE_WORKER;
+
+    /**
      * The table <code>gh_crawl_checkpoint</code>.
      */
     public final GhCrawlCheckpoint GH_CRAWL_CHECKPOINT = GhCrawlCheckpoint.GH_CRAWL_CHECKPOINT;
@@ -112,6 +126,11 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>model_version</code>.
      */
     public final ModelVersion MODEL_VERSION = ModelVersion.MODEL_VERSION;
+
+    /**
+     * The table <code>pool</code>.
+     */
+    public final Pool POOL = Pool.POOL;
 
     /**
      * The table <code>scheduler_job</code>.
@@ -154,6 +173,11 @@ public class DefaultSchema extends SchemaImpl {
     public final WebUser WEB_USER = WebUser.WEB_USER;
 
     /**
+     * The table <code>worker_token</code>.
+     */
+    public final WorkerToken WORKER_TOKEN = WorkerToken.WORKER_TOKEN;
+
+    /**
      * The table <code>xcom</code>.
      */
     public final Xcom XCOM = Xcom.XCOM;
@@ -180,6 +204,8 @@ public class DefaultSchema extends SchemaImpl {
             Dag.DAG,
             DagBundle.DAG_BUNDLE,
             DagRun.DAG_RUN,
+            EdgeJob.EDGE_JOB,
+            EdgeWorker.EDGE_WORKER,
             GhCrawlCheckpoint.GH_CRAWL_CHECKPOINT,
             GhCrawlPage.GH_CRAWL_PAGE,
             GhRepository.GH_REPOSITORY,
@@ -187,6 +213,7 @@ public class DefaultSchema extends SchemaImpl {
             GhUser.GH_USER,
             ImportError.IMPORT_ERROR,
             ModelVersion.MODEL_VERSION,
+            Pool.POOL,
             SchedulerJob.SCHEDULER_JOB,
             SerializedDag.SERIALIZED_DAG,
             SigningKey.SIGNING_KEY,
@@ -195,6 +222,7 @@ public class DefaultSchema extends SchemaImpl {
             TrainingMetric.TRAINING_METRIC,
             Variable.VARIABLE,
             WebUser.WEB_USER,
+            WorkerToken.WORKER_TOKEN,
             Xcom.XCOM
         );
     }

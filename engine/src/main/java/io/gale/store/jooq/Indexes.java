@@ -6,6 +6,7 @@ package io.gale.store.jooq;
 
 import io.gale.store.jooq.tables.CallbackOutbox;
 import io.gale.store.jooq.tables.DagRun;
+import io.gale.store.jooq.tables.EdgeJob;
 import io.gale.store.jooq.tables.ModelVersion;
 import io.gale.store.jooq.tables.TaskInstance;
 
@@ -29,8 +30,12 @@ public class Indexes {
     public static final Index DAG_RUN_ACTIVE = Internal.createIndex(DSL.name("dag_run_active"), DagRun.DAG_RUN, new OrderField[] { DagRun.DAG_RUN.STATE }, false);
     public static final Index DAG_RUN_BACKFILL = Internal.createIndex(DSL.name("dag_run_backfill"), DagRun.DAG_RUN, new OrderField[] { DagRun.DAG_RUN.BACKFILL_ID }, false);
     public static final Index DAG_RUN_QUEUED = Internal.createIndex(DSL.name("dag_run_queued"), DagRun.DAG_RUN, new OrderField[] { DagRun.DAG_RUN.BACKFILL_ID, DagRun.DAG_RUN.DAG_ID, DagRun.DAG_RUN.ID }, false);
+    public static final Index EDGE_JOB_OWNER = Internal.createIndex(DSL.name("edge_job_owner"), EdgeJob.EDGE_JOB, new OrderField[] { EdgeJob.EDGE_JOB.OWNER, EdgeJob.EDGE_JOB.STATE }, false);
+    public static final Index EDGE_JOB_QUEUED = Internal.createIndex(DSL.name("edge_job_queued"), EdgeJob.EDGE_JOB, new OrderField[] { EdgeJob.EDGE_JOB.QUEUE, EdgeJob.EDGE_JOB.QUEUED_AT }, false);
+    public static final Index EDGE_JOB_WORKER = Internal.createIndex(DSL.name("edge_job_worker"), EdgeJob.EDGE_JOB, new OrderField[] { EdgeJob.EDGE_JOB.WORKER }, false);
     public static final Index MODEL_VERSION_ONE_PRODUCTION = Internal.createIndex(DSL.name("model_version_one_production"), ModelVersion.MODEL_VERSION, new OrderField[] { ModelVersion.MODEL_VERSION.NAME }, true);
     public static final Index TASK_INSTANCE_ACTIVE = Internal.createIndex(DSL.name("task_instance_active"), TaskInstance.TASK_INSTANCE, new OrderField[] { TaskInstance.TASK_INSTANCE.DAG_ID }, false);
+    public static final Index TASK_INSTANCE_POOL = Internal.createIndex(DSL.name("task_instance_pool"), TaskInstance.TASK_INSTANCE, new OrderField[] { TaskInstance.TASK_INSTANCE.POOL }, false);
     public static final Index TASK_INSTANCE_RUNNING = Internal.createIndex(DSL.name("task_instance_running"), TaskInstance.TASK_INSTANCE, new OrderField[] { TaskInstance.TASK_INSTANCE.SCHEDULER_ID }, false);
     public static final Index TASK_INSTANCE_UNFINISHED = Internal.createIndex(DSL.name("task_instance_unfinished"), TaskInstance.TASK_INSTANCE, new OrderField[] { TaskInstance.TASK_INSTANCE.STATE }, false);
 }

@@ -10,6 +10,8 @@ import io.gale.store.jooq.tables.Connection;
 import io.gale.store.jooq.tables.Dag;
 import io.gale.store.jooq.tables.DagBundle;
 import io.gale.store.jooq.tables.DagRun;
+import io.gale.store.jooq.tables.EdgeJob;
+import io.gale.store.jooq.tables.EdgeWorker;
 import io.gale.store.jooq.tables.GhCrawlCheckpoint;
 import io.gale.store.jooq.tables.GhCrawlPage;
 import io.gale.store.jooq.tables.GhRepository;
@@ -17,6 +19,7 @@ import io.gale.store.jooq.tables.GhStar;
 import io.gale.store.jooq.tables.GhUser;
 import io.gale.store.jooq.tables.ImportError;
 import io.gale.store.jooq.tables.ModelVersion;
+import io.gale.store.jooq.tables.Pool;
 import io.gale.store.jooq.tables.SchedulerJob;
 import io.gale.store.jooq.tables.SerializedDag;
 import io.gale.store.jooq.tables.SigningKey;
@@ -25,6 +28,7 @@ import io.gale.store.jooq.tables.TaskLog;
 import io.gale.store.jooq.tables.TrainingMetric;
 import io.gale.store.jooq.tables.Variable;
 import io.gale.store.jooq.tables.WebUser;
+import io.gale.store.jooq.tables.WorkerToken;
 import io.gale.store.jooq.tables.Xcom;
 
 
@@ -65,6 +69,16 @@ public class Tables {
     public static final DagRun DAG_RUN = DagRun.DAG_RUN;
 
     /**
+     * The table <code>edge_job</code>.
+     */
+    public static final EdgeJob EDGE_JOB = EdgeJob.EDGE_JOB;
+
+    /**
+     * The table <code>edge_worker</code>.
+     */
+    public static final EdgeWorker EDGE_WORKER = EdgeWorker.EDGE_WORKER;
+
+    /**
      * The table <code>gh_crawl_checkpoint</code>.
      */
     public static final GhCrawlCheckpoint GH_CRAWL_CHECKPOINT = GhCrawlCheckpoint.GH_CRAWL_CHECKPOINT;
@@ -98,6 +112,11 @@ public class Tables {
      * The table <code>model_version</code>.
      */
     public static final ModelVersion MODEL_VERSION = ModelVersion.MODEL_VERSION;
+
+    /**
+     * The table <code>pool</code>.
+     */
+    public static final Pool POOL = Pool.POOL;
 
     /**
      * The table <code>scheduler_job</code>.
@@ -138,6 +157,11 @@ public class Tables {
      * The table <code>web_user</code>.
      */
     public static final WebUser WEB_USER = WebUser.WEB_USER;
+
+    /**
+     * The table <code>worker_token</code>.
+     */
+    public static final WorkerToken WORKER_TOKEN = WorkerToken.WORKER_TOKEN;
 
     /**
      * The table <code>xcom</code>.

@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * Airflow 3's stable REST API, {@code /api/v2}, as far as Gale implements it: every route with
  * the permission it needs, in one table ({@link #table}). Airflow endpoints for features Gale
- * does not have (pools, assets, plugins...) answer 501 in Airflow's error shape.
+ * does not have (assets, plugins...) answer 501 in Airflow's error shape.
  */
 public final class ApiRoutes implements Routes {
 
@@ -27,7 +27,7 @@ public final class ApiRoutes implements Routes {
     }
 
     static final String BASE = "/api/v2";
-    private static final List<String> UNSUPPORTED = List.of("assets", "pools", "plugins", "providers", "eventLogs", "jobs",
+    private static final List<String> UNSUPPORTED = List.of("assets", "plugins", "providers", "eventLogs", "jobs",
             "config", "dagWarnings", "dagStats", "dagSources", "dagTags", "parseDagFile", "auth");
 
     @Override
@@ -107,6 +107,24 @@ public final class ApiRoutes implements Routes {
         t.add(new Route(HandlerType.GET, model + "/versions/{version}/metrics", Permission.READ, gale::metrics));
         t.add(new Route(HandlerType.POST, model + "/versions/{version}/promote", Permission.OPERATE, gale::promote));
         t.add(new Route(HandlerType.POST, model + "/rollback", Permission.OPERATE, gale::rollback));
+        PoolsApi pools = new PoolsApi(ops);
+        t.add(new Route(HandlerType.GET, BASE + "/pools", Permission.READ, pools::list));
+        t.add(new Route(HandlerType.POST, BASE + "/pools", Permission.OPERATE, pools::create));
+        t.add(new Route(HandlerType.GET, BASE + "/pools/{pool_name}", Permission.READ, pools::get));
+        t.add(new Route(HandlerType.PATCH, BASE + "/pools/{pool_name}", Permission.OPERATE, pools::patch));
+        t.add(new Route(HandlerType.DELETE, BASE + "/pools/{pool_name}", Permission.OPERATE, pools::delete));
+        // remote workers authenticate with a worker token, checked by the handlers (not a user's JWT)
+        WorkersApi workers = new WorkersApi(ops);
+        String worker = io.gale.edge.WorkerProtocol.BASE + "/{worker}";
+        t.add(new Route(HandlerType.POST, worker + "/heartbeat", Permission.PUBLIC, workers::heartbeat));
+        t.add(new Route(HandlerType.POST, worker + "/claim", Permission.PUBLIC, workers::claim));
+        t.add(new Route(HandlerType.POST, worker + "/logs", Permission.PUBLIC, workers::logs));
+        t.add(new Route(HandlerType.POST, worker + "/report", Permission.PUBLIC, workers::report));
+        t.add(new Route(HandlerType.POST, worker + "/trainingMetrics", Permission.PUBLIC, workers::trainingMetrics));
+        t.add(new Route(HandlerType.GET, worker + "/xcoms", Permission.PUBLIC, workers::xcom));
+        t.add(new Route(HandlerType.GET, worker + "/variables/{key}", Permission.PUBLIC, workers::variable));
+        t.add(new Route(HandlerType.GET, worker + "/connections/{conn_id}", Permission.PUBLIC, workers::connection));
+        t.add(new Route(HandlerType.GET, worker + "/dagRuns", Permission.PUBLIC, workers::run));
         return t;
     }
 

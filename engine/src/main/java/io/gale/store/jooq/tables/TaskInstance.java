@@ -151,6 +151,21 @@ public class TaskInstance extends TableImpl<TaskInstanceRecord> {
      */
     public final TableField<TaskInstanceRecord, Long> PROCESS_GROUP = createField(DSL.name("process_group"), SQLDataType.BIGINT, this, "");
 
+    /**
+     * The column <code>task_instance.queue</code>.
+     */
+    public final TableField<TaskInstanceRecord, String> QUEUE = createField(DSL.name("queue"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("'default'::text"), SQLDataType.CLOB)), this, "");
+
+    /**
+     * The column <code>task_instance.pool</code>.
+     */
+    public final TableField<TaskInstanceRecord, String> POOL = createField(DSL.name("pool"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("'default_pool'::text"), SQLDataType.CLOB)), this, "");
+
+    /**
+     * The column <code>task_instance.pool_slots</code>.
+     */
+    public final TableField<TaskInstanceRecord, Integer> POOL_SLOTS = createField(DSL.name("pool_slots"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("1"), SQLDataType.INTEGER)), this, "");
+
     private TaskInstance(Name alias, Table<TaskInstanceRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -220,7 +235,7 @@ public class TaskInstance extends TableImpl<TaskInstanceRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.TASK_INSTANCE_ACTIVE, Indexes.TASK_INSTANCE_RUNNING, Indexes.TASK_INSTANCE_UNFINISHED);
+        return Arrays.asList(Indexes.TASK_INSTANCE_ACTIVE, Indexes.TASK_INSTANCE_POOL, Indexes.TASK_INSTANCE_RUNNING, Indexes.TASK_INSTANCE_UNFINISHED);
     }
 
     @Override

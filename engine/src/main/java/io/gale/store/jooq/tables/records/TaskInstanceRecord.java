@@ -259,6 +259,48 @@ public class TaskInstanceRecord extends UpdatableRecordImpl<TaskInstanceRecord> 
         return (Long) get(16);
     }
 
+    /**
+     * Setter for <code>task_instance.queue</code>.
+     */
+    public void setQueue(String value) {
+        set(17, value);
+    }
+
+    /**
+     * Getter for <code>task_instance.queue</code>.
+     */
+    public String getQueue() {
+        return (String) get(17);
+    }
+
+    /**
+     * Setter for <code>task_instance.pool</code>.
+     */
+    public void setPool(String value) {
+        set(18, value);
+    }
+
+    /**
+     * Getter for <code>task_instance.pool</code>.
+     */
+    public String getPool() {
+        return (String) get(18);
+    }
+
+    /**
+     * Setter for <code>task_instance.pool_slots</code>.
+     */
+    public void setPoolSlots(Integer value) {
+        set(19, value);
+    }
+
+    /**
+     * Getter for <code>task_instance.pool_slots</code>.
+     */
+    public Integer getPoolSlots() {
+        return (Integer) get(19);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -282,7 +324,7 @@ public class TaskInstanceRecord extends UpdatableRecordImpl<TaskInstanceRecord> 
     /**
      * Create a detached, initialised TaskInstanceRecord
      */
-    public TaskInstanceRecord(String dagId, String runId, String taskId, TaskState state, Integer tryNumber, Integer maxTries, String operator, OffsetDateTime startDate, OffsetDateTime endDate, Double duration, String hostname, Integer pid, OffsetDateTime queuedAt, OffsetDateTime nextRetryAt, OffsetDateTime heartbeatAt, Long schedulerId, Long processGroup) {
+    public TaskInstanceRecord(String dagId, String runId, String taskId, TaskState state, Integer tryNumber, Integer maxTries, String operator, OffsetDateTime startDate, OffsetDateTime endDate, Double duration, String hostname, Integer pid, OffsetDateTime queuedAt, OffsetDateTime nextRetryAt, OffsetDateTime heartbeatAt, Long schedulerId, Long processGroup, String queue, String pool, Integer poolSlots) {
         super(TaskInstance.TASK_INSTANCE);
 
         setDagId(dagId);
@@ -302,6 +344,9 @@ public class TaskInstanceRecord extends UpdatableRecordImpl<TaskInstanceRecord> 
         setHeartbeatAt(heartbeatAt);
         setSchedulerId(schedulerId);
         setProcessGroup(processGroup);
+        setQueue(queue);
+        setPool(pool);
+        setPoolSlots(poolSlots);
         resetChangedOnNotNull();
     }
 }

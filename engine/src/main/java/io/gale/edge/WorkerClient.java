@@ -1,0 +1,157 @@
+package io.gale.edge;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.gale.api.Connection;
+import io.gale.core.DagRun;
+import io.gale.core.GaleException;
+import io.gale.core.Json;
+import io.gale.core.TaskKey;
+import io.gale.executor.TaskEvent;
+import io.gale.executor.TaskWorkload;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A worker's side of the worker API ({@link WorkerProtocol}) over {@link HttpClient}. The token
+ * is sent as a bearer header and never appears in messages or logs.
+ */
+public final class WorkerClient {
+
+    /** The API refused the worker token (401). */
+    public static final class TokenRefusedException extends GaleException {
+        public TokenRefusedException(String apiUrl) {
+            super("the API at " + apiUrl + " refused the worker token (401): check GALE_WORKER_TOKEN ('gale workers token create NAME' makes one)");
+        }
+    }
+
+    /** The API could not be reached or answered an error other than 401 and 409. */
+    public static final class UnreachableException extends GaleException {
+        public UnreachableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final String apiUrl;
+    private final String worker;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    /**
+     * @param apiUrl the web server, e.g. {@code http://scheduler-host:8080}
+     * @param worker this worker's name
+     * @param token  a worker token
+     */
+    public WorkerClient(String apiUrl, String worker, String token) {
+        this.apiUrl = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
+        this.worker = worker;
+        this.token = token == null ? "" : token;
+    }
+
+    public String worker() {
+        return worker;
+    }
+
+    /** A worker's state as its heartbeat says it. */
+    public enum Phase {
+        STARTING, RUNNING, STOPPED;
+
+        String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Heartbeats; the first ({@link Phase#STARTING}) registers the worker. */
+    public void heartbeat(List<String> queues, int concurrency, int running, Phase phase) {
+        send("POST", "heartbeat", Json.write(new WorkerProtocol.Heartbeat(queues, concurrency, running, phase.id())));
+    }
+
+    /** Claims up to {@code max} tries of {@code queues}. */
+    public List<TaskWorkload> claim(List<String> queues, int max) {
+        String body = send("POST", "claim", Json.write(new WorkerProtocol.Claim(queues, max))).body();
+        try {
+            return Json.MAPPER.readValue(body, new TypeReference<List<TaskWorkload>>() { });
+        } catch (IOException e) {
+            throw new UnreachableException("the API answered a claim with something that is not a list of tries: " + e.getMessage(), e);
+        }
+    }
+
+    /** Appends to a held try's log; false when the API refused it (409: this worker no longer holds the try). */
+    public boolean log(TaskKey key, int tryNumber, String text) {
+        return send("POST", "logs", Json.write(new WorkerProtocol.LogChunk(key, tryNumber, text))).statusCode() != 409;
+    }
+
+    /** Reports a try's end; false when the API refused it (409: this worker no longer holds the try). */
+    /** Sends an epoch of a held try's training curve; false when the API refuses it (the try is no longer this worker's). */
+    public boolean trainingEpoch(TaskKey key, int tryNumber, int epoch, java.util.Map<String, Double> metrics, double seconds) {
+        return send("POST", "trainingMetrics", Json.write(new WorkerProtocol.Epoch(key, tryNumber, epoch, metrics, seconds)))
+                .statusCode() != 409;
+    }
+
+    public boolean report(TaskEvent event) {
+        return send("POST", "report", Json.write(event)).statusCode() != 409;
+    }
+
+    Optional<String> xcom(TaskKey key, String xcomKey) {
+        return value(send("GET", "xcoms?dag_id=" + q(key.dagId()) + "&run_id=" + q(key.runId()) + "&task_id=" + q(key.taskId())
+                + "&key=" + q(xcomKey), null));
+    }
+
+    Optional<String> variable(String key) {
+        return value(send("GET", "variables/" + q(key), null));
+    }
+
+    Optional<Connection> connection(String connId) {
+        HttpResponse<String> r = send("GET", "connections/" + q(connId), null);
+        return r.statusCode() == 404 ? Optional.empty() : Optional.of(Json.read(r.body(), Connection.class));
+    }
+
+    Optional<DagRun> run(String dagId, String runId) {
+        HttpResponse<String> r = send("GET", "dagRuns?dag_id=" + q(dagId) + "&run_id=" + q(runId), null);
+        return r.statusCode() == 404 ? Optional.empty() : Optional.of(Json.read(r.body(), DagRun.class));
+    }
+
+    private static Optional<String> value(HttpResponse<String> r) {
+        return r.statusCode() == 404 ? Optional.empty() : Optional.ofNullable(Json.read(r.body(), WorkerProtocol.Value.class).value());
+    }
+
+    private static String q(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Sends a call; returns 2xx, 404 and 409 answers, throws for 401 and anything else. */
+    private HttpResponse<String> send(String method, String path, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl + WorkerProtocol.BASE + "/" + q(worker) + "/" + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UnreachableException("cannot reach the API at " + apiUrl + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnreachableException("interrupted while calling the API at " + apiUrl, e);
+        }
+        int status = r.statusCode();
+        if (status == 401) {
+            throw new TokenRefusedException(apiUrl);
+        }
+        if (status / 100 != 2 && status != 404 && status != 409) {
+            throw new UnreachableException("the API at " + apiUrl + " answered " + method + " " + path.replaceAll("\\?.*", "") + " with "
+                    + status + ": " + io.gale.core.Text.abbreviate(r.body(), 200), null);
+        }
+        return r;
+    }
+}
