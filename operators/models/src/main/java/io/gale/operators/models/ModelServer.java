@@ -237,6 +237,14 @@ public final class ModelServer implements AutoCloseable {
     /** Fetches, verifies, loads and smoke-checks a version. */
     ServedModel load(ModelVersion v) {
         Path weights = loader.fetch(v.location());
+        try {
+            return load(v, weights);
+        } finally {
+            loader.release(weights);
+        }
+    }
+
+    private ServedModel load(ModelVersion v, Path weights) {
         if (!Files.isRegularFile(weights)) {
             throw new ModelLoadException(v.name() + " version " + v.version() + ": artifact " + v.location() + " not found");
         }
@@ -268,6 +276,10 @@ public final class ModelServer implements AutoCloseable {
                 }
             }
             if (rec.recommend(known, k).length != Math.min(k, ids.length - known.length)) {
+                throw new ModelLoadException(v.name() + " version " + v.version() + " failed its smoke check: too few items ranked");
+            }
+            // the serving path too (which also builds its copy of the weights here, not on the scoring thread)
+            if (rec.recommend(new int[][] {known}, new int[] {k})[0].length != Math.min(k, ids.length - known.length)) {
                 throw new ModelLoadException(v.name() + " version " + v.version() + " failed its smoke check: too few items ranked");
             }
         }
