@@ -1,16 +1,15 @@
 package io.gale.operators.recsys.model;
 
-
 /**
  * The deterministic forward pass (z = mu, no dropout) of a trained model for serving: users'
  * known items in, the decoder's logits out, several users per call. It computes what
  * {@link RecVae#score} computes, in the same order (so the same floats for the same batch), with
  * the work a request needs and no more: the log-variance head, which scoring never reads, is
  * skipped, and the activation buffers are kept per thread instead of allocated per call (about
- * 60 KB per user). Each dense product is one BLAS call for the whole batch: one user's pass is
- * bound by reading the weights (about 9 MB for 3,497 items: measured here, a 600 x 600 product
- * costs as much for 4 users as for one, and 1.7 times as much for 16), so callers should batch. The weights are copied: later changes to the
- * model do not reach a scorer. Thread-safe.
+ * 60 KB per user); the weights are the model's own, not copied. Each dense product is one BLAS
+ * call for the whole batch: one user's pass is bound by reading the weights (about 9 MB for 3,497
+ * items; measured here, a 600 x 600 product costs as much for 4 users as for one, and 1.7 times
+ * as much for 16), so callers should batch. Thread-safe, for a model that no longer trains.
  */
 public final class FoldInScorer {
     private final int items;
@@ -29,26 +28,26 @@ public final class FoldInScorer {
     private final float[] decB;
     private final ThreadLocal<Buffers> buffers = new ThreadLocal<>();
 
-    /** Copies the weights of {@code model}'s encoder and decoder. */
+    /** Reads the weights of {@code model}'s encoder and decoder in place: build it from a model that no longer trains. */
     public FoldInScorer(RecVae model) {
         Encoder e = model.encoder;
         items = model.items;
         hidden = e.hidden;
         latent = e.latent;
         lnEps = model.lnEps;
-        fc1T = e.fc1T.clone();
+        fc1T = e.fc1T;
         for (int l = 0; l < Encoder.LAYERS; l++) {
             if (l > 0) {
-                fcW[l] = e.fcW[l].clone();
+                fcW[l] = e.fcW[l];
             }
-            fcB[l] = e.fcB[l].clone();
-            lnW[l] = e.lnW[l].clone();
-            lnB[l] = e.lnB[l].clone();
+            fcB[l] = e.fcB[l];
+            lnW[l] = e.lnW[l];
+            lnB[l] = e.lnB[l];
         }
-        muW = e.muW.clone();
-        muB = e.muB.clone();
-        decW = model.decoder.w.clone();
-        decB = model.decoder.b.clone();
+        muW = e.muW;
+        muB = e.muB;
+        decW = model.decoder.w;
+        decB = model.decoder.b;
     }
 
     /** How many items the model scores. */
