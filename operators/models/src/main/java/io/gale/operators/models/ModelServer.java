@@ -49,11 +49,12 @@ import org.slf4j.LoggerFactory;
  * one serving. The registry is also polled every {@code pollInterval}, so a lost webhook only delays
  * a swap.
  *
- * <p>Threads: the JDK HTTP server's dispatcher reads and checks every request itself (no hand-off);
- * a {@code /recommend} request is queued for the scoring thread(s) of the {@link RecommendBatcher},
- * which score whatever is queued in one forward pass and write the answers; a reload is loaded on
- * a thread of its own, so that requests are answered while a version loads. On 2 cores that is
- * three busy threads, not a pool of dozens.
+ * <p>Threads: the JDK HTTP server's dispatcher hands each request to one of four request threads,
+ * which read and check it and queue a {@code /recommend} for the scoring thread(s) of the
+ * {@link RecommendBatcher} without waiting for the answer; the scoring thread scores whatever is
+ * queued in one forward pass and writes the answers. A reload is loaded on a thread of its own,
+ * so that requests are answered while a version loads. A client that stalls in the middle of its
+ * request holds one request thread for at most 5 seconds ({@code sun.net.httpserver.maxReqTime}).
  */
 public final class ModelServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
@@ -63,6 +64,11 @@ public final class ModelServer implements AutoCloseable {
         // delayed ACK then holds every keep-alive answer for ~40 ms. Read once, when the server classes load.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        // A client that stops in the middle of its request line or headers holds a request thread;
+        // the JDK server closes such a connection after this many seconds (it checks once a second).
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "5");
         }
     }
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -125,6 +131,8 @@ public final class ModelServer implements AutoCloseable {
     private final RecommendBatcher batcher;
     private HttpServer http;
     private ExecutorService reloads;
+    private ExecutorService parsers;
+    private static final int PARSERS = 4;
     private ScheduledExecutorService poller;
 
     /** @param signature verifies reload webhooks; null refuses every webhook (the poll still swaps) */
@@ -146,7 +154,14 @@ public final class ModelServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        http.setExecutor(null);  // the dispatcher thread runs the handler: no hand-off before the batcher
+        // a few threads read and check requests (a client stalled in the middle of one holds only one
+        // of them) and queue them for the batcher without waiting for the answer
+        parsers = Executors.newFixedThreadPool(PARSERS, r -> {
+            Thread t = new Thread(r, "gale-serve-http");
+            t.setDaemon(true);
+            return t;
+        });
+        http.setExecutor(parsers);
         http.createContext("/", this::handle);
         http.start();
         if (!settings.pollInterval().isZero()) {
@@ -359,7 +374,7 @@ public final class ModelServer implements AutoCloseable {
         String path = ex.getRequestURI().getPath();
         String method = ex.getRequestMethod();
         if (path.equals("/models/reload") && method.equals("POST")) {
-            // loading a version takes seconds: not on the dispatcher, which keeps answering
+            // loading a version takes seconds: not on a request thread, which keeps answering
             try {
                 reloads.execute(() -> respond(ex, path, method, null));
             } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -586,6 +601,9 @@ public final class ModelServer implements AutoCloseable {
         }
         if (reloads != null) {
             reloads.shutdownNow();
+        }
+        if (parsers != null) {
+            parsers.shutdownNow();
         }
         batcher.close();
     }
