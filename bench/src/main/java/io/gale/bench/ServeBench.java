@@ -1,6 +1,5 @@
 package io.gale.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gale.api.ModelRegistry;
 import io.gale.api.ModelVersion;
@@ -38,7 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code bench/run serve MODEL_A MODEL_B [--seconds S] [--connections C] [--k K] [--reloads R] [--data DIR]}:
  * registers two saved RecVAE models as versions 1 and 2 in a fresh GALE_HOME, starts {@code gale serve}
  * as its own process (the assembled jar), and drives it from this process with C keep-alive
- * connections sending {@code GET /recommend?items=..&k=K} for the recent items (at most 50) of
+ * connections (plain sockets, one platform thread each: a cheap load generator, since it shares
+ * the cores with the server; its CPU time is reported) sending {@code GET /recommend?items=..&k=K}
+ * for the recent items (at most 50) of
  * held-out users of the split in DIR, for S seconds after a warm-up, while R signed webhooks swap
  * the served version back and forth. Every answer is checked against the answer computed here for
  * its version (a half-loaded model would answer something else). Prints throughput, latency
@@ -99,8 +100,14 @@ public final class ServeBench {
                     recs.get(0).items(), queries.length, Arrays.stream(queries).mapToInt(q -> q.length).average().orElse(0), k);
 
             Path jar = Path.of(System.getProperty("gale.jar", "webui/target/gale.jar")).toAbsolutePath();
-            ProcessBuilder pb = new ProcessBuilder("java", "-Xms64m", "-Xmx512m", "-XX:+UseParallelGC", "-jar", jar.toString(),
-                    "serve", "--port", Integer.toString(port), "--poll-interval", "0s", "--host", "127.0.0.1");
+            List<String> command = new ArrayList<>(List.of("java", "-Xms64m", "-Xmx512m", "-XX:+UseParallelGC"));
+            String extra = System.getProperty("gale.serve.jvmArgs", "");  // e.g. a flight recording, to profile the server
+            if (!extra.isBlank()) {
+                command.addAll(List.of(extra.strip().split("\\s+")));
+            }
+            command.addAll(List.of("-jar", jar.toString(), "serve", "--port", Integer.toString(port), "--poll-interval", "0s",
+                    "--host", "127.0.0.1"));
+            ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().put("GALE_HOME", home.toString());
             pb.environment().put("GALE_CONN_MODEL_SERVER_DEFAULT", "http://:" + secret.replace("+", "%2B").replace("/", "%2F")
                     .replace("=", "%3D") + "@127.0.0.1:" + port);
@@ -179,13 +186,14 @@ public final class ServeBench {
             }
             Thread.sleep(200);
         }
-        String[] urls = new String[queries.length];
+        byte[][] requests = new byte[queries.length][];
         for (int i = 0; i < queries.length; i++) {
-            StringBuilder sb = new StringBuilder(base).append("/recommend?k=").append(k).append("&items=");
+            StringBuilder sb = new StringBuilder("GET /recommend?k=").append(k).append("&items=");
             for (int j = 0; j < queries[i].length; j++) {
                 sb.append(j == 0 ? "" : ",").append(queries[i][j]);
             }
-            urls[i] = sb.toString();
+            sb.append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port).append("\r\n\r\n");
+            requests[i] = sb.toString().getBytes(StandardCharsets.US_ASCII);
         }
         AtomicBoolean measuring = new AtomicBoolean(false);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -200,27 +208,24 @@ public final class ServeBench {
             latencies.add(lat);
             final int me = c;
             Thread t = new Thread(() -> {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                Client http = null;
                 int i = me;
                 while (running.get()) {
-                    int q = i++ % urls.length;
+                    int q = i++ % requests.length;
                     long t0 = System.nanoTime();
                     try {
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(urls[q])).build(),
-                                HttpResponse.BodyHandlers.ofString());
+                        if (http == null) {
+                            http = new Client(port);
+                        }
+                        Client.Answer r = http.send(requests[q]);
                         long dt = System.nanoTime() - t0;
-                        if (r.statusCode() != 200) {
+                        if (r.status() != 200) {
                             failed.incrementAndGet();
-                            examples.add(r.statusCode() + " " + r.body());
+                            examples.add(r.status() + " " + r.body());
                             continue;
                         }
-                        JsonNode n = JSON.readTree(r.body());
-                        int[] items = new int[n.get("items").size()];
-                        for (int j = 0; j < items.length; j++) {
-                            items[j] = n.get("items").get(j).asInt();
-                        }
-                        Check exp = expected.get(n.get("version").asInt());
-                        if (exp == null || !exp.ok(q, items, k)) {
+                        Check exp = expected.get(r.intField("version"));
+                        if (exp == null || !exp.ok(q, r.intArray("items"), k)) {
                             wrong.incrementAndGet();
                         }
                         if (measuring.get() && counts[me] < lat.length) {
@@ -229,9 +234,16 @@ public final class ServeBench {
                     } catch (Exception e) {
                         failed.incrementAndGet();
                         examples.add(e.toString());
+                        if (http != null) {
+                            http.close();
+                            http = null;
+                        }
                     }
                 }
-            });
+                if (http != null) {
+                    http.close();
+                }
+            }, "load-" + c);
             t.start();
             threads.add(t);
         }
@@ -287,8 +299,9 @@ public final class ServeBench {
                 BenchSupport.percentile(ms, 90), BenchSupport.percentile(ms, 99), BenchSupport.percentile(ms, 100));
         System.out.printf(Locale.ROOT, "reloads: %d (statuses %s); failed requests: %d (%d during the measured window); wrong answers: %d%n",
                 reloadStatus.size(), reloadStatus.stream().distinct().toList(), failed.get(), failed.get() - failedBefore, wrong.get());
-        System.out.printf(Locale.ROOT, "gale serve peak RSS: %d MiB; CPU in the window: server %.1f s (%.2f ms per request), load generator %.1f s%n",
-                rss / 1024, serverCpu, serverCpu * 1000 / Math.max(1, n), clientCpu);
+        System.out.printf(Locale.ROOT, "gale serve peak RSS: %d MiB; CPU in the window: server %.1f s (%.3f ms per request),"
+                + " load generator %.1f s (%.3f ms per request)%n",
+                rss / 1024, serverCpu, serverCpu * 1000 / Math.max(1, n), clientCpu, clientCpu * 1000 / Math.max(1, n));
         try {
             System.out.println("load average: " + Files.readString(Path.of("/proc/loadavg")).strip());
         } catch (java.io.IOException e) {
@@ -319,6 +332,111 @@ public final class ServeBench {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * One keep-alive HTTP/1.1 connection on a plain socket: sends a prepared request and reads the
+     * status line, the headers (only Content-Length matters) and the body. Far cheaper per request
+     * than java.net.http, which matters when the generator shares the cores with the server.
+     */
+    static final class Client implements AutoCloseable {
+        private final java.net.Socket socket;
+        private final java.io.InputStream in;
+        private final java.io.OutputStream out;
+
+        /** Status and body of one answer. */
+        record Answer(int status, String body) {
+            int intField(String name) {
+                int at = body.indexOf("\"" + name + "\":");
+                if (at < 0) {
+                    return -1;
+                }
+                int i = at + name.length() + 3;
+                int v = 0;
+                while (i < body.length() && Character.isDigit(body.charAt(i))) {
+                    v = v * 10 + body.charAt(i++) - '0';
+                }
+                return v;
+            }
+
+            int[] intArray(String name) {
+                int at = body.indexOf("\"" + name + "\":[");
+                if (at < 0) {
+                    return new int[0];
+                }
+                int i = at + name.length() + 4;
+                int[] out = new int[16];
+                int n = 0;
+                while (i < body.length() && body.charAt(i) != ']') {
+                    int v = 0;
+                    while (Character.isDigit(body.charAt(i))) {
+                        v = v * 10 + body.charAt(i++) - '0';
+                    }
+                    if (n == out.length) {
+                        out = Arrays.copyOf(out, 2 * n);
+                    }
+                    out[n++] = v;
+                    if (body.charAt(i) == ',') {
+                        i++;
+                    }
+                }
+                return Arrays.copyOf(out, n);
+            }
+        }
+
+        Client(int port) throws java.io.IOException {
+            socket = new java.net.Socket("127.0.0.1", port);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(30_000);
+            in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
+            out = socket.getOutputStream();
+        }
+
+        Answer send(byte[] request) throws java.io.IOException {
+            out.write(request);
+            out.flush();
+            String status = line();
+            if (!status.startsWith("HTTP/1.1 ") || status.length() < 12) {
+                throw new java.io.IOException("bad status line: " + status);
+            }
+            int length = -1;
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                if (h.regionMatches(true, 0, "content-length:", 0, 15)) {
+                    length = Integer.parseInt(h.substring(15).strip());
+                }
+            }
+            if (length < 0) {
+                throw new java.io.IOException("answer without Content-Length");
+            }
+            byte[] body = in.readNBytes(length);
+            if (body.length != length) {
+                throw new java.io.IOException("connection closed in the middle of an answer");
+            }
+            return new Answer(Integer.parseInt(status.substring(9, 12)), new String(body, StandardCharsets.UTF_8));
+        }
+
+        private String line() throws java.io.IOException {
+            StringBuilder sb = new StringBuilder(64);
+            int c;
+            while ((c = in.read()) != '\n') {
+                if (c < 0) {
+                    throw new java.io.IOException("connection closed by the server");
+                }
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (java.io.IOException e) {
+                // closing anyway
+            }
+        }
     }
 
     /** The last (at most 50) items of the first {@code n} test fold-in users known to the model. */

@@ -47,9 +47,14 @@ import org.slf4j.LoggerFactory;
  * write: a request reads the reference once, so requests in flight finish on the model they started
  * with, and no request ever sees a half-loaded model. A version that fails to load leaves the old
  * one serving. The registry is also polled every {@code pollInterval}, so a lost webhook only delays
- * a swap. Requests are scored in batches ({@link RecommendBatcher}). Built on the JDK's HTTP
- * server: the work of a request is the model's forward pass, and the JDK server adds no dependency
- * and keeps connections alive.
+ * a swap.
+ *
+ * <p>Threads: the JDK HTTP server's dispatcher hands each request to one of four request threads,
+ * which read and check it and queue a {@code /recommend} for the scoring thread(s) of the
+ * {@link RecommendBatcher} without waiting for the answer; the scoring thread scores whatever is
+ * queued in one forward pass and writes the answers. A reload is loaded on a thread of its own,
+ * so that requests are answered while a version loads. A client that stalls in the middle of its
+ * request holds one request thread for at most 5 seconds ({@code sun.net.httpserver.maxReqTime}).
  */
 public final class ModelServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
@@ -59,6 +64,11 @@ public final class ModelServer implements AutoCloseable {
         // delayed ACK then holds every keep-alive answer for ~40 ms. Read once, when the server classes load.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        // A client that stops in the middle of its request line or headers holds a request thread;
+        // the JDK server closes such a connection after this many seconds (it checks once a second).
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "5");
         }
     }
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,15 +80,17 @@ public final class ModelServer implements AutoCloseable {
      * @param model        the model name served
      * @param pollInterval how often the registry is asked for its production version (zero: never)
      * @param tolerance    how far a webhook's timestamp may be from now
-     * @param threads      request threads
+     * @param threads      scoring threads (each scores a batch of the queued requests at a time)
      */
     public record Settings(String host, int port, String model, Duration pollInterval, Duration tolerance, int threads) {
         /**
-         * Port 8000, model recvae, polling every 30 s, 5 minutes' tolerance, 32 request threads (they
-         * mostly wait for the scoring workers, one per core, which answer them in batches).
+         * Port 8000, model recvae, polling every 30 s, 5 minutes' tolerance, one scoring thread per two
+         * cores (at least one: the HTTP dispatcher and the clients need the rest, and fewer scoring
+         * threads make larger batches).
          */
         public static Settings defaults() {
-            return new Settings("0.0.0.0", 8000, "recvae", Duration.ofSeconds(30), Duration.ofMinutes(5), 32);
+            return new Settings("0.0.0.0", 8000, "recvae", Duration.ofSeconds(30), Duration.ofMinutes(5),
+                    Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         }
 
         public Settings withPort(int p) {
@@ -118,7 +130,9 @@ public final class ModelServer implements AutoCloseable {
     private volatile String lastPollError;
     private final RecommendBatcher batcher;
     private HttpServer http;
-    private ExecutorService pool;
+    private ExecutorService reloads;
+    private ExecutorService parsers;
+    private static final int PARSERS = 4;
     private ScheduledExecutorService poller;
 
     /** @param signature verifies reload webhooks; null refuses every webhook (the poll still swaps) */
@@ -128,19 +142,26 @@ public final class ModelServer implements AutoCloseable {
         this.signature = signature;
         this.clock = clock;
         this.settings = settings;
-        this.batcher = new RecommendBatcher(Math.max(1, Runtime.getRuntime().availableProcessors()), 64);
+        this.batcher = new RecommendBatcher(Math.max(1, settings.threads()), 32);
     }
 
     /** Loads the production version (if any; a failure is logged and the server answers 503 until a swap) and listens. */
     public ModelServer start() throws IOException {
         poll();
         http = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 512);
-        pool = Executors.newFixedThreadPool(settings.threads(), r -> {
+        reloads = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "gale-serve-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        // a few threads read and check requests (a client stalled in the middle of one holds only one
+        // of them) and queue them for the batcher without waiting for the answer
+        parsers = Executors.newFixedThreadPool(PARSERS, r -> {
             Thread t = new Thread(r, "gale-serve-http");
             t.setDaemon(true);
             return t;
         });
-        http.setExecutor(pool);
+        http.setExecutor(parsers);
         http.createContext("/", this::handle);
         http.start();
         if (!settings.pollInterval().isZero()) {
@@ -231,6 +252,14 @@ public final class ModelServer implements AutoCloseable {
     /** Fetches, verifies, loads and smoke-checks a version. */
     ServedModel load(ModelVersion v) {
         Path weights = loader.fetch(v.location());
+        try {
+            return load(v, weights);
+        } finally {
+            loader.release(weights);
+        }
+    }
+
+    private ServedModel load(ModelVersion v, Path weights) {
         if (!Files.isRegularFile(weights)) {
             throw new ModelLoadException(v.name() + " version " + v.version() + ": artifact " + v.location() + " not found");
         }
@@ -262,6 +291,10 @@ public final class ModelServer implements AutoCloseable {
                 }
             }
             if (rec.recommend(known, k).length != Math.min(k, ids.length - known.length)) {
+                throw new ModelLoadException(v.name() + " version " + v.version() + " failed its smoke check: too few items ranked");
+            }
+            // the serving path too (which also builds its copy of the weights here, not on the scoring thread)
+            if (rec.recommend(new int[][] {known}, new int[] {k})[0].length != Math.min(k, ids.length - known.length)) {
                 throw new ModelLoadException(v.name() + " version " + v.version() + " failed its smoke check: too few items ranked");
             }
         }
@@ -337,15 +370,31 @@ public final class ModelServer implements AutoCloseable {
         return s == null ? "" : s.lines().findFirst().orElse("");
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        ServedModel model = served.get();
+    private void handle(HttpExchange ex) {
         String path = ex.getRequestURI().getPath();
         String method = ex.getRequestMethod();
+        if (path.equals("/models/reload") && method.equals("POST")) {
+            // loading a version takes seconds: not on a request thread, which keeps answering
+            try {
+                reloads.execute(() -> respond(ex, path, method, null));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                ex.close();
+            }
+            return;
+        }
+        respond(ex, path, method, served.get());
+    }
+
+    /** Answers one request; {@code /recommend} is answered later, by the scoring thread. */
+    private void respond(HttpExchange ex, String path, String method, ServedModel model) {
         int status;
         try {
             if (path.equals("/recommend") && (method.equals("GET") || method.equals("POST"))) {
                 long t0 = System.nanoTime();
-                status = recommend(ex, model, method.equals("POST"));
+                status = recommend(ex, model, method.equals("POST"), t0);
+                if (status == 0) {
+                    return;  // queued: the scoring thread answers, counts and closes
+                }
                 metrics.recommendLatency((System.nanoTime() - t0) / 1e9);
             } else if (path.equals("/health") && method.equals("GET")) {
                 status = health(ex, model);
@@ -364,13 +413,25 @@ public final class ModelServer implements AutoCloseable {
                 status = sendJson(ex, 404, Map.of("error", "no such endpoint: " + path
                         + " (GET /recommend, POST /recommend, GET /health, GET /metrics, POST /models/reload)"));
             }
+        } catch (IOException e) {
+            status = 499;  // the client went away
         } catch (RuntimeException e) {
             LOG.warn("{} {} failed", method, path, e);
-            status = sendJson(ex, 500, Map.of("error", "internal error: " + e.getClass().getSimpleName()));
-        } finally {
-            ex.close();
+            status = sendQuietly(ex, 500, Map.of("error", "internal error: " + e.getClass().getSimpleName()));
+        }
+        ex.close();
+        if (model == null) {
+            model = served.get();
         }
         metrics.request(path.length() > 40 ? "other" : path, status, model == null ? "none" : Integer.toString(model.version().version()));
+    }
+
+    private int sendQuietly(HttpExchange ex, int status, Map<String, ?> body) {
+        try {
+            return sendJson(ex, status, body);
+        } catch (IOException | RuntimeException e) {
+            return status;  // headers already sent, or the client went away
+        }
     }
 
     private int health(HttpExchange ex, ServedModel model) throws IOException {
@@ -382,7 +443,8 @@ public final class ModelServer implements AutoCloseable {
         return sendJson(ex, model == null ? 503 : 200, b);
     }
 
-    private int recommend(HttpExchange ex, ServedModel model, boolean post) throws IOException {
+    /** Answers a bad request at once (its status), or queues a good one for scoring (0). */
+    private int recommend(HttpExchange ex, ServedModel model, boolean post, long t0) throws IOException {
         if (model == null) {
             return sendJson(ex, 503, Map.of("error", "no version of model '" + settings.model() + "' is loaded yet"));
         }
@@ -448,24 +510,43 @@ public final class ModelServer implements AutoCloseable {
             b.put("unknown_items", unknown);
             return sendJson(ex, 400, b);
         }
-        int[] top;
-        try {
-            top = batcher.recommend(model.recommender(), java.util.Arrays.copyOf(known, n), k);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return sendJson(ex, 503, Map.of("error", "server stopping"));
-        }
-        StringBuilder sb = new StringBuilder(32 + top.length * 6);
-        sb.append("{\"model\":\"").append(settings.model()).append("\",\"version\":").append(model.version().version())
-                .append(",\"items\":[");
-        for (int i = 0; i < top.length; i++) {
-            if (i > 0) {
-                sb.append(',');
+        String version = Integer.toString(model.version().version());
+        String unknownJson = unknown.isEmpty() ? "[]" : JSON.writeValueAsString(unknown);
+        batcher.submit(model.recommender(), java.util.Arrays.copyOf(known, n), k, new RecommendBatcher.Answer() {
+            @Override
+            public void top(int[] top) {
+                StringBuilder sb = new StringBuilder(64 + top.length * 6);
+                sb.append("{\"model\":\"").append(settings.model()).append("\",\"version\":").append(version)
+                        .append(",\"items\":[");
+                for (int i = 0; i < top.length; i++) {
+                    if (i > 0) {
+                        sb.append(',');
+                    }
+                    sb.append(top[i]);
+                }
+                sb.append("],\"unknown_items\":").append(unknownJson).append('}');
+                int status;
+                try {
+                    status = send(ex, 200, "application/json", sb.toString());
+                } catch (IOException e) {
+                    status = 499;
+                }
+                finish(ex, status, version, t0);
             }
-            sb.append(top[i]);
-        }
-        sb.append("],\"unknown_items\":").append(JSON.writeValueAsString(unknown)).append('}');
-        return send(ex, 200, "application/json", sb.toString());
+
+            @Override
+            public void failed(RuntimeException e) {
+                LOG.warn("GET /recommend failed", e);
+                finish(ex, sendQuietly(ex, 500, Map.of("error", "internal error: " + e.getClass().getSimpleName())), version, t0);
+            }
+        });
+        return 0;
+    }
+
+    private void finish(HttpExchange ex, int status, String version, long t0) {
+        ex.close();
+        metrics.recommendLatency((System.nanoTime() - t0) / 1e9);
+        metrics.request("/recommend", status, version);
     }
 
     private static String cut(String s) {
@@ -518,8 +599,11 @@ public final class ModelServer implements AutoCloseable {
         if (http != null) {
             http.stop(0);
         }
-        if (pool != null) {
-            pool.shutdownNow();
+        if (reloads != null) {
+            reloads.shutdownNow();
+        }
+        if (parsers != null) {
+            parsers.shutdownNow();
         }
         batcher.close();
     }

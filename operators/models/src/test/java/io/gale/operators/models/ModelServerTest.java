@@ -212,6 +212,19 @@ class ModelServerTest {
     }
 
     @Test
+    void aClientStalledInTheMiddleOfItsRequestDoesNotHoldTheOthers() throws Exception {
+        try (java.net.Socket stalled = new java.net.Socket("127.0.0.1", server.port())) {
+            stalled.getOutputStream().write("GET /recommend?items=10".getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/recommend?items=1000&k=3")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("answered beside the stalled client").isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
     void badRecommendRequestsAre400WithAReason() throws Exception {
         HttpResponse<String> none = get("/recommend?items=5,6&k=3");
         assertThat(none.statusCode()).isEqualTo(400);

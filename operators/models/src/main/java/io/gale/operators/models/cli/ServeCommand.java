@@ -40,6 +40,11 @@ public final class ServeCommand implements Callable<Integer>, StandaloneService 
             description = "Connection whose password is the webhook secret (default ${DEFAULT-VALUE}).")
     String webhookConn;
 
+    @Option(names = "--artifact-conn", paramLabel = "ID",
+            description = "Connection with the credentials of the artifact store (gs://); default GALE_ARTIFACT_CONN_ID,"
+                    + " else the store's defaults (application-default credentials).")
+    String artifactConn;
+
     @Option(names = "--poll-interval", defaultValue = "30s", paramLabel = "DURATION",
             description = "How often the registry is asked for the production version (default ${DEFAULT-VALUE}; 0 never).")
     Duration pollInterval;
@@ -64,7 +69,7 @@ public final class ServeCommand implements Callable<Integer>, StandaloneService 
                 Thread.currentThread().interrupt();
             }
         }, "gale-serve-stop");
-        try (engine; ModelServer server = start(engine, host, port, model, webhookConn, pollInterval, err)) {
+        try (engine; ModelServer server = start(engine, host, port, model, webhookConn, artifactConn, pollInterval, err)) {
             out.println("Gale serve: model " + model + ", " + server.served()
                     .map(s -> "version " + s.version().version() + " loaded")
                     .orElse("no production version yet (answers 503 until one is promoted)"));
@@ -88,15 +93,28 @@ public final class ServeCommand implements Callable<Integer>, StandaloneService 
     /** {@code gale standalone --serve}: the server with the defaults, beside the scheduler. */
     @Override
     public AutoCloseable startBeside(Engine engine, PrintWriter out, PrintWriter err) throws Exception {
-        ModelServer server = start(engine, "0.0.0.0", 8000, "recvae", DeployModelOperator.DEFAULT_CONN, Duration.ofSeconds(30), err);
+        ModelServer server = start(engine, "0.0.0.0", 8000, "recvae", DeployModelOperator.DEFAULT_CONN, null, Duration.ofSeconds(30), err);
         out.println("  model server: http://0.0.0.0:" + server.port() + " (model recvae, "
                 + server.served().map(s -> "version " + s.version().version()).orElse("no production version yet") + ")");
         return server;
     }
 
-    /** Starts a server on the engine's registry; used by {@code serve} and {@code standalone --serve}. */
+    /**
+     * Starts a server on the engine's registry; used by {@code serve} and {@code standalone --serve}.
+     * Artifacts are read in place ({@code file://}) or downloaded through the artifact store of their
+     * URI ({@code gs://}) with the connection {@code artifactConn} (null: {@code GALE_ARTIFACT_CONN_ID},
+     * else none) into {@code $GALE_HOME/serve/downloads}.
+     */
     public static ModelServer start(Engine engine, String host, int port, String model, String webhookConn,
-                                    Duration pollInterval, PrintWriter err) throws java.io.IOException {
+                                    String artifactConn, Duration pollInterval, PrintWriter err) throws java.io.IOException {
+        String storeConnId = artifactConn != null ? artifactConn : System.getenv("GALE_ARTIFACT_CONN_ID");
+        Connection storeConn = null;
+        if (storeConnId != null && !storeConnId.isBlank()) {
+            String id = storeConnId.strip();
+            storeConn = engine.connection(id).orElseThrow(() -> new io.gale.config.ConfigException("connection '" + id + "' for the artifact store is not defined (set GALE_CONN_"
+                            + id.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + " or add it to the database)"));
+        }
+        ArtifactLoader loader = ArtifactLoader.stores(storeConn, engine.config().home().resolve("serve").resolve("downloads"));
         Optional<Connection> conn = engine.connection(webhookConn);
         WebhookSignature signature = null;
         if (conn.isEmpty() || conn.get().password() == null || conn.get().password().isEmpty()) {
@@ -108,6 +126,6 @@ public final class ServeCommand implements Callable<Integer>, StandaloneService 
         }
         ModelServer.Settings s = ModelServer.Settings.defaults().withHost(host).withPort(port).withModel(model)
                 .withPollInterval(pollInterval);
-        return new ModelServer(engine.operations().models(), ArtifactLoader.local(), signature, Clock.systemUTC(), s).start();
+        return new ModelServer(engine.operations().models(), loader, signature, Clock.systemUTC(), s).start();
     }
 }

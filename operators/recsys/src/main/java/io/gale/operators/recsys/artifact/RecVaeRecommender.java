@@ -2,6 +2,7 @@ package io.gale.operators.recsys.artifact;
 
 import io.gale.operators.recsys.model.RecVae;
 import io.gale.operators.recsys.eval.TopK;
+import io.gale.operators.recsys.model.FoldInScorer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,6 +12,9 @@ public final class RecVaeRecommender {
     private final RecVaeSidecar sidecar;
     private final int[] itemIds;
     private final Map<Integer, Integer> columnOf = new HashMap<>();
+    /** Scores of a batch, per thread (the server's threads score batch after batch). */
+    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[0]);
+    private volatile FoldInScorer foldIn;
 
     public RecVaeRecommender(RecVae model, RecVaeSidecar sidecar) {
         if (sidecar.itemIds().length != model.items()) {
@@ -73,34 +77,37 @@ public final class RecVaeRecommender {
     }
 
     /**
-     * {@link #recommend} for several users in one forward pass (one matrix product per layer instead
-     * of one per user, so the weights are read once): {@code result[u]} is the top {@code k[u]} for
-     * {@code knownItemIds[u]}. Scores may differ from single-user scoring in the last float bits.
+     * {@link #recommend} for several users at once, as the model server calls it: one pass of the
+     * {@link FoldInScorer} over the weights for all of them, buffers reused per thread, so the
+     * answers allocate little more than themselves. {@code result[u]} is the top {@code k[u]} for
+     * {@code knownItemIds[u]}. Scores may differ from {@link #recommend(int[], int)}'s in the last
+     * float bits (the products sum in another order), so two items whose scores tie within that
+     * noise may come in the other order.
      */
     public int[][] recommend(int[][] knownItemIds, int[] k) {
         int rows = knownItemIds.length;
         int[][] cols = new int[rows][];
-        int[] indptr = new int[rows + 1];
         for (int r = 0; r < rows; r++) {
             if (k[r] < 0) {
                 throw new IllegalArgumentException("k must be >= 0: " + k[r]);
             }
             cols[r] = columns(knownItemIds[r]);
             java.util.Arrays.sort(cols[r]);
-            indptr[r + 1] = indptr[r] + cols[r].length;
         }
-        int[] indices = new int[indptr[rows]];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(cols[r], 0, indices, indptr[r], cols[r].length);
+        int n = itemIds.length;
+        float[] s = SCORES.get();
+        if (s.length < rows * n) {
+            s = new float[rows * n];
+            SCORES.set(s);
         }
-        float[] s = model.score(new io.gale.operators.recsys.data.CsrMatrix(rows, itemIds.length, indptr, indices), 0, rows);
+        foldIn().score(cols, rows, s);
         int[][] out = new int[rows][];
-        boolean[] excluded = new boolean[itemIds.length];
+        boolean[] excluded = new boolean[n];
         for (int r = 0; r < rows; r++) {
             for (int c : cols[r]) {
                 excluded[c] = true;
             }
-            int[] top = TopK.select(s, r * itemIds.length, itemIds.length, k[r], excluded);
+            int[] top = TopK.select(s, r * n, n, k[r], excluded);
             for (int c : cols[r]) {
                 excluded[c] = false;
             }
@@ -110,6 +117,21 @@ public final class RecVaeRecommender {
             }
         }
         return out;
+    }
+
+    /** The serving forward pass of this model, built (weights transposed) on first use. */
+    public FoldInScorer foldIn() {
+        FoldInScorer f = foldIn;
+        if (f == null) {
+            synchronized (this) {
+                f = foldIn;
+                if (f == null) {
+                    f = new FoldInScorer(model);
+                    foldIn = f;
+                }
+            }
+        }
+        return f;
     }
 
     private int[] columns(int[] knownItemIds) {

@@ -7,81 +7,90 @@ public final class TopK {
 
     /**
      * Indices (relative to {@code off}) of the k best of {@code scores[off .. off+n)}, best first,
-     * skipping indices marked in {@code excluded} (may be null) and NaN scores.
+     * skipping indices marked in {@code excluded} (may be null) and NaN scores. A partial selection
+     * (quickselect of the k-th best score on a copy, then one pass to collect, then a sort of the k),
+     * linear in n whatever the order of the scores.
      */
     public static int[] select(float[] scores, int off, int n, int k, boolean[] excluded) {
-        int cap = Math.min(k, n);
-        int[] heap = new int[cap];
-        int size = 0;
+        float[] copy = new float[n];
+        int m = 0;
         for (int i = 0; i < n; i++) {
-            if (excluded != null && excluded[i]) {
-                continue;
-            }
             float s = scores[off + i];
-            if (Float.isNaN(s)) {
-                continue;
-            }
-            if (size < cap) {
-                heap[size] = i;
-                siftUp(heap, size++, scores, off);
-            } else if (cap > 0 && better(s, i, scores[off + heap[0]], heap[0])) {
-                heap[0] = i;
-                siftDown(heap, size, scores, off);
+            if ((excluded == null || !excluded[i]) && !Float.isNaN(s)) {
+                copy[m++] = s;
             }
         }
-        int[] out = new int[size];
-        for (int j = size - 1; j >= 0; j--) {
-            out[j] = heap[0];
-            heap[0] = heap[--size];
-            siftDown(heap, size, scores, off);
+        int cap = Math.min(k, m);
+        if (cap <= 0) {
+            return new int[0];
+        }
+        float t = kthLargest(copy, m, cap);
+        long[] keys = new long[cap];
+        int c = 0;
+        // everything above the threshold, then ties at it by ascending index (the heap's rule)
+        for (int i = 0; i < n && c < cap; i++) {
+            float s = scores[off + i];
+            if (s > t && (excluded == null || !excluded[i])) {
+                keys[c++] = key(s, i);
+            }
+        }
+        for (int i = 0; i < n && c < cap; i++) {
+            float s = scores[off + i];
+            if (s == t && (excluded == null || !excluded[i])) {
+                keys[c++] = key(s, i);
+            }
+        }
+        java.util.Arrays.sort(keys);
+        int[] out = new int[cap];
+        for (int j = 0; j < cap; j++) {
+            out[j] = (int) keys[j];
         }
         return out;
     }
 
-    private static boolean better(float s1, int i1, float s2, int i2) {
-        return s1 > s2 || (s1 == s2 && i1 < i2);
+    /** A long that sorts ascending as (score descending, index ascending). */
+    private static long key(float s, int i) {
+        int b = Float.floatToIntBits(s == 0f ? 0f : s);
+        b ^= (b >> 31) & 0x7fffffff;  // ordered like the floats, as signed ints
+        return ((long) ~b << 32) | (i & 0xffffffffL);
     }
 
-    // min-heap: root is the worst kept element
-    private static void siftUp(int[] heap, int pos, float[] s, int off) {
-        int x = heap[pos];
-        while (pos > 0) {
-            int parent = (pos - 1) >>> 1;
-            int p = heap[parent];
-            if (!better(s[off + p], p, s[off + x], x)) {
-                break;
-            }
-            heap[pos] = p;
-            pos = parent;
-        }
-        heap[pos] = x;
-    }
-
-    private static void siftDown(int[] heap, int size, float[] s, int off) {
-        if (size == 0) {
-            return;
-        }
-        int pos = 0;
-        int x = heap[0];
-        while (true) {
-            int child = 2 * pos + 1;
-            if (child >= size) {
-                break;
-            }
-            int c = heap[child];
-            if (child + 1 < size) {
-                int c2 = heap[child + 1];
-                if (better(s[off + c], c, s[off + c2], c2)) {
-                    child++;
-                    c = c2;
+    /** The k-th largest (k from 1) of {@code a[0 .. n)}, reordering a (Hoare's quickselect). */
+    private static float kthLargest(float[] a, int n, int k) {
+        int target = n - k;
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            float x = a[lo];
+            float y = a[mid];
+            float z = a[hi];
+            float pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    float tmp = a[i];
+                    a[i] = a[j];
+                    a[j] = tmp;
+                    i++;
+                    j--;
                 }
             }
-            if (!better(s[off + x], x, s[off + c], c)) {
-                break;
+            if (target <= j) {
+                hi = j;
+            } else if (target >= i) {
+                lo = i;
+            } else {
+                return a[target];
             }
-            heap[pos] = c;
-            pos = child;
         }
-        heap[pos] = x;
+        return a[target];
     }
 }
