@@ -182,6 +182,9 @@ GALE_WORKERS = {
                              "The end of a held try, a TaskEvent (state success, skipped, up_for_retry or failed, XComs, the "
                              "last log lines); stored for the scheduler, which records it.", body="GaleTaskEvent", ok="204",
                              conflict=True),
+    W + "/trainingMetrics": worker_op("post", "training_metrics", "Report Training Epoch",
+                                      "One epoch of a held try's training curve (TaskContext.trainingMetrics()).",
+                                      body="GaleWorkerTrainingEpoch", ok="204", conflict=True),
     W + "/xcoms": worker_op("get", "xcom", "Get XCom", "An XCom value (JSON text) for a task running on the worker.",
                             params=(("dag_id", "query"), ("run_id", "query"), ("task_id", "query"), ("key", "query")),
                             ok_schema={"$ref": "#/components/schemas/GaleWorkerValue"}),
@@ -205,6 +208,9 @@ GALE_SCHEMAS = {
         "queues": {"type": "array", "items": {"type": "string"}}, "max": {"type": "integer", "minimum": 0, "maximum": 100}}},
     "GaleWorkerLogChunk": {"type": "object", "required": ["key", "tryNumber", "text"], "properties": {
         "key": TASK_KEY, "tryNumber": {"type": "integer"}, "text": {"type": "string", "maxLength": 262144}}},
+    "GaleWorkerTrainingEpoch": {"type": "object", "required": ["key", "tryNumber", "epoch", "metrics", "seconds"], "properties": {
+        "key": TASK_KEY, "tryNumber": {"type": "integer"}, "epoch": {"type": "integer"},
+        "metrics": {"type": "object", "additionalProperties": {"type": "number"}}, "seconds": {"type": "number"}}},
     "GaleWorkerValue": {"type": "object", "properties": {"value": {"type": "string", "nullable": True}}},
     "GaleTaskEvent": {"type": "object", "required": ["key", "tryNumber", "state"], "properties": {
         "key": TASK_KEY, "tryNumber": {"type": "integer"},
