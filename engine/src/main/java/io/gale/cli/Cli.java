@@ -78,12 +78,6 @@ public final class Cli {
         return this;
     }
 
-    /** The added command that runs as {@code gale standalone --<option>}, if any. */
-    java.util.Optional<StandaloneService> standaloneService(String option) {
-        return extraCommands.stream().filter(c -> c instanceof StandaloneService s && s.standaloneOption().equals(option))
-                .map(c -> (StandaloneService) c).findFirst();
-    }
-
     /** The command tree: Gale's commands and the added ones. */
     private CommandLine commandLine(GaleCommand top) {
         CommandLine cmd = new CommandLine(top);

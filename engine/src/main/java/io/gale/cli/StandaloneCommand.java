@@ -17,10 +17,14 @@ final class StandaloneCommand extends Sub implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StandaloneService server = null;
-        if (serve) {
-            server = ((GaleCommand) spec.root().userObject()).cli.standaloneService("serve").orElseThrow(() ->
-                    new io.gale.core.BadRequestException("--serve needs the model server, which this build of Gale does not include"));
+        java.util.List<io.gale.runtime.Companion> companions = new java.util.ArrayList<>();
+        for (io.gale.runtime.Companion c : java.util.ServiceLoader.load(io.gale.runtime.Companion.class)) {
+            if (c.startsByDefault() || (serve && c.name().equals("serve"))) {
+                companions.add(c);
+            }
+        }
+        if (serve && companions.stream().noneMatch(c -> c.name().equals("serve"))) {
+            throw new io.gale.core.BadRequestException("--serve needs the model server, which this build of Gale does not include");
         }
         var client = client();
         java.nio.file.Files.createDirectories(client.config().dagsFolder());
@@ -33,11 +37,8 @@ final class StandaloneCommand extends Sub implements Callable<Integer> {
         out.println("  New DAGs start paused: './gale dags unpause example_pipeline' in another shell starts its schedule.");
         java.util.List<AutoCloseable> started = new java.util.ArrayList<>();
         try {
-            for (io.gale.runtime.Companion c : java.util.ServiceLoader.load(io.gale.runtime.Companion.class)) {
-                started.add(c.start(engine(), port, out));
-            }
-            if (server != null) {
-                started.add(server.startBeside(engine(), out, err()));
+            for (io.gale.runtime.Companion c : companions) {
+                started.add(c.start(engine(), port, out, err()));
             }
             out.println("  Stop with Ctrl-C.");
             out.flush();

@@ -16,7 +16,12 @@ public final class WebCompanion implements Companion {
     public static final String ADMIN = "admin";
 
     @Override
-    public AutoCloseable start(Engine engine, Integer port, PrintWriter out) {
+    public String name() {
+        return "webserver";
+    }
+
+    @Override
+    public AutoCloseable start(Engine engine, Integer port, PrintWriter out, PrintWriter err) {
         WebServer server = WebserverCommand.start(engine, port, null, System.getenv());
         Users users = server.backend().auth().users();
         String given = System.getenv("GALE_ADMIN_PASSWORD");

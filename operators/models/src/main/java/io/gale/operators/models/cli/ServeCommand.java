@@ -2,7 +2,6 @@ package io.gale.operators.models.cli;
 
 import io.gale.api.Connection;
 import io.gale.cli.GaleCommand;
-import io.gale.cli.StandaloneService;
 import io.gale.operators.models.ArtifactLoader;
 import io.gale.operators.models.DeployModelOperator;
 import io.gale.operators.models.ModelServer;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code gale serve}: the model server, until Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve recommendations from a model's production version; swap versions on a signed webhook or a registry change.")
-public final class ServeCommand implements Callable<Integer>, StandaloneService {
+public final class ServeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -83,20 +82,6 @@ public final class ServeCommand implements Callable<Integer>, StandaloneService 
             finished.countDown();
         }
         return 0;
-    }
-
-    @Override
-    public String standaloneOption() {
-        return "serve";
-    }
-
-    /** {@code gale standalone --serve}: the server with the defaults, beside the scheduler. */
-    @Override
-    public AutoCloseable startBeside(Engine engine, PrintWriter out, PrintWriter err) throws Exception {
-        ModelServer server = start(engine, "0.0.0.0", 8000, "recvae", DeployModelOperator.DEFAULT_CONN, null, Duration.ofSeconds(30), err);
-        out.println("  model server: http://0.0.0.0:" + server.port() + " (model recvae, "
-                + server.served().map(s -> "version " + s.version().version()).orElse("no production version yet") + ")");
-        return server;
     }
 
     /**
