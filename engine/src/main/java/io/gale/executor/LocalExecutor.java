@@ -6,19 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Runs tries on a fixed pool of threads in this process. */
 public final class LocalExecutor implements Executor {
 
-    private static final TaskEvent WAKE_UP = new TaskEvent(null, 0, null, null, null, null, null, null);
-
     private final int parallelism;
     private final TaskRunner runner;
     private final ExecutorService pool;
-    private final LinkedBlockingQueue<TaskEvent> events = new LinkedBlockingQueue<>();
+    private final io.gale.executor.TaskEvents events = new io.gale.executor.TaskEvents();
     private final AtomicInteger running = new AtomicInteger();
     private final java.util.concurrent.ConcurrentLinkedQueue<ProcessGroup> groups = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -65,14 +61,7 @@ public final class LocalExecutor implements Executor {
 
     @Override
     public List<TaskEvent> poll(Duration timeout) throws InterruptedException {
-        List<TaskEvent> out = new ArrayList<>();
-        TaskEvent first = timeout.isZero() ? events.poll() : events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        if (first != null) {
-            out.add(first);
-            events.drainTo(out);
-        }
-        out.removeIf(e -> e == WAKE_UP);
-        return out;
+        return events.poll(timeout);
     }
 
     @Override
@@ -86,7 +75,7 @@ public final class LocalExecutor implements Executor {
 
     @Override
     public void wakeUp() {
-        events.add(WAKE_UP);
+        events.wakeUp();
     }
 
     @Override

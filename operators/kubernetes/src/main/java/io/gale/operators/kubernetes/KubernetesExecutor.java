@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class KubernetesExecutor implements Executor {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesExecutor.class);
-    private static final TaskEvent WAKE_UP = new TaskEvent(null, 0, null, null, null, null, null, null);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     /** How long a tracked pod may be missing from the watch before it is looked up directly. */
     private static final Duration MISSING_GRACE = Duration.ofSeconds(3);
@@ -69,7 +67,7 @@ public final class KubernetesExecutor implements Executor {
     private final KubernetesSettings settings;
     private final Clock clock;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
-    private final LinkedBlockingQueue<TaskEvent> events = new LinkedBlockingQueue<>();
+    private final io.gale.executor.TaskEvents events = new io.gale.executor.TaskEvents();
     /** Tries started or adopted and not reported yet, by pod name. */
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private final ScheduledExecutorService workers;
@@ -181,14 +179,7 @@ public final class KubernetesExecutor implements Executor {
 
     @Override
     public List<TaskEvent> poll(Duration timeout) throws InterruptedException {
-        List<TaskEvent> out = new ArrayList<>();
-        TaskEvent first = timeout.isZero() ? events.poll() : events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        if (first != null) {
-            out.add(first);
-            events.drainTo(out);
-        }
-        out.removeIf(e -> e == WAKE_UP);
-        return out;
+        return events.poll(timeout);
     }
 
     @Override
@@ -198,7 +189,7 @@ public final class KubernetesExecutor implements Executor {
 
     @Override
     public void wakeUp() {
-        events.add(WAKE_UP);
+        events.wakeUp();
     }
 
     /**
