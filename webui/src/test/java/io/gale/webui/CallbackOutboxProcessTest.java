@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,31 +37,16 @@ class CallbackOutboxProcessTest {
 
     @TempDir
     Path home;
-    final List<Process> processes = new ArrayList<>();
+    GaleProcesses gale;
+
+    @BeforeEach
+    void processes() {
+        gale = new GaleProcesses(home);
+    }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-        }
-        for (Process p : processes) {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
-        // the embedded server of a killed scheduler may be left running: stop it (fast shutdown)
-        Path postmaster = home.resolve("postgres").resolve("postmaster.pid");
-        if (Files.exists(postmaster)) {
-            long pid = Long.parseLong(Files.readAllLines(postmaster).get(0).strip());
-            ProcessHandle.of(pid).ifPresent(server -> {
-                try {
-                    new ProcessBuilder("kill", "-INT", String.valueOf(pid)).start().waitFor();
-                    server.onExit().get(30, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    server.destroyForcibly();
-                }
-            });
-        }
+        gale.stopAll();
     }
 
     /**
@@ -100,17 +86,8 @@ class CallbackOutboxProcessTest {
     }
 
     private Process scheduler(String name) throws IOException {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp", System.getProperty("java.class.path"), Gale.class.getName(), "scheduler");
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().keySet().removeIf(k -> k.startsWith("GALE_"));
         // DAGs start paused (the example DAGs on the classpath stay so); the test unpauses its own
-        pb.environment().putAll(Map.of("GALE_HOME", home.toString(), "GALE_HEARTBEAT", "1", "GALE_ZOMBIE_THRESHOLD", "5",
-                "GALE_DAG_DIR_LIST_INTERVAL", "1"));
-        Process p = pb.redirectErrorStream(true).redirectOutput(home.resolve(name + ".out").toFile()).start();
-        processes.add(p);
-        return p;
+        return gale.scheduler(name, Map.of());
     }
 
     private List<String> lines(String kind) {
@@ -124,7 +101,7 @@ class CallbackOutboxProcessTest {
 
     private String output(String name) {
         try {
-            return Files.readString(home.resolve(name + ".out"));
+            return Files.readString(gale.output(name));
         } catch (IOException e) {
             return "";
         }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,19 +37,17 @@ class DatabaseOutageProcessTest {
 
     @TempDir
     Path home;
-    final List<Process> processes = new ArrayList<>();
+    GaleProcesses gale;
+
+    @BeforeEach
+    void processes() {
+        gale = new GaleProcesses(home);
+    }
     EmbeddedPostgres external;
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-        }
-        for (Process p : processes) {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        gale.stopAll();
         if (external != null) {
             external.close();
         }
@@ -92,17 +91,9 @@ class DatabaseOutageProcessTest {
     }
 
     private Process scheduler(Map<String, String> env) throws IOException {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp", classpathWithoutExampleDags(), Gale.class.getName(), "scheduler");
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().keySet().removeIf(k -> k.startsWith("GALE_"));
-        pb.environment().putAll(Map.of("GALE_HOME", home.toString(), "GALE_DAGS_ARE_PAUSED_AT_CREATION", "false",
-                "GALE_HEARTBEAT", "1", "GALE_ZOMBIE_THRESHOLD", "5", "GALE_PARALLELISM", "4", "GALE_DAG_DIR_LIST_INTERVAL", "1"));
-        pb.environment().putAll(env);
-        Process p = pb.redirectErrorStream(true).redirectOutput(home.resolve("scheduler.out").toFile()).start();
-        processes.add(p);
-        return p;
+        Map<String, String> all = new HashMap<>(env);
+        all.putIfAbsent("GALE_DAGS_ARE_PAUSED_AT_CREATION", "false");
+        return gale.start("scheduler", classpathWithoutExampleDags(), all, "scheduler");
     }
 
     /** The example DAGs (RecVAE training among them) would compete for the two cores: leave them out. */
@@ -114,7 +105,7 @@ class DatabaseOutageProcessTest {
 
     private String output() {
         try {
-            return Files.readString(home.resolve("scheduler.out"));
+            return Files.readString(gale.output("scheduler"));
         } catch (IOException e) {
             return "";
         }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,31 +35,16 @@ class SchedulerProcessTest {
 
     @TempDir
     Path home;
-    final List<Process> processes = new ArrayList<>();
+    GaleProcesses gale;
+
+    @BeforeEach
+    void processes() {
+        gale = new GaleProcesses(home);
+    }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-        }
-        for (Process p : processes) {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
-        // a failed test may leave the embedded server of a killed scheduler running: stop it (fast shutdown)
-        Path postmaster = home.resolve("postgres").resolve("postmaster.pid");
-        if (Files.exists(postmaster)) {
-            long pid = Long.parseLong(Files.readAllLines(postmaster).get(0).strip());
-            ProcessHandle.of(pid).ifPresent(server -> {
-                try {
-                    new ProcessBuilder("kill", "-INT", String.valueOf(pid)).start().waitFor();
-                    server.onExit().get(30, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    server.destroyForcibly();
-                }
-            });
-        }
+        gale.stopAll();
     }
 
     /**
@@ -111,17 +97,9 @@ class SchedulerProcessTest {
     }
 
     private Process scheduler(String name, Map<String, String> env) throws IOException {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp", System.getProperty("java.class.path"), Gale.class.getName(), "scheduler");
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().keySet().removeIf(k -> k.startsWith("GALE_"));
-        pb.environment().putAll(Map.of("GALE_HOME", home.toString(), "GALE_DAGS_ARE_PAUSED_AT_CREATION", "false",
-                "GALE_HEARTBEAT", "1", "GALE_ZOMBIE_THRESHOLD", "5", "GALE_PARALLELISM", "4", "GALE_DAG_DIR_LIST_INTERVAL", "1"));
-        pb.environment().putAll(env);
-        Process p = pb.redirectErrorStream(true).redirectOutput(home.resolve(name + ".out").toFile()).start();
-        processes.add(p);
-        return p;
+        Map<String, String> all = new HashMap<>(env);
+        all.putIfAbsent("GALE_DAGS_ARE_PAUSED_AT_CREATION", "false");
+        return gale.scheduler(name, all);
     }
 
     private List<String[]> lines() throws IOException {

@@ -1,0 +1,79 @@
+package io.gale.webui;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code gale} child processes of one test on one {@code GALE_HOME}: each started from the test's
+ * JVM and classpath with a clean {@code GALE_*} environment, its output in {@code HOME/NAME.out}.
+ * {@link #stopAll} ends them, and the embedded PostgreSQL that a killed one may have left running.
+ */
+final class GaleProcesses {
+
+    /** What every scheduler of these tests runs with: fast heartbeats and zombie checks, four slots. */
+    static final Map<String, String> FAST_SCHEDULER = Map.of("GALE_HEARTBEAT", "1", "GALE_ZOMBIE_THRESHOLD", "5",
+            "GALE_PARALLELISM", "4", "GALE_DAG_DIR_LIST_INTERVAL", "1");
+
+    private final Path home;
+    private final List<Process> processes = new ArrayList<>();
+
+    GaleProcesses(Path home) {
+        this.home = home;
+    }
+
+    /** {@code gale ARGS} with {@code env} over {@link #FAST_SCHEDULER}, on {@code classpath}; output in {@code HOME/NAME.out}. */
+    Process start(String name, String classpath, Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", classpath, Gale.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("GALE_"));
+        Map<String, String> all = new HashMap<>(FAST_SCHEDULER);
+        all.put("GALE_HOME", home.toString());
+        all.putAll(env);
+        pb.environment().putAll(all);
+        Process p = pb.redirectErrorStream(true).redirectOutput(output(name).toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    /** {@code gale scheduler} on the test's classpath. */
+    Process scheduler(String name, Map<String, String> env) throws IOException {
+        return start(name, System.getProperty("java.class.path"), env, "scheduler");
+    }
+
+    /** Where the process {@code name} writes its output. */
+    Path output(String name) {
+        return home.resolve(name + ".out");
+    }
+
+    /** Ctrl-C to each process (SIGKILL after 60 s), then a fast shutdown of an embedded server left running. */
+    void stopAll() throws Exception {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        Path postmaster = home.resolve("postgres").resolve("postmaster.pid");
+        if (Files.exists(postmaster)) {
+            long pid = Long.parseLong(Files.readAllLines(postmaster).get(0).strip());
+            ProcessHandle.of(pid).ifPresent(server -> {
+                try {
+                    new ProcessBuilder("kill", "-INT", String.valueOf(pid)).start().waitFor();
+                    server.onExit().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    server.destroyForcibly();
+                }
+            });
+        }
+    }
+}
