@@ -47,8 +47,10 @@ final class WorkerCommand extends Sub implements Callable<Integer> {
         EdgeWorker.Settings settings = new EdgeWorker.Settings(EdgeWorker.queues(queues), concurrency, config.heartbeat(),
                 Duration.ofMillis(500));
         DagBag code = new DagBag(config.dagsFolder(), config.dagCacheDir(), DagBag.class.getClassLoader());
+        io.gale.metrics.Metrics metrics = io.gale.metrics.Metrics.prometheus();
+        var endpoint = io.gale.metrics.MetricsServer.startIfConfigured(System.getenv(), metrics); // GALE_METRICS_PORT
         EdgeWorker w = new EdgeWorker(settings, new WorkerClient(apiUrl, worker, token), code, config.workRoot(), System.getenv(),
-                Clock.systemUTC());
+                Clock.systemUTC(), metrics);
         w.start();
         err().println("Gale worker " + worker + " started: queues " + String.join(",", settings.queues()) + ", concurrency "
                 + concurrency + ", API " + apiUrl + ", DAGs from " + config.dagsFolder() + ". Stop with Ctrl-C.");
@@ -60,6 +62,7 @@ final class WorkerCommand extends Sub implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            endpoint.ifPresent(io.gale.metrics.MetricsServer::close);
             stopped.countDown();
         }, "gale-worker-shutdown"));
         stopped.await();

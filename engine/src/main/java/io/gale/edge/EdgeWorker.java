@@ -93,6 +93,7 @@ public final class EdgeWorker implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean silenced;
     private Thread loop;
+    private final io.gale.metrics.Metrics metrics;
 
     /**
      * @param code     where DAG code comes from (the worker's dags folder)
@@ -100,10 +101,17 @@ public final class EdgeWorker implements AutoCloseable {
      * @param env      the environment tasks see
      */
     public EdgeWorker(Settings settings, WorkerClient api, DagCode code, Path workRoot, Map<String, String> env, Clock clock) {
+        this(settings, api, code, workRoot, env, clock, io.gale.metrics.Metrics.none());
+    }
+
+    /** A worker whose tries count into {@code metrics}: their durations by state, and what tasks count themselves. */
+    public EdgeWorker(Settings settings, WorkerClient api, DagCode code, Path workRoot, Map<String, String> env, Clock clock,
+                      io.gale.metrics.Metrics metrics) {
         this.settings = settings;
         this.api = api;
         this.clock = clock;
-        this.runner = new TaskRunner(new RemoteStore(api), code, workRoot, env, clock, DagRunTrigger.NONE);
+        this.metrics = metrics;
+        this.runner = new TaskRunner(new RemoteStore(api), code, workRoot, env, clock, DagRunTrigger.NONE, metrics);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(settings.concurrency(), r -> {
             Thread t = new Thread(r, "gale-worker-task-" + n.incrementAndGet());
@@ -205,6 +213,9 @@ public final class EdgeWorker implements AutoCloseable {
                 + w.task().queue() + ")\n");
         TaskEvent event = runner.run(w, group -> { }, r::add);
         event = limitXComs(event, w, r);
+        if (event.start() != null && event.end() != null) {
+            metrics.taskEnded(w.key().dagId(), w.key().taskId(), event.state(), Duration.between(event.start(), event.end()));
+        }
         try {
             report(t, r, event);
         } finally {

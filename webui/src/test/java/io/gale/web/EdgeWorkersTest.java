@@ -149,9 +149,13 @@ class EdgeWorkersTest {
         return "http://127.0.0.1:" + server.port();
     }
 
+    /** Each worker's metrics, by name (as `gale worker` serves them on GALE_METRICS_PORT). */
+    private final Map<String, io.gale.metrics.Metrics> metrics = new java.util.HashMap<>();
+
     private EdgeWorker worker(String name, String... queues) {
         EdgeWorker w = new EdgeWorker(new EdgeWorker.Settings(List.of(queues), 2, Duration.ofMillis(300), Duration.ofMillis(100)),
-                new WorkerClient(url(), name, token), bag, home.resolve("work-" + name), Map.of(), Clock.systemUTC());
+                new WorkerClient(url(), name, token), bag, home.resolve("work-" + name), Map.of(), Clock.systemUTC(),
+                metrics.computeIfAbsent(name, n -> io.gale.metrics.Metrics.prometheus()));
         workers.add(w);
         return w.start();
     }
@@ -186,6 +190,9 @@ class EdgeWorkersTest {
                     .contains("Task ended success");
         }
         assertThat(cpu.started()).isEqualTo(3);
+        // each worker counts the tries it ran
+        assertThat(metrics.get("w-gpu").scrape()).contains("gale_task_duration_seconds_count{dag_id=\"edge_pipeline\",state=\"success\",task_id=\"train_a\"} 1");
+        assertThat(metrics.get("w-cpu").scrape()).doesNotContain("task_id=\"train_a\"");
         assertThat(gpu.started()).isEqualTo(3);
         // XComs and variables went through the API both ways
         assertThat(engine.store().xcoms().get(new TaskKey("edge_pipeline", run.runId(), "publish"), "return_value"))
