@@ -280,7 +280,7 @@ public final class KubernetesExecutor implements Executor {
 
     /** The pod of a try: the task's template with the try's name, labels, annotations and command. */
     Pod pod(TaskWorkload w, String name) {
-        Pod pod = serialization.clone(settings.templates().get(settings.templateFor(w.key())));
+        Pod pod = serialization.clone(settings.templates().get(settings.templateFor(w.key(), w.task().queue())));
         var meta = pod.getMetadata() == null ? new io.fabric8.kubernetes.api.model.ObjectMeta() : pod.getMetadata();
         pod.setMetadata(meta);
         meta.setName(name);

@@ -105,15 +105,19 @@ public record KubernetesSettings(String namespace, Map<String, Pod> templates, M
         return new KubernetesSettings(namespace, templates, taskChoices, parallelism, pending, apiRetry, backoff);
     }
 
-    /** The template a task's pods are made from. */
-    public String templateFor(TaskKey key) {
+    /**
+     * The template a task's pods are made from: the first {@code GALE_KUBERNETES_TASK_TEMPLATES}
+     * pattern that matches it, else the template named as the task's queue (a task on queue
+     * {@code gpu} gets {@code GALE_KUBERNETES_POD_TEMPLATE_GPU}), else the default one.
+     */
+    public String templateFor(TaskKey key, String queue) {
         String id = key.dagId() + "." + key.taskId();
         for (var c : taskChoices.entrySet()) {
             if (c.getKey().matcher(id).matches()) {
                 return c.getValue();
             }
         }
-        return DEFAULT;
+        return queue != null && templates.containsKey(queue) ? queue : DEFAULT;
     }
 
     /** The container a try's command goes into: the one named {@code base} (Airflow's convention), else the first. */

@@ -67,9 +67,12 @@ class PodTemplateTest {
     @Test
     void tasksChooseTheirTemplateByPattern() throws Exception {
         KubernetesSettings s = KubernetesExecutorTest.settings();
-        assertThat(s.templateFor(new TaskKey("train", "r", "fit_model"))).isEqualTo("gpu");
-        assertThat(s.templateFor(new TaskKey("train", "r", "prepare"))).isEqualTo(KubernetesSettings.DEFAULT);
-        assertThat(s.templateFor(new TaskKey("other", "r", "fit_model"))).isEqualTo(KubernetesSettings.DEFAULT);
+        assertThat(s.templateFor(new TaskKey("train", "r", "fit_model"), "default")).isEqualTo("gpu");
+        assertThat(s.templateFor(new TaskKey("train", "r", "prepare"), "default")).isEqualTo(KubernetesSettings.DEFAULT);
+        assertThat(s.templateFor(new TaskKey("other", "r", "fit_model"), "default")).isEqualTo(KubernetesSettings.DEFAULT);
+        // no pattern matches: a task's queue names its template when there is one of that name
+        assertThat(s.templateFor(new TaskKey("other", "r", "fit_model"), "gpu")).isEqualTo("gpu");
+        assertThat(s.templateFor(new TaskKey("other", "r", "fit_model"), "github")).isEqualTo(KubernetesSettings.DEFAULT);
         assertThat(s.namespace()).isEqualTo(MockCluster.NAMESPACE);
     }
 
