@@ -190,12 +190,19 @@ class CallbackOutboxTest {
     @Test
     void twoSchedulersOnOneDatabaseDeliverEachCallbackOnce() throws Exception {
         int tasks = 24;
+        var delivering = new java.util.concurrent.atomic.AtomicInteger();
         var dag = Dag.builder("crowd").maxActiveTasks(tasks);
         for (int i = 0; i < tasks; i++) {
             dag.task("t" + i, ctx -> {
                 throw new IllegalStateException("fails");
             }).onFailure((ctx, e) -> {
-                Thread.sleep(20); // long enough for both schedulers to claim while others run
+                // until another callback runs beside it (both schedulers claiming at once), 200 ms at most
+                delivering.incrementAndGet();
+                try {
+                    io.gale.testing.Await.atMost(java.time.Duration.ofMillis(200), () -> delivering.get() >= 2);
+                } finally {
+                    delivering.decrementAndGet();
+                }
                 append(ctx, "on_failure");
             });
         }

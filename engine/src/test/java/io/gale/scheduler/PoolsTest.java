@@ -38,7 +38,8 @@ class PoolsTest {
             dag.task(id, ctx -> {
                 most.accumulateAndGet(now.incrementAndGet(), Math::max);
                 try {
-                    Thread.sleep(100); // the task's work: long enough for others to overlap if the pool let them
+                    // the task's work: until another of them runs beside it (as a pool of four lets it), 200 ms at most
+                    io.gale.testing.Await.atMost(java.time.Duration.ofMillis(200), () -> now.get() >= 2);
                 } finally {
                     now.decrementAndGet();
                 }

@@ -23,4 +23,24 @@ public final class Await {
             }
         }
     }
+
+    /**
+     * For task bodies that give concurrency its chance: waits until {@code condition} holds (e.g.
+     * another try runs at the same time) or {@code limit} passes, whichever comes first, and says
+     * which. Not for synchronising a test with what it checks: use {@link #until} for that.
+     */
+    public static boolean atMost(Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, 2_000_000L));
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+        return true;
+    }
 }

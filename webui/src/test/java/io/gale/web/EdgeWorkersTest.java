@@ -59,18 +59,30 @@ class EdgeWorkersTest {
     private DagBag bag;
     private String token;
 
+    /** Training tries running now, in this JVM's workers. */
+    private static final java.util.concurrent.atomic.AtomicInteger TRAINING = new java.util.concurrent.atomic.AtomicInteger();
+
+    private static void train() throws InterruptedException {
+        TRAINING.incrementAndGet();
+        try {
+            io.gale.testing.Await.atMost(Duration.ofMillis(300), () -> TRAINING.get() >= 2);
+        } finally {
+            TRAINING.decrementAndGet();
+        }
+    }
+
     /** Six tasks on two queues; two of them share pool {@code solo} of one slot; XComs flow between them. */
     static Dag pipeline() {
         var dag = Dag.builder("edge_pipeline");
         var extract = dag.task("extract", ctx -> ctx.variable("source").orElse("none") + ":rows");
         var clean = dag.task("clean", ctx -> ctx.xcomPull("extract", String.class) + ":clean").after(extract);
         var trainA = dag.task("train_a", ctx -> {
-            Thread.sleep(300); // the work: long enough for train_b to overlap were the pool not there
+            train(); // the work: until train_b runs beside it (were the pool not there), 300 ms at most
             ctx.trainingMetrics().epoch(1, java.util.Map.of("loss", 0.5), 0.3); // over the worker API
             return "model_a";
         }).queue("gpu").pool("solo").after(clean);
         var trainB = dag.task("train_b", ctx -> {
-            Thread.sleep(300);
+            train();
             return "model_b";
         }).queue("gpu").pool("solo").after(clean);
         var evaluate = dag.task("evaluate", ctx -> ctx.xcomPull("train_a", String.class) + "+" + ctx.xcomPull("train_b", String.class))

@@ -58,8 +58,8 @@ class WorkerProcessTest {
                     var slow = dag.task("slow", ctx -> {
                         Path dir = Path.of(ctx.variable("marker_dir").orElseThrow());
                         Files.writeString(dir.resolve("try-" + ctx.tryNumber() + "-" + System.nanoTime()), "ran");
-                        if (ctx.tryNumber() == 1) {
-                            Thread.sleep(120_000);
+                        if (ctx.tryNumber() == 1 && !new java.util.concurrent.CountDownLatch(1).await(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("try 1 was to be killed with its worker within 120 s");
                         }
                         return ctx.xcomPull("first", String.class) + " after try " + ctx.tryNumber();
                     }).retries(1).retryDelay(Duration.ofSeconds(1));

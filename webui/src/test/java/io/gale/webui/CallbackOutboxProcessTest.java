@@ -73,9 +73,19 @@ class CallbackOutboxProcessTest {
                         }).onFailure((ctx, e) -> {
                             String key = ctx.runId() + " " + ctx.taskId() + " " + ctx.tryNumber() + " " + ctx.callbackId().getAsLong();
                             append("begin " + key + " " + ProcessHandle.current().pid());
+                            // blocks until the test creates the release file: told by the file system, 2 minutes at most
+                            Path release = Path.of("%s");
                             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                            while (!Files.exists(Path.of("%s")) && System.nanoTime() < deadline) {
-                                Thread.sleep(50);
+                            try (WatchService watch = release.getFileSystem().newWatchService()) {
+                                release.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+                                while (!Files.exists(release)) {
+                                    WatchKey k = watch.poll(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                                    if (k == null) {
+                                        throw new IllegalStateException("the release file did not appear within 2 minutes");
+                                    }
+                                    k.pollEvents();
+                                    k.reset();
+                                }
                             }
                             append("on_failure " + key + " " + e.getMessage().replace(' ', '_'));
                         });
