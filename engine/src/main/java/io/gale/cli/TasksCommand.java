@@ -70,14 +70,18 @@ final class TasksCommand extends Sub implements Runnable {
         }
     }
 
-    @Command(name = "states-for-dag-run", description = "The state of every task instance of a run.")
-    static final class StatesForDagRun extends Sub implements Callable<Integer> {
+    /** A command about one run of a DAG, printed as a table or JSON. */
+    private abstract static class RunCommand extends Sub implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DAG")
         String dagId;
         @Parameters(index = "1", paramLabel = "RUN_ID")
         String runId;
         @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json")
         String output;
+    }
+
+    @Command(name = "states-for-dag-run", description = "The state of every task instance of a run.")
+    static final class StatesForDagRun extends RunCommand {
 
         @Override
         public Integer call() {
@@ -110,13 +114,7 @@ final class TasksCommand extends Sub implements Runnable {
     }
 
     @Command(name = "callbacks", description = "Where the task callbacks of a run stand: pending, delivered or failed.")
-    static final class Callbacks extends Sub implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "DAG")
-        String dagId;
-        @Parameters(index = "1", paramLabel = "RUN_ID")
-        String runId;
-        @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json")
-        String output;
+    static final class Callbacks extends RunCommand {
 
         @Override
         public Integer call() {
