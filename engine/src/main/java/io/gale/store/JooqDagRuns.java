@@ -4,6 +4,8 @@ import static io.gale.store.JooqStore.instant;
 import static io.gale.store.JooqStore.odt;
 import static io.gale.store.jooq.Tables.DAG;
 import static io.gale.store.jooq.Tables.DAG_RUN;
+import static io.gale.store.jooq.Tables.TASK_LOG;
+import static io.gale.store.jooq.Tables.XCOM;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.gale.core.ConflictException;
@@ -62,6 +64,9 @@ final class JooqDagRuns implements DagRunRepository {
 
     @Override
     public boolean delete(String dagId, String runId) {
+        // logs and XComs have no foreign key (V18: it cost a row lock per row written); task instances cascade
+        dsl.deleteFrom(TASK_LOG).where(TASK_LOG.DAG_ID.eq(dagId), TASK_LOG.RUN_ID.eq(runId)).execute();
+        dsl.deleteFrom(XCOM).where(XCOM.DAG_ID.eq(dagId), XCOM.RUN_ID.eq(runId)).execute();
         return dsl.deleteFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_ID.eq(runId)).execute() == 1;
     }
 

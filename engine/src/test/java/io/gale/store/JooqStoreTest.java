@@ -270,4 +270,25 @@ class JooqStoreTest {
         assertThat(store.taskInstances().find(tasks.get(3)).orElseThrow().processGroup())
                 .as("a group reported for a try that already ended is not recorded").isNull();
     }
+
+    @Test
+    void deletingARunDeletesItsTaskInstancesLogsAndXComsButNotAnotherRunsOrWithTheSameTaskIds() {
+        run("gone", 0, DagRunState.RUNNING, null);
+        run("kept", 1, DagRunState.RUNNING, null);
+        TaskKey gone = new TaskKey("d", "gone", "t");
+        TaskKey kept = new TaskKey("d", "kept", "t");
+        for (TaskKey k : List.of(gone, kept)) {
+            store.taskInstances().createMissing(Map.of(RunKey.of(k), List.of(new NewTask("t", 1, "op"))));
+            store.logs().putAll(List.of(new TaskLogRepository.Entry(k, 1, "log of " + k.runId())));
+            store.xcoms().put(k, "return_value", "1");
+        }
+        assertThat(store.runs().delete("d", "gone")).isTrue();
+        assertThat(store.runs().find("d", "gone")).isEmpty();
+        assertThat(store.taskInstances().find(gone)).isEmpty();
+        assertThat(store.logs().get(gone, 1)).as("no log row outlives its run").isEmpty();
+        assertThat(store.xcoms().get(gone, "return_value")).as("no XCom outlives its run").isEmpty();
+        assertThat(store.logs().get(kept, 1)).contains("log of kept");
+        assertThat(store.xcoms().get(kept, "return_value")).contains("1");
+        assertThat(store.runs().delete("d", "gone")).as("a second delete finds nothing").isFalse();
+    }
 }

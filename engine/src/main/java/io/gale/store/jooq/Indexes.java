@@ -34,8 +34,5 @@ public class Indexes {
     public static final Index EDGE_JOB_QUEUED = Internal.createIndex(DSL.name("edge_job_queued"), EdgeJob.EDGE_JOB, new OrderField[] { EdgeJob.EDGE_JOB.QUEUE, EdgeJob.EDGE_JOB.QUEUED_AT }, false);
     public static final Index EDGE_JOB_WORKER = Internal.createIndex(DSL.name("edge_job_worker"), EdgeJob.EDGE_JOB, new OrderField[] { EdgeJob.EDGE_JOB.WORKER }, false);
     public static final Index MODEL_VERSION_ONE_PRODUCTION = Internal.createIndex(DSL.name("model_version_one_production"), ModelVersion.MODEL_VERSION, new OrderField[] { ModelVersion.MODEL_VERSION.NAME }, true);
-    public static final Index TASK_INSTANCE_ACTIVE = Internal.createIndex(DSL.name("task_instance_active"), TaskInstance.TASK_INSTANCE, new OrderField[] { TaskInstance.TASK_INSTANCE.DAG_ID }, false);
-    public static final Index TASK_INSTANCE_POOL = Internal.createIndex(DSL.name("task_instance_pool"), TaskInstance.TASK_INSTANCE, new OrderField[] { TaskInstance.TASK_INSTANCE.POOL }, false);
-    public static final Index TASK_INSTANCE_RUNNING = Internal.createIndex(DSL.name("task_instance_running"), TaskInstance.TASK_INSTANCE, new OrderField[] { TaskInstance.TASK_INSTANCE.SCHEDULER_ID }, false);
-    public static final Index TASK_INSTANCE_UNFINISHED = Internal.createIndex(DSL.name("task_instance_unfinished"), TaskInstance.TASK_INSTANCE, new OrderField[] { TaskInstance.TASK_INSTANCE.STATE }, false);
+    public static final Index TASK_INSTANCE_LIVE = Internal.createIndex(DSL.name("task_instance_live"), TaskInstance.TASK_INSTANCE, new OrderField[] { TaskInstance.TASK_INSTANCE.SCHEDULER_ID }, false);
 }

@@ -11,8 +11,6 @@ import io.gale.store.jooq.Indexes;
 import io.gale.store.jooq.Keys;
 import io.gale.store.jooq.tables.CallbackOutbox.CallbackOutboxPath;
 import io.gale.store.jooq.tables.DagRun.DagRunPath;
-import io.gale.store.jooq.tables.TaskLog.TaskLogPath;
-import io.gale.store.jooq.tables.Xcom.XcomPath;
 import io.gale.store.jooq.tables.records.TaskInstanceRecord;
 
 import java.time.OffsetDateTime;
@@ -235,7 +233,7 @@ public class TaskInstance extends TableImpl<TaskInstanceRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.TASK_INSTANCE_ACTIVE, Indexes.TASK_INSTANCE_POOL, Indexes.TASK_INSTANCE_RUNNING, Indexes.TASK_INSTANCE_UNFINISHED);
+        return Arrays.asList(Indexes.TASK_INSTANCE_LIVE);
     }
 
     @Override
@@ -271,30 +269,6 @@ public class TaskInstance extends TableImpl<TaskInstanceRecord> {
             _callbackOutbox = new CallbackOutboxPath(this, null, Keys.CALLBACK_OUTBOX__CALLBACK_OUTBOX_DAG_ID_RUN_ID_TASK_ID_FKEY.getInverseKey());
 
         return _callbackOutbox;
-    }
-
-    private transient TaskLogPath _taskLog;
-
-    /**
-     * Get the implicit to-many join path to the <code>task_log</code> table
-     */
-    public TaskLogPath taskLog() {
-        if (_taskLog == null)
-            _taskLog = new TaskLogPath(this, null, Keys.TASK_LOG__TASK_LOG_DAG_ID_RUN_ID_TASK_ID_FKEY.getInverseKey());
-
-        return _taskLog;
-    }
-
-    private transient XcomPath _xcom;
-
-    /**
-     * Get the implicit to-many join path to the <code>xcom</code> table
-     */
-    public XcomPath xcom() {
-        if (_xcom == null)
-            _xcom = new XcomPath(this, null, Keys.XCOM__XCOM_DAG_ID_RUN_ID_TASK_ID_FKEY.getInverseKey());
-
-        return _xcom;
     }
 
     @Override

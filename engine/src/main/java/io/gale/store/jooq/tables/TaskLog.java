@@ -6,23 +6,16 @@ package io.gale.store.jooq.tables;
 
 import io.gale.store.jooq.DefaultSchema;
 import io.gale.store.jooq.Keys;
-import io.gale.store.jooq.tables.TaskInstance.TaskInstancePath;
 import io.gale.store.jooq.tables.records.TaskLogRecord;
 
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 
 import org.jooq.Condition;
 import org.jooq.Field;
-import org.jooq.ForeignKey;
-import org.jooq.InverseForeignKey;
 import org.jooq.Name;
-import org.jooq.Path;
 import org.jooq.PlainSQL;
 import org.jooq.QueryPart;
-import org.jooq.Record;
 import org.jooq.SQL;
 import org.jooq.Schema;
 import org.jooq.Select;
@@ -116,39 +109,6 @@ public class TaskLog extends TableImpl<TaskLogRecord> {
         this(DSL.name("task_log"), null);
     }
 
-    public <O extends Record> TaskLog(Table<O> path, ForeignKey<O, TaskLogRecord> childPath, InverseForeignKey<O, TaskLogRecord> parentPath) {
-        super(path, childPath, parentPath, TASK_LOG);
-    }
-
-    /**
-     * A subtype implementing {@link Path} for simplified path-based joins.
-     */
-    public static class TaskLogPath extends TaskLog implements Path<TaskLogRecord> {
-
-        private static final long serialVersionUID = 1L;
-        public <O extends Record> TaskLogPath(Table<O> path, ForeignKey<O, TaskLogRecord> childPath, InverseForeignKey<O, TaskLogRecord> parentPath) {
-            super(path, childPath, parentPath);
-        }
-        private TaskLogPath(Name alias, Table<TaskLogRecord> aliased) {
-            super(alias, aliased);
-        }
-
-        @Override
-        public TaskLogPath as(String alias) {
-            return new TaskLogPath(DSL.name(alias), this);
-        }
-
-        @Override
-        public TaskLogPath as(Name alias) {
-            return new TaskLogPath(alias, this);
-        }
-
-        @Override
-        public TaskLogPath as(Table<?> alias) {
-            return new TaskLogPath(alias.getQualifiedName(), this);
-        }
-    }
-
     @Override
     public Schema getSchema() {
         return aliased() ? null : DefaultSchema.DEFAULT_SCHEMA;
@@ -157,23 +117,6 @@ public class TaskLog extends TableImpl<TaskLogRecord> {
     @Override
     public UniqueKey<TaskLogRecord> getPrimaryKey() {
         return Keys.TASK_LOG_PKEY;
-    }
-
-    @Override
-    public List<ForeignKey<TaskLogRecord, ?>> getReferences() {
-        return Arrays.asList(Keys.TASK_LOG__TASK_LOG_DAG_ID_RUN_ID_TASK_ID_FKEY);
-    }
-
-    private transient TaskInstancePath _taskInstance;
-
-    /**
-     * Get the implicit join path to the <code>task_instance</code> table.
-     */
-    public TaskInstancePath taskInstance() {
-        if (_taskInstance == null)
-            _taskInstance = new TaskInstancePath(this, Keys.TASK_LOG__TASK_LOG_DAG_ID_RUN_ID_TASK_ID_FKEY, null);
-
-        return _taskInstance;
     }
 
     @Override

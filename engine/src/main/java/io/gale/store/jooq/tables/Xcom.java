@@ -6,24 +6,17 @@ package io.gale.store.jooq.tables;
 
 import io.gale.store.jooq.DefaultSchema;
 import io.gale.store.jooq.Keys;
-import io.gale.store.jooq.tables.TaskInstance.TaskInstancePath;
 import io.gale.store.jooq.tables.records.XcomRecord;
 
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 
 import org.jooq.Condition;
 import org.jooq.Field;
-import org.jooq.ForeignKey;
-import org.jooq.InverseForeignKey;
 import org.jooq.JSONB;
 import org.jooq.Name;
-import org.jooq.Path;
 import org.jooq.PlainSQL;
 import org.jooq.QueryPart;
-import org.jooq.Record;
 import org.jooq.SQL;
 import org.jooq.Schema;
 import org.jooq.Select;
@@ -117,39 +110,6 @@ public class Xcom extends TableImpl<XcomRecord> {
         this(DSL.name("xcom"), null);
     }
 
-    public <O extends Record> Xcom(Table<O> path, ForeignKey<O, XcomRecord> childPath, InverseForeignKey<O, XcomRecord> parentPath) {
-        super(path, childPath, parentPath, XCOM);
-    }
-
-    /**
-     * A subtype implementing {@link Path} for simplified path-based joins.
-     */
-    public static class XcomPath extends Xcom implements Path<XcomRecord> {
-
-        private static final long serialVersionUID = 1L;
-        public <O extends Record> XcomPath(Table<O> path, ForeignKey<O, XcomRecord> childPath, InverseForeignKey<O, XcomRecord> parentPath) {
-            super(path, childPath, parentPath);
-        }
-        private XcomPath(Name alias, Table<XcomRecord> aliased) {
-            super(alias, aliased);
-        }
-
-        @Override
-        public XcomPath as(String alias) {
-            return new XcomPath(DSL.name(alias), this);
-        }
-
-        @Override
-        public XcomPath as(Name alias) {
-            return new XcomPath(alias, this);
-        }
-
-        @Override
-        public XcomPath as(Table<?> alias) {
-            return new XcomPath(alias.getQualifiedName(), this);
-        }
-    }
-
     @Override
     public Schema getSchema() {
         return aliased() ? null : DefaultSchema.DEFAULT_SCHEMA;
@@ -158,23 +118,6 @@ public class Xcom extends TableImpl<XcomRecord> {
     @Override
     public UniqueKey<XcomRecord> getPrimaryKey() {
         return Keys.XCOM_PKEY;
-    }
-
-    @Override
-    public List<ForeignKey<XcomRecord, ?>> getReferences() {
-        return Arrays.asList(Keys.XCOM__XCOM_DAG_ID_RUN_ID_TASK_ID_FKEY);
-    }
-
-    private transient TaskInstancePath _taskInstance;
-
-    /**
-     * Get the implicit join path to the <code>task_instance</code> table.
-     */
-    public TaskInstancePath taskInstance() {
-        if (_taskInstance == null)
-            _taskInstance = new TaskInstancePath(this, Keys.XCOM__XCOM_DAG_ID_RUN_ID_TASK_ID_FKEY, null);
-
-        return _taskInstance;
     }
 
     @Override
