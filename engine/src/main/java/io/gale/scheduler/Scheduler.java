@@ -84,32 +84,33 @@ public final class Scheduler implements AutoCloseable {
      * @param callbackTimeout  how long one attempt of a task callback may run before it is interrupted
      * @param callbackAttempts how many times a callback that throws or times out is tried before it is marked failed
      * @param callbackRetryDelay the wait before a callback's second attempt, doubling for each further one (10 min at most)
+     * @param fullPassEvery    how often a loop looks at every running run rather than only those with news (1 s)
      */
     public record Settings(boolean createRuns, Duration heartbeat, Duration zombieThreshold, int queuedRunsPerLoop,
-                           Duration callbackTimeout, int callbackAttempts, Duration callbackRetryDelay) {
+                           Duration callbackTimeout, int callbackAttempts, Duration callbackRetryDelay, Duration fullPassEvery) {
         public static Settings defaults() {
             return new Settings(true, Duration.ofSeconds(5), Duration.ofSeconds(60), 200, Duration.ofSeconds(60),
-                    3, Duration.ofSeconds(10));
+                    3, Duration.ofSeconds(10), Duration.ofSeconds(1));
         }
 
         public Settings withCreateRuns(boolean create) {
             return new Settings(create, heartbeat, zombieThreshold, queuedRunsPerLoop, callbackTimeout, callbackAttempts,
-                    callbackRetryDelay);
+                    callbackRetryDelay, fullPassEvery);
         }
 
         public Settings withZombieThreshold(Duration threshold) {
             return new Settings(createRuns, heartbeat, threshold, queuedRunsPerLoop, callbackTimeout, callbackAttempts,
-                    callbackRetryDelay);
+                    callbackRetryDelay, fullPassEvery);
         }
 
         public Settings withHeartbeat(Duration every) {
             return new Settings(createRuns, every, zombieThreshold, queuedRunsPerLoop, callbackTimeout, callbackAttempts,
-                    callbackRetryDelay);
+                    callbackRetryDelay, fullPassEvery);
         }
 
         public Settings withCallbackTimeout(Duration timeout) {
             return new Settings(createRuns, heartbeat, zombieThreshold, queuedRunsPerLoop, timeout, callbackAttempts,
-                    callbackRetryDelay);
+                    callbackRetryDelay, fullPassEvery);
         }
 
         /** Callbacks that fail are tried {@code attempts} times in all, waiting {@code firstDelay}, then twice as long each time. */
@@ -117,7 +118,17 @@ public final class Scheduler implements AutoCloseable {
             if (attempts < 1) {
                 throw new IllegalArgumentException("callback attempts must be at least 1, got " + attempts);
             }
-            return new Settings(createRuns, heartbeat, zombieThreshold, queuedRunsPerLoop, callbackTimeout, attempts, firstDelay);
+            return new Settings(createRuns, heartbeat, zombieThreshold, queuedRunsPerLoop, callbackTimeout, attempts, firstDelay,
+                    fullPassEvery);
+        }
+
+        /**
+         * How often a loop looks at every running run, not only those with news (ends recorded, runs
+         * held back for a slot, a wake-up): the safety net for changes nobody announced.
+         */
+        public Settings withFullPassEvery(Duration every) {
+            return new Settings(createRuns, heartbeat, zombieThreshold, queuedRunsPerLoop, callbackTimeout, callbackAttempts,
+                    callbackRetryDelay, every);
         }
     }
 
@@ -146,7 +157,10 @@ public final class Scheduler implements AutoCloseable {
     private Instant lastHeartbeat = Instant.MIN;
     /** Runs with events since the last loop; other running runs are looked at in full passes. */
     private final java.util.Set<RunKey> dirty = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile Instant nextFullPass = Instant.MIN;
+    /** When the next pass looks at every running run (System.nanoTime: a polling cadence, not a time of record). */
+    private volatile long nextFullPass = System.nanoTime();
+    /** Whether the next loop looks at the runs even when no event came (a run ended, or runs were created). */
+    private boolean passAgain = true;
     /** How many task callbacks this scheduler delivers at once (it claims no more than it can start). */
     static final int CALLBACK_THREADS = 2;
     /** How often the callback outbox is looked at when this scheduler wrote nothing to it. */
@@ -231,7 +245,7 @@ public final class Scheduler implements AutoCloseable {
     public void wakeUp() {
         nextDagCheck = Instant.MIN;
         nextCreateCheck = Instant.MIN;
-        nextFullPass = Instant.MIN;
+        nextFullPass = System.nanoTime();
         executor.wakeUp();
     }
 
@@ -260,7 +274,7 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         nextCreateCheck = Instant.MIN;
-        nextFullPass = Instant.MIN;
+        nextFullPass = System.nanoTime();
     }
 
     /**
@@ -302,8 +316,9 @@ public final class Scheduler implements AutoCloseable {
         }
         refreshPools(now);
         maintain(now);
-        if (settings.createRuns()) {
-            progressed |= createDueRuns(now);
+        if (settings.createRuns() && createDueRuns(now)) {
+            progressed = true;
+            passAgain = true;
         }
         progressed |= advance(scope);
         progressed |= deliverCallbacks(clock.instant());
@@ -500,14 +515,17 @@ public final class Scheduler implements AutoCloseable {
         List<ProcessGroup> groups = List.copyOf(pendingGroups);
         events.forEach(e -> dirty.add(RunKey.of(e.key())));
         Instant now = clock.instant();
-        boolean full = !now.isBefore(nextFullPass) || (nextWakeup != null && !now.isBefore(nextWakeup));
+        boolean full = System.nanoTime() - nextFullPass >= 0 || (nextWakeup != null && !now.isBefore(nextWakeup));
         List<RunKey> only = null;
         if (full) {
             dirty.clear();
-            nextFullPass = now.plusSeconds(1);
+            nextFullPass = System.nanoTime() + settings.fullPassEvery().toNanos();
         } else {
             only = new ArrayList<>(dirty);
             dirty.removeAll(only);
+        }
+        if (!full && events.isEmpty() && groups.isEmpty() && only.isEmpty() && !passAgain) {
+            return false; // nothing to record and no run to look at: an event, a wake-up or the next full pass brings work
         }
         List<RunKey> runsToLook = only;
         long t0 = System.nanoTime();
@@ -527,6 +545,8 @@ public final class Scheduler implements AutoCloseable {
             nextWakeup = plan.wake();
         }
         dirty.addAll(plan.heldBack());
+        // a run that ended leaves room for a queued one, which the next pass starts
+        passAgain = plan.runStates().values().stream().anyMatch(DagRunState::finished);
         if (LOG.isInfoEnabled()) {
             plan.runStates().forEach((run, state) -> withIds(run.dagId(), run.runId(), null, 0,
                     () -> LOG.info("Run {} of DAG {} is {}", run.runId(), run.dagId(), state.id())));

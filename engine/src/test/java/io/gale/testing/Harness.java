@@ -62,8 +62,10 @@ public final class Harness implements AutoCloseable {
 
     public DagRun trigger(String dagId, Map<String, Object> conf) {
         Instant t = clock.instant();
-        return store.runs().create(new NewDagRun(dagId, RunType.MANUAL.runId(t), RunType.MANUAL, t, t, t,
+        DagRun run = store.runs().create(new NewDagRun(dagId, RunType.MANUAL.runId(t), RunType.MANUAL, t, t, t,
                 DagRunState.QUEUED, conf));
+        scheduler.wakeUp(); // as the operations API's notification would
+        return run;
     }
 
     /**
