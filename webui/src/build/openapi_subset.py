@@ -198,8 +198,6 @@ GALE_WORKERS = {
                                             "A connection (with its password) for a task running on the worker.",
                                             params=(("conn_id", "path"),), ok_schema={"type": "object"}),
     W + "/dagRuns": {
-        **worker_op("get", "dag_run", "Get Dag Run", "A DAG run, for a task running on the worker.",
-                    params=(("dag_id", "query"), ("run_id", "query")), ok_schema={"type": "object"}),
         **worker_op("post", "trigger_dag_run", "Trigger Dag Run",
                     "A held try triggers a manual run of another DAG (TaskContext.triggerDagRun), queued through the same "
                     "operations as the REST API's trigger: 201 when queued, 200 when run runId existed already (left as it is). "

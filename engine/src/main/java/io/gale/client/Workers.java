@@ -7,7 +7,6 @@ import io.gale.api.NewModelVersion;
 import io.gale.api.PromotionPolicy;
 import io.gale.core.BadRequestException;
 import io.gale.core.ConflictException;
-import io.gale.core.DagRun;
 import io.gale.core.Json;
 import io.gale.core.NotFoundException;
 import io.gale.core.TaskKey;
@@ -325,11 +324,6 @@ public final class Workers {
 
     public Optional<Connection> connection(String connId) {
         return store.connections().get(connId);
-    }
-
-    /** A DAG run, for a task running on a worker (read by workers of earlier versions). */
-    public Optional<DagRun> run(String dagId, String runId) {
-        return store.runs().find(dagId, runId);
     }
 
     private static byte[] bytes(int n) {

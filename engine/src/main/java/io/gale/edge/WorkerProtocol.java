@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code POST heartbeat} ({@link Heartbeat}), {@code POST claim} ({@link Claim}, answered with a
  * list of TaskWorkloads), {@code POST logs} ({@link LogChunk}), {@code POST report} (a TaskEvent;
  * 409 when the worker does not hold that try), and for running tasks {@code GET xcoms},
- * {@code GET variables/{key}}, {@code GET connections/{id}} and {@code GET dagRuns}.
+ * {@code GET variables/{key}} and {@code GET connections/{id}}.
  *
  * <p>Calls a running task makes on behalf of its try name the try and are refused with 409 when the
  * worker does not hold it: {@code POST trainingMetrics} ({@link Epoch}), {@code POST dagRuns}

@@ -124,7 +124,6 @@ public final class ApiRoutes implements Routes {
         t.add(new Route(HandlerType.GET, worker + "/xcoms", Permission.PUBLIC, workers::xcom));
         t.add(new Route(HandlerType.GET, worker + "/variables/{key}", Permission.PUBLIC, workers::variable));
         t.add(new Route(HandlerType.GET, worker + "/connections/{conn_id}", Permission.PUBLIC, workers::connection));
-        t.add(new Route(HandlerType.GET, worker + "/dagRuns", Permission.PUBLIC, workers::run));
         t.add(new Route(HandlerType.POST, worker + "/dagRuns", Permission.PUBLIC, workers::trigger));
         String workerModel = worker + "/models/{model_name}";
         t.add(new Route(HandlerType.GET, worker + "/models", Permission.PUBLIC, workers::modelNames));

@@ -130,13 +130,6 @@ final class WorkersApi {
                 .orElseThrow(() -> new NotFoundException("connection '" + id + "' not found"))));
     }
 
-    void run(Context ctx) {
-        worker(ctx);
-        String dagId = query(ctx, "dag_id");
-        String runId = query(ctx, "run_id");
-        json(ctx, 200, Json.write(ops.workers().run(dagId, runId).orElseThrow(() -> NotFoundException.run(dagId, runId))));
-    }
-
     /** {@code POST dagRuns}: a held try triggers a run (201 when queued, 200 when it existed). */
     void trigger(Context ctx) {
         String worker = worker(ctx);
