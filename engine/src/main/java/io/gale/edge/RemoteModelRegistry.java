@@ -91,11 +91,15 @@ final class RemoteModelRegistry implements ModelRegistry {
 
     /** The answer when it succeeded; the registry's refusals as the exceptions the local registry throws. */
     private static HttpResponse<String> ok(HttpResponse<String> r) {
-        return switch (r.statusCode() / 100 == 2 ? 200 : r.statusCode()) {
-            case 200 -> r;
-            case 404 -> throw new ModelNotFoundException(WorkerClient.detail(r));
-            case 422 -> throw new ModelRegistryException(WorkerClient.detail(r));
-            default -> throw new IllegalArgumentException(WorkerClient.detail(r));
+        int status = r.statusCode();
+        if (status / 100 == 2) {
+            return r;
+        }
+        String detail = WorkerClient.detail(r);
+        throw switch (status) {
+            case 404 -> new ModelNotFoundException(detail);
+            case 422 -> new ModelRegistryException(detail);
+            default -> new IllegalArgumentException(detail); // 400: the call itself is not valid
         };
     }
 
