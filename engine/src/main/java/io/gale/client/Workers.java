@@ -220,14 +220,7 @@ public final class Workers {
      */
     public static String triggeredRunId(TaskKey key, int tryNumber) {
         String id = "triggered__" + key.dagId() + "__" + key.runId() + "__" + key.taskId() + "__try" + tryNumber;
-        if (id.length() <= io.gale.core.RunIds.MAX_LENGTH) {
-            return id;
-        }
-        try {
-            return "triggered__" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return id.length() <= io.gale.core.RunIds.MAX_LENGTH ? id : "triggered__" + hash(id);
     }
 
     /**
