@@ -145,7 +145,8 @@ GALE_PATHS = {
          "409": {"description": "No production version, or none before it"}}, write=True)},
 }
 
-def worker_op(method, name, summary, description, body=None, params=(), ok="200", ok_schema=None, conflict=False):
+def worker_op(method, name, summary, description, body=None, params=(), ok="200", ok_schema=None, conflict=False,
+              more=None):
     op = {
         "tags": ["Gale workers"],
         "summary": summary,
@@ -163,10 +164,13 @@ def worker_op(method, name, summary, description, body=None, params=(), ok="200"
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/" + body}}}}
     if conflict:
         op["responses"]["409"] = {"description": "The worker does not hold that try (lost and retried, cleared): refused and logged"}
+    op["responses"].update(more or {})
     return {method: op}
 
 
 W = "/api/v2/gale/workers/{worker}"
+# the held try a GET or DELETE of a running task speaks for
+HELD_QUERY = (("dag_id", "query"), ("run_id", "query"), ("task_id", "query"), ("try_number", "query"))
 GALE_WORKERS = {
     W + "/heartbeat": worker_op("post", "heartbeat", "Worker Heartbeat",
                                 "Registers the worker (state starting: tries an earlier process of that name held are lost) and records its "
@@ -193,8 +197,55 @@ GALE_WORKERS = {
     W + "/connections/{conn_id}": worker_op("get", "connection", "Get Connection",
                                             "A connection (with its password) for a task running on the worker.",
                                             params=(("conn_id", "path"),), ok_schema={"type": "object"}),
-    W + "/dagRuns": worker_op("get", "dag_run", "Get Dag Run", "A DAG run, for a task running on the worker.",
-                              params=(("dag_id", "query"), ("run_id", "query")), ok_schema={"type": "object"}),
+    W + "/dagRuns": {
+        **worker_op("post", "trigger_dag_run", "Trigger Dag Run",
+                    "A held try triggers a manual run of another DAG (TaskContext.triggerDagRun), queued through the same "
+                    "operations as the REST API's trigger: 201 when queued, 200 when run runId existed already (left as it is). "
+                    "Without runId the run id is derived from the try (triggered__<dag>__<run>__<task>__try<n>), so a call "
+                    "sent again finds its run.", body="GaleWorkerTrigger", ok="201",
+                    ok_schema={"$ref": "#/components/schemas/GaleWorkerTriggered"}, conflict=True,
+                    more={"200": {"description": "The run existed already",
+                                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GaleWorkerTriggered"}}}},
+                          "400": {"description": "Invalid run id, or the DAG has a run at that logical date"},
+                          "404": {"description": "No such DAG"}}),
+    },
+    W + "/models": worker_op("get", "model_names", "Get Model Names", "The registered models' names, sorted, for a held try.",
+                             params=HELD_QUERY, ok_schema={"type": "array", "items": {"type": "string"}}, conflict=True),
+    W + "/models/{model_name}/versions": {
+        **worker_op("get", "model_versions", "Get Model Versions", "A model's versions, newest first, for a held try.",
+                    params=(("model_name", "path"),) + HELD_QUERY,
+                    ok_schema={"type": "array", "items": {"$ref": "#/components/schemas/GaleWorkerModelVersion"}}, conflict=True),
+        **worker_op("post", "register_model", "Register Model Version",
+                    "A held try registers a version (ModelRegistry.register): the next version number, promoted when the "
+                    "policy (default best_score) says so, in one transaction.", body="GaleWorkerRegistration", ok="201",
+                    params=(("model_name", "path"),), ok_schema={"$ref": "#/components/schemas/GaleWorkerRegistered"},
+                    conflict=True, more={"400": {"description": "The version is not valid or names another model"}}),
+    },
+    W + "/models/{model_name}/versions/{version}": {
+        **worker_op("get", "model_version", "Get Model Version", "One version, for a held try.",
+                    params=(("model_name", "path"), ("version", "path")) + HELD_QUERY,
+                    ok_schema={"$ref": "#/components/schemas/GaleWorkerModelVersion"}, conflict=True,
+                    more={"404": {"description": "No such model or version"}}),
+        **worker_op("delete", "delete_model_version", "Delete Model Version", "A held try deletes a version that is not production.",
+                    params=(("model_name", "path"), ("version", "path")) + HELD_QUERY, ok="204", conflict=True,
+                    more={"404": {"description": "No such model or version"},
+                          "422": {"description": "The version is production: promote another or roll back first"}}),
+    },
+    W + "/models/{model_name}/versions/{version}/promote": worker_op(
+        "post", "promote_model", "Promote Model Version",
+        "A held try makes the version production, archiving the previous production version.", body="GaleWorkerHeld",
+        params=(("model_name", "path"), ("version", "path")), ok_schema={"$ref": "#/components/schemas/GaleWorkerModelVersion"},
+        conflict=True, more={"404": {"description": "No such model or version"}}),
+    W + "/models/{model_name}/production": worker_op(
+        "get", "production_model", "Get Production Version", "The production version of a model, for a held try.",
+        params=(("model_name", "path"),) + HELD_QUERY, ok_schema={"$ref": "#/components/schemas/GaleWorkerModelVersion"},
+        conflict=True, more={"404": {"description": "No such model, or no production version"}}),
+    W + "/models/{model_name}/rollback": worker_op(
+        "post", "rollback_model", "Roll Back Model",
+        "A held try takes the production version out and makes the version that was production before it production again.",
+        body="GaleWorkerHeld", params=(("model_name", "path"),),
+        ok_schema={"$ref": "#/components/schemas/GaleWorkerModelVersion"}, conflict=True,
+        more={"404": {"description": "No such model"}, "422": {"description": "No production version, or none before it"}}),
 }
 
 TASK_KEY = {"type": "object", "required": ["dagId", "runId", "taskId"],
@@ -212,6 +263,41 @@ GALE_SCHEMAS = {
         "key": TASK_KEY, "tryNumber": {"type": "integer"}, "epoch": {"type": "integer"},
         "metrics": {"type": "object", "additionalProperties": {"type": "number"}}, "seconds": {"type": "number"}}},
     "GaleWorkerValue": {"type": "object", "properties": {"value": {"type": "string", "nullable": True}}},
+    "GaleWorkerTrigger": {"type": "object", "required": ["key", "tryNumber", "dagId"], "properties": {
+        "key": TASK_KEY, "tryNumber": {"type": "integer"}, "dagId": {"type": "string"},
+        "runId": {"type": "string", "nullable": True}, "conf": {"type": "object"}}},
+    "GaleWorkerTriggered": {"type": "object", "required": ["runId", "created"], "properties": {
+        "runId": {"type": "string"}, "created": {"type": "boolean"}}},
+    "GaleWorkerHeld": {"type": "object", "required": ["key", "tryNumber"], "properties": {
+        "key": TASK_KEY, "tryNumber": {"type": "integer"}}},
+    "GaleWorkerNewModelVersion": {"type": "object", "required": ["name", "score", "artifactUri"], "properties": {
+        "name": {"type": "string"}, "score": {"type": "number"},
+        "metrics": {"type": "object", "additionalProperties": {"type": "number"}}, "params": {"type": "object"},
+        "artifactUri": {"type": "string"}, "sha256": {"type": "string", "nullable": True},
+        "dataIntervalStart": {"type": "string", "format": "date-time", "nullable": True},
+        "dataIntervalEnd": {"type": "string", "format": "date-time", "nullable": True},
+        "dagId": {"type": "string", "nullable": True}, "runId": {"type": "string", "nullable": True}}},
+    "GaleWorkerRegistration": {"type": "object", "required": ["key", "tryNumber", "version"], "properties": {
+        "key": TASK_KEY, "tryNumber": {"type": "integer"},
+        "version": {"$ref": "#/components/schemas/GaleWorkerNewModelVersion"},
+        "policy": {"type": "object", "nullable": True, "properties": {
+            "rule": {"type": "string", "enum": ["BEST_SCORE", "LATEST"]},
+            "minScore": {"type": "number", "nullable": True}, "maxRegression": {"type": "number", "nullable": True}}}}},
+    "GaleWorkerModelVersion": {"type": "object", "description": "io.gale.api.ModelVersion as JSON (camelCase)", "properties": {
+        "name": {"type": "string"}, "version": {"type": "integer"},
+        "stage": {"type": "string", "enum": ["NONE", "PRODUCTION", "ARCHIVED"]}, "score": {"type": "number"},
+        "metrics": {"type": "object", "additionalProperties": {"type": "number"}}, "params": {"type": "object"},
+        "artifactUri": {"type": "string"}, "storageUri": {"type": "string", "nullable": True},
+        "sha256": {"type": "string", "nullable": True},
+        "dataIntervalStart": {"type": "string", "format": "date-time", "nullable": True},
+        "dataIntervalEnd": {"type": "string", "format": "date-time", "nullable": True},
+        "dagId": {"type": "string", "nullable": True}, "runId": {"type": "string", "nullable": True},
+        "createdAt": {"type": "string", "format": "date-time"},
+        "promotedAt": {"type": "string", "format": "date-time", "nullable": True},
+        "rolledBackAt": {"type": "string", "format": "date-time", "nullable": True}}},
+    "GaleWorkerRegistered": {"type": "object", "required": ["version", "promoted", "reason"], "properties": {
+        "version": {"$ref": "#/components/schemas/GaleWorkerModelVersion"}, "promoted": {"type": "boolean"},
+        "reason": {"type": "string"}}},
     "GaleTaskEvent": {"type": "object", "required": ["key", "tryNumber", "state"], "properties": {
         "key": TASK_KEY, "tryNumber": {"type": "integer"},
         "state": {"type": "string", "enum": ["SUCCESS", "SKIPPED", "UP_FOR_RETRY", "FAILED"]},

@@ -372,7 +372,7 @@ public final class Operations implements AutoCloseable {
 
     /** Remote workers: tokens, heartbeats, claims and reports (what the worker API serves). */
     public Workers workers() {
-        return new Workers(store, clock);
+        return new Workers(store, clock, this);
     }
 
     /**

@@ -1,14 +1,18 @@
 package io.gale.client;
 
 import io.gale.api.Connection;
+import io.gale.api.ModelRegistry;
+import io.gale.api.ModelVersion;
+import io.gale.api.NewModelVersion;
+import io.gale.api.PromotionPolicy;
 import io.gale.core.BadRequestException;
 import io.gale.core.ConflictException;
-import io.gale.core.DagRun;
 import io.gale.core.Json;
 import io.gale.core.NotFoundException;
 import io.gale.core.TaskKey;
 import io.gale.core.TaskState;
 import io.gale.executor.TaskEvent;
+import io.gale.executor.TaskServices;
 import io.gale.store.EdgeRepository.Claimed;
 import io.gale.store.EdgeRepository.Worker;
 import io.gale.store.EdgeRepository.WorkerState;
@@ -23,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * heartbeats, claims of queued tries, streamed log chunks and reports of ends. A worker only
  * touches tries it holds (fencing by try number): anything else is refused with a
  * {@link ConflictException} and logged. A report is stored for the edge executor; the scheduler
- * records it (nothing here changes a task instance).
+ * records it (nothing here changes a task instance). Tasks on workers trigger runs of other DAGs
+ * and use the model registry through here, for tries their worker holds.
  */
 public final class Workers {
 
@@ -46,10 +52,12 @@ public final class Workers {
 
     private final Store store;
     private final Clock clock;
+    private final Operations ops;
 
-    Workers(Store store, Clock clock) {
+    Workers(Store store, Clock clock, Operations ops) {
         this.store = store;
         this.clock = clock;
+        this.ops = ops;
     }
 
     /** Checks a worker or token name: letters, digits, {@code . _ -}, at most 100. */
@@ -172,6 +180,125 @@ public final class Workers {
         store.notifyChange(); // wakes the scheduler to record it
     }
 
+    /**
+     * Triggers a run of {@code dagId} for a task on a worker, through the operations API as a local
+     * task does ({@link Operations#triggerFromTask}): queued unless run {@code runId} exists. Without a
+     * run id, one is derived from the try ({@link #triggeredRunId}), so a call sent again (a lost
+     * answer) finds the run it queued instead of queuing another.
+     *
+     * @throws ConflictException   when the worker does not hold the try
+     * @throws NotFoundException   when the DAG is unknown
+     * @throws BadRequestException when the run id is invalid or the DAG has a run at that logical date
+     */
+    public TaskServices.Triggered triggerDagRun(String worker, TaskKey key, int tryNumber, String dagId, String runId,
+                                                Map<String, Object> conf) {
+        if (!store.edge().holds(worker, key, tryNumber)) {
+            throw refused(worker, key, tryNumber, "trigger of DAG '" + dagId + "'");
+        }
+        String id = runId != null ? runId : triggeredRunId(key, tryNumber);
+        if (store.runs().find(dagId, id).isPresent()) {
+            return new TaskServices.Triggered(id, false);
+        }
+        try {
+            String queued = ops.triggerFromTask(dagId, id, conf);
+            LOG.info("Worker {}: try {} of {}.{} ({}) triggered run {} of {}", worker, tryNumber, key.dagId(), key.taskId(),
+                    key.runId(), queued, dagId);
+            return new TaskServices.Triggered(queued, true);
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundException(e.getMessage());
+        } catch (ConflictException e) {
+            if (store.runs().find(dagId, id).isPresent()) { // the same call, sent again while the first was queuing it
+                return new TaskServices.Triggered(id, false);
+            }
+            throw new BadRequestException(e.getMessage());
+        }
+    }
+
+    /**
+     * The run id of a run a try triggers without naming one:
+     * {@code triggered__<dag>__<run>__<task>__try<n>} (a SHA-256 of it when that is over 250 characters).
+     */
+    public static String triggeredRunId(TaskKey key, int tryNumber) {
+        String id = "triggered__" + key.dagId() + "__" + key.runId() + "__" + key.taskId() + "__try" + tryNumber;
+        return id.length() <= io.gale.core.RunIds.MAX_LENGTH ? id : "triggered__" + hash(id);
+    }
+
+    /**
+     * The model registry for a task on a worker: every call first checks, in its transaction, that the
+     * worker holds the try (else a {@link ConflictException}), then is the registry's own.
+     */
+    public ModelRegistry models(String worker, TaskKey key, int tryNumber) {
+        return new HeldModelRegistry(worker, key, tryNumber);
+    }
+
+    /** The registry calls of one held try; each runs in a transaction that starts with the fence. */
+    private final class HeldModelRegistry implements ModelRegistry {
+        private final String worker;
+        private final TaskKey key;
+        private final int tryNumber;
+
+        HeldModelRegistry(String worker, TaskKey key, int tryNumber) {
+            this.worker = worker;
+            this.key = key;
+            this.tryNumber = tryNumber;
+        }
+
+        private <T> T holding(String what, Function<ModelRegistry, T> call) {
+            return store.transaction(tx -> {
+                if (!tx.edge().holds(worker, key, tryNumber)) {
+                    throw refused(worker, key, tryNumber, what);
+                }
+                return call.apply(tx.models());
+            });
+        }
+
+        @Override
+        public Registration register(NewModelVersion v, PromotionPolicy policy) {
+            Registration r = holding("registration of model '" + v.name() + "'", m -> m.register(v, policy));
+            LOG.info("Worker {}: try {} of {}.{} ({}) registered {} version {} ({})", worker, tryNumber, key.dagId(), key.taskId(),
+                    key.runId(), v.name(), r.version().version(), r.promoted() ? "production" : "not production");
+            return r;
+        }
+
+        @Override
+        public Optional<ModelVersion> production(String name) {
+            return holding("model registry read", m -> m.production(name));
+        }
+
+        @Override
+        public Optional<ModelVersion> version(String name, int version) {
+            return holding("model registry read", m -> m.version(name, version));
+        }
+
+        @Override
+        public List<ModelVersion> versions(String name) {
+            return holding("model registry read", m -> m.versions(name));
+        }
+
+        @Override
+        public List<String> names() {
+            return holding("model registry read", ModelRegistry::names);
+        }
+
+        @Override
+        public ModelVersion promote(String name, int version) {
+            return holding("promotion of model '" + name + "'", m -> m.promote(name, version));
+        }
+
+        @Override
+        public ModelVersion rollback(String name) {
+            return holding("rollback of model '" + name + "'", m -> m.rollback(name));
+        }
+
+        @Override
+        public void delete(String name, int version) {
+            holding("deletion of model '" + name + "' version " + version, m -> {
+                m.delete(name, version);
+                return null;
+            });
+        }
+    }
+
     private ConflictException refused(String worker, TaskKey key, int tryNumber, String what) {
         LOG.warn("Refused the {} of worker {} for try {} of {}.{} ({}): the worker does not hold that try (lost and retried, cleared, or never claimed)",
                 what, worker, tryNumber, key.dagId(), key.taskId(), key.runId());
@@ -190,10 +317,6 @@ public final class Workers {
 
     public Optional<Connection> connection(String connId) {
         return store.connections().get(connId);
-    }
-
-    public Optional<DagRun> run(String dagId, String runId) {
-        return store.runs().find(dagId, runId);
     }
 
     private static byte[] bytes(int n) {

@@ -3,7 +3,6 @@ package io.gale.edge;
 import io.gale.core.TaskKey;
 import io.gale.core.TaskState;
 import io.gale.executor.DagCode;
-import io.gale.executor.DagRunTrigger;
 import io.gale.executor.TaskEvent;
 import io.gale.executor.TaskRunner;
 import io.gale.executor.TaskWorkload;
@@ -111,7 +110,7 @@ public final class EdgeWorker implements AutoCloseable {
         this.api = api;
         this.clock = clock;
         this.metrics = metrics;
-        this.runner = new TaskRunner(new RemoteStore(api), code, workRoot, env, clock, DagRunTrigger.NONE, metrics);
+        this.runner = new TaskRunner(new RemoteTaskServices(api), code, workRoot, env, clock, metrics);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(settings.concurrency(), r -> {
             Thread t = new Thread(r, "gale-worker-task-" + n.incrementAndGet());

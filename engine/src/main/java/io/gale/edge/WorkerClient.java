@@ -2,11 +2,12 @@ package io.gale.edge;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.gale.api.Connection;
-import io.gale.core.DagRun;
+import io.gale.api.ModelRegistry;
 import io.gale.core.GaleException;
 import io.gale.core.Json;
 import io.gale.core.TaskKey;
 import io.gale.executor.TaskEvent;
+import io.gale.executor.TaskServices;
 import io.gale.executor.TaskWorkload;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,6 +31,16 @@ public final class WorkerClient {
     public static final class TokenRefusedException extends GaleException {
         public TokenRefusedException(String apiUrl) {
             super("the API at " + apiUrl + " refused the worker token (401): check GALE_WORKER_TOKEN ('gale workers token create NAME' makes one)");
+        }
+    }
+
+    /**
+     * The API refused a call a task made for its try (409): this worker no longer holds the try
+     * (it was declared lost and retried, or cleared). The message is the API's one line.
+     */
+    public static final class TryNotHeldException extends GaleException {
+        public TryNotHeldException(String message) {
+            super(message);
         }
     }
 
@@ -88,15 +100,37 @@ public final class WorkerClient {
         return send("POST", "logs", Json.write(new WorkerProtocol.LogChunk(key, tryNumber, text))).statusCode() != 409;
     }
 
-    /** Reports a try's end; false when the API refused it (409: this worker no longer holds the try). */
     /** Sends an epoch of a held try's training curve; false when the API refuses it (the try is no longer this worker's). */
-    public boolean trainingEpoch(TaskKey key, int tryNumber, int epoch, java.util.Map<String, Double> metrics, double seconds) {
+    public boolean trainingEpoch(TaskKey key, int tryNumber, int epoch, Map<String, Double> metrics, double seconds) {
         return send("POST", "trainingMetrics", Json.write(new WorkerProtocol.Epoch(key, tryNumber, epoch, metrics, seconds)))
                 .statusCode() != 409;
     }
 
+    /** Reports a try's end; false when the API refused it (409: this worker no longer holds the try). */
     public boolean report(TaskEvent event) {
         return send("POST", "report", Json.write(event)).statusCode() != 409;
+    }
+
+    /**
+     * Triggers a run of {@code dagId} for held try {@code tryNumber} of {@code key}: queued by the
+     * API unless run {@code runId} exists (without a run id, the API derives one from the try).
+     * Sending it again finds the same run.
+     *
+     * @throws TryNotHeldException      when this worker does not hold the try
+     * @throws IllegalArgumentException when the DAG is unknown or the run id is invalid
+     */
+    public TaskServices.Triggered triggerDagRun(TaskKey key, int tryNumber, String dagId, String runId, Map<String, Object> conf) {
+        HttpResponse<String> r = fenced("POST", "dagRuns", Json.write(new WorkerProtocol.Trigger(key, tryNumber, dagId, runId,
+                conf == null ? Map.of() : conf)));
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalArgumentException(detail(r));
+        }
+        return Json.read(r.body(), TaskServices.Triggered.class);
+    }
+
+    /** The model registry over the API, as held try {@code tryNumber} of {@code key} sees it (every call refused once it is not held). */
+    public ModelRegistry models(TaskKey key, int tryNumber) {
+        return new RemoteModelRegistry(this, key, tryNumber);
     }
 
     Optional<String> xcom(TaskKey key, String xcomKey) {
@@ -113,21 +147,60 @@ public final class WorkerClient {
         return r.statusCode() == 404 ? Optional.empty() : Optional.of(Json.read(r.body(), Connection.class));
     }
 
-    Optional<DagRun> run(String dagId, String runId) {
-        HttpResponse<String> r = send("GET", "dagRuns?dag_id=" + q(dagId) + "&run_id=" + q(runId), null);
-        return r.statusCode() == 404 ? Optional.empty() : Optional.of(Json.read(r.body(), DagRun.class));
+    /**
+     * A call for a held try: 2xx, 400, 404 and 422 answers are returned; 409 (the worker does not
+     * hold the try) throws {@link TryNotHeldException}, 401 and anything else as {@link #send} does.
+     */
+    HttpResponse<String> fenced(String method, String path, String body) {
+        HttpResponse<String> r = exchange(method, path, body);
+        int status = r.statusCode();
+        if (status == 409) {
+            throw new TryNotHeldException(detail(r));
+        }
+        if (status / 100 != 2 && status != 400 && status != 404 && status != 422) {
+            throw unexpected(method, path, r);
+        }
+        return r;
+    }
+
+    /** The query naming a held try, for GET and DELETE calls. */
+    static String heldQuery(TaskKey key, int tryNumber) {
+        return "dag_id=" + q(key.dagId()) + "&run_id=" + q(key.runId()) + "&task_id=" + q(key.taskId()) + "&try_number=" + tryNumber;
+    }
+
+    /** The one-line {@code detail} of an error answer, or its body. */
+    static String detail(HttpResponse<String> r) {
+        try {
+            var node = Json.MAPPER.readTree(r.body());
+            if (node != null && node.hasNonNull("detail")) {
+                return node.get("detail").asText();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON: the body itself
+        }
+        return "the API answered " + r.statusCode() + ": " + io.gale.core.Text.abbreviate(r.body(), 200);
     }
 
     private static Optional<String> value(HttpResponse<String> r) {
         return r.statusCode() == 404 ? Optional.empty() : Optional.ofNullable(Json.read(r.body(), WorkerProtocol.Value.class).value());
     }
 
-    private static String q(String s) {
+    static String q(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Sends a call; returns 2xx, 404 and 409 answers, throws for 401 and anything else. */
     private HttpResponse<String> send(String method, String path, String body) {
+        HttpResponse<String> r = exchange(method, path, body);
+        int status = r.statusCode();
+        if (status / 100 != 2 && status != 404 && status != 409) {
+            throw unexpected(method, path, r);
+        }
+        return r;
+    }
+
+    /** Sends a call; returns any answer but 401, which throws {@link TokenRefusedException}. */
+    private HttpResponse<String> exchange(String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl + WorkerProtocol.BASE + "/" + q(worker) + "/" + path))
                 .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -144,14 +217,14 @@ public final class WorkerClient {
             Thread.currentThread().interrupt();
             throw new UnreachableException("interrupted while calling the API at " + apiUrl, e);
         }
-        int status = r.statusCode();
-        if (status == 401) {
+        if (r.statusCode() == 401) {
             throw new TokenRefusedException(apiUrl);
         }
-        if (status / 100 != 2 && status != 404 && status != 409) {
-            throw new UnreachableException("the API at " + apiUrl + " answered " + method + " " + path.replaceAll("\\?.*", "") + " with "
-                    + status + ": " + io.gale.core.Text.abbreviate(r.body(), 200), null);
-        }
         return r;
+    }
+
+    private UnreachableException unexpected(String method, String path, HttpResponse<String> r) {
+        return new UnreachableException("the API at " + apiUrl + " answered " + method + " " + path.replaceAll("\\?.*", "") + " with "
+                + r.statusCode() + ": " + io.gale.core.Text.abbreviate(r.body(), 200), null);
     }
 }

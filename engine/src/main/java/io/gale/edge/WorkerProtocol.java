@@ -1,7 +1,10 @@
 package io.gale.edge;
 
+import io.gale.api.NewModelVersion;
+import io.gale.api.PromotionPolicy;
 import io.gale.core.TaskKey;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What remote workers and the API exchange (as JSON, camelCase), under
@@ -9,7 +12,19 @@ import java.util.List;
  * {@code POST heartbeat} ({@link Heartbeat}), {@code POST claim} ({@link Claim}, answered with a
  * list of TaskWorkloads), {@code POST logs} ({@link LogChunk}), {@code POST report} (a TaskEvent;
  * 409 when the worker does not hold that try), and for running tasks {@code GET xcoms},
- * {@code GET variables/{key}}, {@code GET connections/{id}} and {@code GET dagRuns}.
+ * {@code GET variables/{key}} and {@code GET connections/{id}}.
+ *
+ * <p>Calls a running task makes on behalf of its try name the try and are refused with 409 when the
+ * worker does not hold it: {@code POST trainingMetrics} ({@link Epoch}), {@code POST dagRuns}
+ * ({@link Trigger}, answered with a {@code TaskServices.Triggered}), and the model registry:
+ * {@code POST models/{name}/versions} ({@link Registration}, answered with a
+ * {@code ModelRegistry.Registration}), {@code POST models/{name}/versions/{version}/promote} and
+ * {@code POST models/{name}/rollback} ({@link Held}, answered with a ModelVersion),
+ * {@code GET models}, {@code GET models/{name}/versions}, {@code GET models/{name}/versions/{version}},
+ * {@code GET models/{name}/production} and {@code DELETE models/{name}/versions/{version}}, which name
+ * the try with the query parameters {@code dag_id}, {@code run_id}, {@code task_id} and
+ * {@code try_number}. The registry answers 404 for a model or version it does not have and 422 for
+ * a change it refuses (no version to roll back to, deleting the production version).
  */
 public final class WorkerProtocol {
 
@@ -30,15 +45,30 @@ public final class WorkerProtocol {
     public record Claim(List<String> queues, int max) {
     }
 
-    /** A chunk of a running try's log. */
     /** One epoch of a training curve that a held try reports ({@code TaskContext.trainingMetrics()}). */
-    public record Epoch(TaskKey key, int tryNumber, int epoch, java.util.Map<String, Double> metrics, double seconds) {
+    public record Epoch(TaskKey key, int tryNumber, int epoch, Map<String, Double> metrics, double seconds) {
     }
 
+    /** A chunk of a running try's log. */
     public record LogChunk(TaskKey key, int tryNumber, String text) {
     }
 
     /** A value found for a lookup (an XCom as JSON, a variable), or null. */
     public record Value(String value) {
+    }
+
+    /**
+     * A held try triggers a run of {@code dagId} ({@code TaskContext.triggerDagRun}). Without a
+     * {@code runId} the API derives one from the try, so the call sent again finds its run.
+     */
+    public record Trigger(TaskKey key, int tryNumber, String dagId, String runId, Map<String, Object> conf) {
+    }
+
+    /** A held try registers a model version under a promotion policy. */
+    public record Registration(TaskKey key, int tryNumber, NewModelVersion version, PromotionPolicy policy) {
+    }
+
+    /** A held try, for registry changes that need nothing else (promote, roll back). */
+    public record Held(TaskKey key, int tryNumber) {
     }
 }

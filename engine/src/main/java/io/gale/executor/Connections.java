@@ -12,10 +12,12 @@ public final class Connections {
 
     /** The connection {@code connId}, if the environment or the database has it. */
     public static Optional<Connection> lookup(String connId, Map<String, String> env, Store store) {
+        return fromEnv(connId, env).or(() -> store.connections().get(connId));
+    }
+
+    /** The connection {@code connId} from {@code GALE_CONN_<ID>}, if the environment sets it. */
+    public static Optional<Connection> fromEnv(String connId, Map<String, String> env) {
         String uri = env.get("GALE_CONN_" + RunningTaskContext.envName(connId));
-        if (uri != null) {
-            return Optional.of(RunningTaskContext.parseConnection(connId, uri));
-        }
-        return store.connections().get(connId);
+        return uri == null ? Optional.empty() : Optional.of(RunningTaskContext.parseConnection(connId, uri));
     }
 }

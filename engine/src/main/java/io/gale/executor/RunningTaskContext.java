@@ -26,7 +26,6 @@ import io.gale.core.GaleException;
 import io.gale.core.Json;
 import io.gale.core.TaskKey;
 import io.gale.core.Text;
-import io.gale.store.Store;
 import io.gale.template.TemplateRenderer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,7 +44,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** The {@link TaskContext} of one try: reads XComs, variables and connections; buffers pushes and log. */
+/**
+ * The {@link TaskContext} of one try: reads XComs, variables and connections and reaches the model
+ * registry and other DAGs through {@link TaskServices}; buffers pushes and log.
+ */
 final class RunningTaskContext implements TaskContext {
 
     /** The XCom key of a try's rendered template fields: a JSON map of field to (masked) value. */
@@ -53,11 +55,10 @@ final class RunningTaskContext implements TaskContext {
 
     private final TaskWorkload w;
     private final java.util.function.LongConsumer processGroups;
-    private final Store store;
+    private final TaskServices services;
     private final Path workRoot;
     private final Map<String, String> env;
     private final BufferedTaskLog log;
-    private final DagRunTrigger trigger;
     private final io.gale.metrics.Metrics metrics;
     private final Map<String, Object> params;
     private final Map<String, String> pushes = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -67,13 +68,12 @@ final class RunningTaskContext implements TaskContext {
     private volatile long callbackId;
     private ArtifactStore artifacts;
 
-    RunningTaskContext(TaskWorkload w, Store store, Path workRoot, Map<String, String> env, BufferedTaskLog log,
-                       DagRunTrigger trigger, java.util.function.LongConsumer processGroups, io.gale.metrics.Metrics metrics) {
-        this.trigger = trigger;
+    RunningTaskContext(TaskWorkload w, TaskServices services, Path workRoot, Map<String, String> env, BufferedTaskLog log,
+                       java.util.function.LongConsumer processGroups, io.gale.metrics.Metrics metrics) {
         this.metrics = metrics;
         this.w = w;
         this.processGroups = processGroups;
-        this.store = store;
+        this.services = services;
         this.workRoot = workRoot;
         this.env = env;
         this.log = log;
@@ -201,7 +201,7 @@ final class RunningTaskContext implements TaskContext {
     @Override
     public <T> T xcomPull(String taskId, String key, Class<T> type) {
         String json = taskId.equals(taskId()) && pushes.containsKey(key) ? pushes.get(key)
-                : store.xcoms().get(new TaskKey(dagId(), runId(), taskId), key).orElse(null);
+                : services.xcom(new TaskKey(dagId(), runId(), taskId), key).orElse(null);
         if (json == null) {
             return null;
         }
@@ -252,18 +252,18 @@ final class RunningTaskContext implements TaskContext {
 
     @Override
     public Optional<Connection> connection(String connId) {
-        return Connections.lookup(connId, env, store);
+        return Connections.fromEnv(connId, env).or(() -> services.connection(connId));
     }
 
     @Override
     public Optional<String> variable(String key) {
         String v = env.get("GALE_VAR_" + envName(key));
-        return v != null ? Optional.of(v) : store.variables().get(key);
+        return v != null ? Optional.of(v) : services.variable(key);
     }
 
     @Override
     public ModelRegistry models() {
-        return store.models();
+        return services.models(w.key(), tryNumber());
     }
 
     /** Writes each epoch at once (not with the try's XComs), so a curve shows while training runs. */
@@ -278,7 +278,7 @@ final class RunningTaskContext implements TaskContext {
                     throw new IllegalArgumentException("task '" + taskId() + "': a training metric needs a name");
                 }
             }
-            store.trainingMetrics().record(new TaskKey(dagId(), runId(), taskId()), tryNumber(), epoch, metrics, seconds);
+            services.recordEpoch(w.key(), tryNumber(), epoch, metrics, seconds);
         };
     }
 
@@ -309,13 +309,13 @@ final class RunningTaskContext implements TaskContext {
 
     @Override
     public String triggerDagRun(String dagId, String runId, Map<String, Object> conf) {
-        if (runId != null && store.runs().find(dagId, runId).isPresent()) {
-            log.info("run {} of {} exists already: not triggered again", runId, dagId);
-            return runId;
+        TaskServices.Triggered t = services.triggerDagRun(w.key(), tryNumber(), dagId, runId, conf);
+        if (t.created()) {
+            log.info("triggered run {} of {}", t.runId(), dagId);
+        } else {
+            log.info("run {} of {} exists already: not triggered again", t.runId(), dagId);
         }
-        String id = trigger.trigger(dagId, runId, conf);
-        log.info("triggered run {} of {}", id, dagId);
-        return id;
+        return t.runId();
     }
 
     /** Ends the try's XComs: what was pushed, and the rendered fields (masked) as {@value #RENDERED_FIELDS}. */

@@ -7,7 +7,6 @@ import io.gale.core.CallbackKind;
 import io.gale.core.GaleException;
 import io.gale.api.TaskCallback;
 import io.gale.core.TaskState;
-import io.gale.store.Store;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,39 +28,30 @@ public final class TaskRunner {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
-    private final Store store;
+    private final TaskServices services;
     private final Path workRoot;
     private final Map<String, String> env;
     private final Clock clock;
     private final DagCode code;
-    private final DagRunTrigger trigger;
     private final io.gale.metrics.Metrics metrics;
 
     /**
-     * @param code where the DAGs' code comes from
+     * @param services what tasks reach beyond their try (XComs, variables, connections, other DAGs, the model registry)
+     * @param code     where the DAGs' code comes from
      */
-    public TaskRunner(Store store, DagCode code, Path workRoot, Map<String, String> env, Clock clock) {
-        this(store, code, workRoot, env, clock, DagRunTrigger.NONE);
+    public TaskRunner(TaskServices services, DagCode code, Path workRoot, Map<String, String> env, Clock clock) {
+        this(services, code, workRoot, env, clock, io.gale.metrics.Metrics.none());
     }
 
     /**
-     * @param code    where the DAGs' code comes from
-     * @param trigger how tasks queue runs of other DAGs
+     * @param services what tasks reach beyond their try (XComs, variables, connections, other DAGs, the model registry)
+     * @param code     where the DAGs' code comes from
+     * @param metrics  where tasks' counters go ({@link io.gale.api.TaskContext#increment})
      */
-    public TaskRunner(Store store, DagCode code, Path workRoot, Map<String, String> env, Clock clock, DagRunTrigger trigger) {
-        this(store, code, workRoot, env, clock, trigger, io.gale.metrics.Metrics.none());
-    }
-
-    /**
-     * @param code    where the DAGs' code comes from
-     * @param trigger how tasks queue runs of other DAGs
-     * @param metrics where tasks' counters go ({@link io.gale.api.TaskContext#increment})
-     */
-    public TaskRunner(Store store, DagCode code, Path workRoot, Map<String, String> env, Clock clock, DagRunTrigger trigger,
+    public TaskRunner(TaskServices services, DagCode code, Path workRoot, Map<String, String> env, Clock clock,
                       io.gale.metrics.Metrics metrics) {
         this.metrics = metrics;
-        this.trigger = trigger;
-        this.store = store;
+        this.services = services;
         this.code = code;
         this.workRoot = workRoot;
         this.env = env;
@@ -114,7 +104,7 @@ public final class TaskRunner {
                                  java.util.function.Consumer<String> logTail) {
         Instant start = clock.instant();
         BufferedTaskLog log = new BufferedTaskLog(clock, logTail);
-        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, processGroups, metrics);
+        RunningTaskContext ctx = new RunningTaskContext(w, services, workRoot, env, log, processGroups, metrics);
         log.info("Starting try {} of {} of task {} ({}), run {}", w.tryNumber(), w.maxTries(), w.task().id(),
                 w.task().operatorName(), w.run().runId());
         TaskState state;
@@ -153,7 +143,7 @@ public final class TaskRunner {
      */
     public CallbackResult callback(TaskWorkload w, CallbackKind kind, Throwable error, long callbackId, Duration timeout) {
         BufferedTaskLog log = new BufferedTaskLog(clock);
-        RunningTaskContext ctx = new RunningTaskContext(w, store, workRoot, env, log, trigger, group -> { }, metrics);
+        RunningTaskContext ctx = new RunningTaskContext(w, services, workRoot, env, log, group -> { }, metrics);
         ctx.forCallback(callbackId);
         String failure = null;
         try {

@@ -167,7 +167,8 @@ public final class Engine implements AutoCloseable {
     }
 
     private TaskRunner runner() {
-        return new TaskRunner(store(), code, config.workRoot(), env, clock, operations::triggerFromTask, metrics());
+        return new TaskRunner(new io.gale.executor.StoreTaskServices(store(), operations::triggerFromTask), code, config.workRoot(), env,
+                clock, metrics());
     }
 
     /**

@@ -35,7 +35,7 @@ class WorkDirTest {
         Dag dag = builder.build();
         Path workRoot = home.resolve("work").toAbsolutePath().normalize();
         try (Harness h = new Harness(home, dag)) {
-            TaskRunner runner = new TaskRunner(h.store, h.bag, workRoot, Map.of(), h.clock);
+            TaskRunner runner = new TaskRunner(new StoreTaskServices(h.store), h.bag, workRoot, Map.of(), h.clock);
             var serialized = io.gale.core.SerializedDag.of(dag, "memory:..", "memory");
             Instant t = h.clock.instant();
             List<String> dirs = new ArrayList<>();

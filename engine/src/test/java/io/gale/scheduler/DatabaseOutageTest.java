@@ -101,7 +101,7 @@ class DatabaseOutageTest {
             DagBag bag = DagBag.of(dag.build());
             io.gale.runtime.Engine engine = new io.gale.runtime.Engine(config, db, bag, clock, Map.of());
             engine.operations().syncDags(bag);
-            try (LocalExecutor executor = new LocalExecutor(4, new TaskRunner(store, bag, home.resolve("work"), Map.of(), clock));
+            try (LocalExecutor executor = new LocalExecutor(4, new TaskRunner(new io.gale.executor.StoreTaskServices(store), bag, home.resolve("work"), Map.of(), clock));
                  Scheduler scheduler = engine.newScheduler(executor, Scheduler.Settings.defaults().withCreateRuns(false)
                          .withHeartbeat(Duration.ofSeconds(1)).withZombieThreshold(Duration.ofSeconds(5)))) {
                 Instant t = clock.instant();

@@ -43,8 +43,8 @@ public final class Harness implements AutoCloseable {
         this.db = TestDatabase.fresh();
         this.store = new JooqStore(db);
         this.bag = DagBag.of(dags);
-        this.executor = new LocalExecutor(4, new TaskRunner(store, bag, home.resolve("work"), Map.of(), clock,
-                (dagId, runId, conf) -> client().triggerFromTask(dagId, runId, conf), metrics));
+        this.executor = new LocalExecutor(4, new TaskRunner(new io.gale.executor.StoreTaskServices(store,
+                (dagId, runId, conf) -> client().triggerFromTask(dagId, runId, conf)), bag, home.resolve("work"), Map.of(), clock, metrics));
         client().syncDags(bag);
         this.scheduler = engine().newScheduler(executor, Scheduler.Settings.defaults().withCreateRuns(false));
     }

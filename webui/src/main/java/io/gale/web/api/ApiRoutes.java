@@ -124,7 +124,16 @@ public final class ApiRoutes implements Routes {
         t.add(new Route(HandlerType.GET, worker + "/xcoms", Permission.PUBLIC, workers::xcom));
         t.add(new Route(HandlerType.GET, worker + "/variables/{key}", Permission.PUBLIC, workers::variable));
         t.add(new Route(HandlerType.GET, worker + "/connections/{conn_id}", Permission.PUBLIC, workers::connection));
-        t.add(new Route(HandlerType.GET, worker + "/dagRuns", Permission.PUBLIC, workers::run));
+        t.add(new Route(HandlerType.POST, worker + "/dagRuns", Permission.PUBLIC, workers::trigger));
+        String workerModel = worker + "/models/{model_name}";
+        t.add(new Route(HandlerType.GET, worker + "/models", Permission.PUBLIC, workers::modelNames));
+        t.add(new Route(HandlerType.GET, workerModel + "/versions", Permission.PUBLIC, workers::modelVersions));
+        t.add(new Route(HandlerType.POST, workerModel + "/versions", Permission.PUBLIC, workers::registerModel));
+        t.add(new Route(HandlerType.GET, workerModel + "/versions/{version}", Permission.PUBLIC, workers::modelVersion));
+        t.add(new Route(HandlerType.DELETE, workerModel + "/versions/{version}", Permission.PUBLIC, workers::deleteModel));
+        t.add(new Route(HandlerType.POST, workerModel + "/versions/{version}/promote", Permission.PUBLIC, workers::promoteModel));
+        t.add(new Route(HandlerType.GET, workerModel + "/production", Permission.PUBLIC, workers::productionModel));
+        t.add(new Route(HandlerType.POST, workerModel + "/rollback", Permission.PUBLIC, workers::rollbackModel));
         return t;
     }
 
