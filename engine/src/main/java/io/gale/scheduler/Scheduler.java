@@ -528,12 +528,13 @@ public final class Scheduler implements AutoCloseable {
             return false; // nothing to record and no run to look at: an event, a wake-up or the next full pass brings work
         }
         List<RunKey> runsToLook = only;
+        boolean queuedToo = full || passAgain; // queued runs can start only when one ended, runs came, or someone woke us
         long t0 = System.nanoTime();
         long recording = applyNanos.sum();
         Plan plan = retrying(() -> store.transaction(tx -> {
             tx.taskInstances().setProcessGroups(groups); // before the ends: only a running try takes one
             List<TaskKey> ended = record(tx, events);
-            return plan(tx, scope, runsToLook).withEnded(ended);
+            return plan(tx, scope, runsToLook, queuedToo).withEnded(ended);
         }));
         planNanos.add(System.nanoTime() - t0 - (applyNanos.sum() - recording));
         recorded(events, plan.ended());
@@ -568,10 +569,10 @@ public final class Scheduler implements AutoCloseable {
      * One loop's decisions over the runs it could lock, written in {@code tx}: queued runs that
      * start, task instances created, skipped, failed upstream or started, runs that finish.
      */
-    private Plan plan(Store tx, Scope scope, List<RunKey> only) {
+    private Plan plan(Store tx, Scope scope, List<RunKey> only, boolean queuedToo) {
         Instant now = clock.instant();
         Decisions d = new Decisions(executor.openSlots());
-        List<DagRun> runs = lockRuns(tx, scope, only, d);
+        List<DagRun> runs = lockRuns(tx, scope, only, queuedToo, d);
         runsLooked.add(runs.size());
         if (runs.isEmpty()) {
             return new Plan(false, List.of(), null, List.of(), Map.of(), Map.of(), List.of());
@@ -593,12 +594,15 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * The running runs in scope (or in {@code only}) and as many queued ones as their DAG's (or
-     * backfill's) max_active_runs leaves room for, locked; counts running runs per group into
-     * {@code d}.
+     * The running runs in scope (or in {@code only}) and, when {@code queuedToo}, as many queued
+     * ones as their DAG's (or backfill's) max_active_runs leaves room for, locked; counts running
+     * runs per group into {@code d} (only queued runs need the counts).
      */
-    private List<DagRun> lockRuns(Store tx, Scope scope, List<RunKey> only, Decisions d) {
+    private List<DagRun> lockRuns(Store tx, Scope scope, List<RunKey> only, boolean queuedToo, Decisions d) {
         List<DagRun> runs = new ArrayList<>(tx.runs().lockRunning(scope, only));
+        if (!queuedToo) {
+            return runs;
+        }
         List<ActiveGroup> groups = tx.runs().activeGroups(scope);
         groups.forEach(g -> d.running.put(g.group(), g.running()));
         if (groups.stream().anyMatch(g -> g.queued() > 0 && g.group().backfillId() != null)) {

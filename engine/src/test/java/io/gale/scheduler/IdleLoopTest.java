@@ -80,4 +80,28 @@ class IdleLoopTest {
             }
         }
     }
+
+    @Test
+    void aQueuedRunStartsInTheLoopAfterARunOfItsDagEndedWithoutAWakeUpOrAFullPass() throws Exception {
+        var builder = Dag.builder("one_at_a_time").maxActiveRuns(1);
+        builder.task("a", ctx -> null).then(builder.task("b", ctx -> null));
+        try (Harness h = new Harness(home, builder.build())) {
+            h.client().setPaused("one_at_a_time", false);
+            Scheduler.Settings settings = Scheduler.Settings.defaults().withCreateRuns(false).withFullPassEvery(Duration.ofHours(1));
+            try (Scheduler scheduler = new Scheduler(h.store, h.executor, h.engine().taskRunner(), h.clock, settings)) {
+                DagRun first = h.trigger("one_at_a_time", java.util.Map.of());
+                h.clock.advance(Duration.ofMinutes(1));
+                DagRun second = h.trigger("one_at_a_time", java.util.Map.of());
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (h.store.runs().find("one_at_a_time", second.runId()).orElseThrow().state() != DagRunState.SUCCESS) {
+                    assertThat(System.nanoTime() - deadline).as("the second run ends within 60 s").isNegative();
+                    assertThat(h.store.runs().find("one_at_a_time", second.runId()).orElseThrow().state() == DagRunState.RUNNING
+                            && h.store.runs().find("one_at_a_time", first.runId()).orElseThrow().state() == DagRunState.RUNNING)
+                            .as("max_active_runs 1: never both running").isFalse();
+                    scheduler.runOnce(Scope.ALL, Duration.ofMillis(20));
+                }
+                assertThat(h.store.runs().find("one_at_a_time", first.runId()).orElseThrow().state()).isEqualTo(DagRunState.SUCCESS);
+            }
+        }
+    }
 }
