@@ -135,6 +135,7 @@ class ApiTest {
                     .allMatch(r -> r.state() == io.gale.core.DagRunState.QUEUED);
             HttpResponse<String> unpaused = s.send("PUT", "/api/v2/backfills/" + id + "/unpause", admin, null);
             assertThat(TestServer.json(unpaused).get("is_paused").asBoolean()).isFalse();
+            scheduler.wakeUp(); // what a scheduler's change listener does on the API's notification
             scheduler.runOnce(io.gale.store.DagRunRepository.Scope.backfill(id), Duration.ofMillis(50));
             assertThat(s.engine.operations().runs("example_pipeline")).as("unpaused, it starts its runs")
                     .anyMatch(r -> r.state() != io.gale.core.DagRunState.QUEUED);

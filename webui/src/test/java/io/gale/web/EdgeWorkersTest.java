@@ -16,11 +16,9 @@ import io.gale.edge.WorkerClient;
 import io.gale.executor.TaskEvent;
 import io.gale.runtime.Engine;
 import io.gale.scheduler.Scheduler;
-import io.gale.store.DagRunRepository.Scope;
 import io.gale.store.EdgeRepository.WorkerState;
 import io.gale.testing.Await;
 import io.gale.testing.TestDatabase;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -133,16 +131,8 @@ class EdgeWorkersTest {
         assertThat(engine.operations().importErrors()).isEmpty();
         server = WebServer.start(engine.operations(), "127.0.0.1", 0, Clock.systemUTC());
         token = engine.operations().workers().createToken("test-workers");
-        scheduler = new Thread(() -> {
-            try {
-                engine.runScheduler(Scheduler.Settings.defaults().withHeartbeat(Duration.ofSeconds(1))
-                                .withZombieThreshold(Duration.ofSeconds(30)), Scope.ALL,
-                        new PrintWriter(schedulerErrors, true), stop::get, () -> { });
-            } catch (Exception e) {
-                e.printStackTrace(new PrintWriter(schedulerErrors, true));
-            }
-        }, "test-scheduler");
-        scheduler.start();
+        scheduler = SchedulerThread.start(engine, Scheduler.Settings.defaults().withHeartbeat(Duration.ofSeconds(1))
+                .withZombieThreshold(Duration.ofSeconds(30)), stop::get, schedulerErrors);
     }
 
     @AfterEach

@@ -28,11 +28,9 @@ import io.gale.operators.recsys.ParseArtifactOperator;
 import io.gale.operators.recsys.RegisterModelOperator;
 import io.gale.runtime.Engine;
 import io.gale.scheduler.Scheduler;
-import io.gale.store.DagRunRepository.Scope;
 import io.gale.testing.Await;
 import io.gale.testing.TestDatabase;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -169,16 +167,8 @@ class RemoteTaskServicesTest {
         server = WebServer.start(engine.operations(), "127.0.0.1", 0, Clock.systemUTC());
         server.backend().auth().users().create("viewer", "viewer-password", Role.VIEWER);
         token = engine.operations().workers().createToken("remote-tasks");
-        scheduler = new Thread(() -> {
-            try {
-                engine.runScheduler(Scheduler.Settings.defaults().withHeartbeat(Duration.ofSeconds(1))
-                                .withZombieThreshold(Duration.ofSeconds(30)), Scope.ALL,
-                        new PrintWriter(schedulerErrors, true), stop::get, () -> { });
-            } catch (Exception e) {
-                e.printStackTrace(new PrintWriter(schedulerErrors, true));
-            }
-        }, "test-scheduler");
-        scheduler.start();
+        scheduler = SchedulerThread.start(engine, Scheduler.Settings.defaults().withHeartbeat(Duration.ofSeconds(1))
+                .withZombieThreshold(Duration.ofSeconds(30)), stop::get, schedulerErrors);
         worker = new EdgeWorker(new EdgeWorker.Settings(List.of("default"), 2, Duration.ofMillis(300), Duration.ofMillis(100)),
                 new WorkerClient(url(), "w-remote", token), bag, home.resolve("work"), Map.of(), Clock.systemUTC()).start();
     }

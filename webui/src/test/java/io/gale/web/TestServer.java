@@ -8,10 +8,8 @@ import io.gale.dags.ExamplePipeline;
 import io.gale.dags.ExampleTriggerRules;
 import io.gale.runtime.Engine;
 import io.gale.scheduler.Scheduler;
-import io.gale.store.DagRunRepository.Scope;
 import io.gale.testing.TestDatabase;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -68,15 +66,8 @@ final class TestServer implements AutoCloseable {
 
     /** Starts a scheduler loop in this process (stopped by {@link #close}). */
     TestServer withScheduler() {
-        scheduler = new Thread(() -> {
-            try {
-                engine.runScheduler(Scheduler.Settings.defaults().withHeartbeat(Duration.ofSeconds(1)), Scope.ALL,
-                        new PrintWriter(schedulerErrors, true), stop::get, () -> { });
-            } catch (Exception e) {
-                e.printStackTrace(new PrintWriter(schedulerErrors, true));
-            }
-        }, "test-scheduler");
-        scheduler.start();
+        scheduler = SchedulerThread.start(engine, Scheduler.Settings.defaults().withHeartbeat(Duration.ofSeconds(1)),
+                stop::get, schedulerErrors);
         return this;
     }
 

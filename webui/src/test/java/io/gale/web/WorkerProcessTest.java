@@ -14,13 +14,11 @@ import io.gale.edge.WorkerClient;
 import io.gale.executor.TaskEvent;
 import io.gale.runtime.Engine;
 import io.gale.scheduler.Scheduler;
-import io.gale.store.DagRunRepository.Scope;
 import io.gale.testing.Await;
 import io.gale.testing.TestDatabase;
 import io.gale.webui.Gale;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,15 +89,8 @@ class WorkerProcessTest {
             engine.operations().setVariable("marker_dir", markers.toString());
             String token = engine.operations().workers().createToken("child-test");
             String url = "http://127.0.0.1:" + server.port();
-            Thread scheduler = new Thread(() -> {
-                try {
-                    engine.runScheduler(Scheduler.Settings.defaults().withCreateRuns(false).withHeartbeat(Duration.ofSeconds(1))
-                            .withZombieThreshold(Duration.ofSeconds(30)), Scope.ALL, new PrintWriter(errors, true), stop::get, () -> { });
-                } catch (Exception e) {
-                    e.printStackTrace(new PrintWriter(errors, true));
-                }
-            }, "test-scheduler");
-            scheduler.start();
+            Thread scheduler = SchedulerThread.start(engine, Scheduler.Settings.defaults().withCreateRuns(false)
+                    .withHeartbeat(Duration.ofSeconds(1)).withZombieThreshold(Duration.ofSeconds(30)), stop::get, errors);
             try {
                 ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"),
