@@ -61,6 +61,9 @@ public final class EdgeExecutor implements Executor {
     private final List<NewJob> toQueue = new ArrayList<>();
     private final LinkedBlockingQueue<Object> wake = new LinkedBlockingQueue<>();
     private Instant nextSweep = Instant.MIN;
+    private Instant lastSweep;
+    /** Workers are judged by their heartbeats only from then on: a threshold after this executor starts or the database comes back. */
+    private Instant judgeWorkersAfter;
 
     /**
      * @param parallelism how many tries this executor has out (queued or on workers) at once
@@ -79,6 +82,7 @@ public final class EdgeExecutor implements Executor {
         ProcessIdentity me = ProcessIdentity.current();
         this.instance = me.hostname() + ":" + me.pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
         this.owner = "0:" + instance;
+        this.judgeWorkersAfter = clock.instant().plus(lostAfter);
     }
 
     /**
@@ -178,10 +182,19 @@ public final class EdgeExecutor implements Executor {
 
     /** Ends the tries of lost workers, and forgets tries whose task instance moved on (cleared before a worker took them). */
     private List<TaskEvent> sweep(Instant now) {
-        Instant stale = now.minus(lostAfter);
+        Duration away = lostAfter.dividedBy(2).compareTo(sweepEvery.multipliedBy(3)) > 0 ? lostAfter.dividedBy(2) : sweepEvery.multipliedBy(3);
+        if (lastSweep != null && Duration.between(lastSweep, now).compareTo(away) > 0) {
+            // this executor could not look for a while (the database was away): neither could workers heartbeat
+            judgeWorkersAfter = now.plus(lostAfter);
+        }
+        lastSweep = now;
+        boolean judge = !now.isBefore(judgeWorkersAfter);
+        Instant stale = judge ? now.minus(lostAfter) : Instant.EPOCH; // before that, only tries of restarted workers are lost
         EdgeRepository edge = store.edge();
-        for (String w : edge.markLost(stale)) {
-            LOG.warn("Worker {} is lost: no heartbeat for {} s", w, lostAfter.toSeconds());
+        if (judge) {
+            for (String w : edge.markLost(stale)) {
+                LOG.warn("Worker {} is lost: no heartbeat for {} s", w, lostAfter.toSeconds());
+            }
         }
         List<TaskEvent> events = new ArrayList<>();
         for (Lost l : edge.takeLost(owner, stale)) {
