@@ -214,7 +214,7 @@ public final class EdgeExecutor implements Executor {
         }
         int ended = edge.deleteEnded();
         if (ended > 0) {
-            LOG.info("Deleted {} edge_job rows whose tries had ended without them", ended);
+            LOG.debug("Deleted {} edge_job rows of tries that ended (recorded reports, a dead scheduler's zombies)", ended);
         }
         forgetUnowned(edge);
         return events;
