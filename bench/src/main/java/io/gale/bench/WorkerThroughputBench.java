@@ -31,7 +31,7 @@ import java.util.Map;
  * runs, 16 tries per worker, 2,000 claims). Then, with the processes stopped, what one claim
  * costs PostgreSQL: CLAIMS claims of one try each from a loop (the statement a worker's claim runs,
  * in its transaction), and as many claims that find nothing (an idle worker's poll), timed and
- * with the CPU time of the postgres processes read from /proc.
+ * with the CPU time of its PostgreSQL's processes read from /proc.
  */
 public final class WorkerThroughputBench {
 
@@ -97,7 +97,7 @@ public final class WorkerThroughputBench {
                     + "2 workers x %d, max_active_runs 64, %s%n", runs, concurrency, BenchSupport.machine());
             System.out.printf("  %d tasks in %.2f s = %.0f tasks/s, %d runs succeeded%n", tasks, secs, tasks / secs, ok);
 
-            claimCost(store, claims);
+            claimCost(home, store, claims);
         } finally {
             for (Process p : children) {
                 p.destroyForcibly();
@@ -106,7 +106,7 @@ public final class WorkerThroughputBench {
     }
 
     /** Times claims of one queued try each, then claims that find nothing; PostgreSQL's CPU from /proc. */
-    private static void claimCost(Store store, int claims) {
+    private static void claimCost(Path home, Store store, int claims) {
         int perRun = 10;
         List<String> tasks = List.of("start", "end", "work_0", "work_1", "work_2", "work_3", "work_4", "work_5", "work_6", "work_7");
         List<NewDagRun> runs = newRuns("claim_", (claims + perRun - 1) / perRun, Instant.parse("2030-01-01T00:00:00Z"));
@@ -131,12 +131,12 @@ public final class WorkerThroughputBench {
         for (int i = 0; i < 200; i++) { // warm up the connection pool and the statement cache
             store.transaction(tx -> tx.edge().claim("bench", List.of("nothing"), 1, now));
         }
-        Timed full = timed(claims, () -> {
+        Timed full = timed(home, claims, () -> {
             if (store.transaction(tx -> tx.edge().claim("bench", List.of("default"), 1, Instant.now())).size() != 1) {
                 throw new IllegalStateException("a claim found no queued try: the bench queued too few");
             }
         });
-        Timed empty = timed(claims, () -> store.transaction(tx -> tx.edge().claim("bench", List.of("default"), 1, Instant.now())));
+        Timed empty = timed(home, claims, () -> store.transaction(tx -> tx.edge().claim("bench", List.of("default"), 1, Instant.now())));
         System.out.printf("  claim of 1 try (a transaction), %d in a loop: %.3f ms each, PostgreSQL CPU %.3f ms each "
                 + "= %.0f claims/s per PostgreSQL core%n", claims, full.wallMs(), full.pgCpuMs(), 1000 / full.pgCpuMs());
         System.out.printf("  claim finding nothing (an idle worker's poll): %.3f ms each, PostgreSQL CPU %.3f ms each%n",
@@ -146,39 +146,48 @@ public final class WorkerThroughputBench {
     private record Timed(double wallMs, double pgCpuMs) {
     }
 
-    private static Timed timed(int n, Runnable claim) {
-        long cpu0 = postgresCpuTicks();
+    private static Timed timed(Path home, int n, Runnable claim) {
+        long cpu0 = postgresCpuTicks(home);
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             claim.run();
         }
         double wall = (System.nanoTime() - t0) / 1e6 / n;
-        double cpu = (postgresCpuTicks() - cpu0) * 10.0 / n; // clock ticks of 10 ms (USER_HZ 100)
+        double cpu = (postgresCpuTicks(home) - cpu0) * 10.0 / n; // clock ticks of 10 ms (USER_HZ 100)
         return new Timed(wall, cpu);
     }
 
-    /** User and system CPU of every {@code postgres} process on this machine, in clock ticks. */
-    private static long postgresCpuTicks() {
-        long total = 0;
-        try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                try {
-                    String stat = Files.readString(p.resolve("stat"));
-                    int close = stat.lastIndexOf(')');
-                    if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
-                        continue;
-                    }
-                    String[] f = stat.substring(close + 2).split(" ");
-                    total += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-                } catch (IOException | RuntimeException e) {
-                    // the process ended
-                }
-            }
+    /**
+     * User and system CPU, in clock ticks, of this bench's PostgreSQL: the postmaster named in
+     * {@code GALE_HOME/postgres/postmaster.pid} and its children (other servers on the machine are not counted).
+     */
+    private static long postgresCpuTicks(Path home) {
+        long postmaster;
+        try {
+            postmaster = Long.parseLong(Files.readAllLines(home.resolve("postgres").resolve("postmaster.pid")).get(0).strip());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+        long total = 0;
+        List<Long> todo = new ArrayList<>(List.of(postmaster));
+        while (!todo.isEmpty()) {
+            long pid = todo.remove(todo.size() - 1);
+            try {
+                String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                total += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                try (var threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+                    for (Path t : (Iterable<Path>) threads::iterator) {
+                        for (String c : Files.readString(t.resolve("children")).split(" ")) {
+                            if (!c.isBlank()) {
+                                todo.add(Long.parseLong(c.strip()));
+                            }
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the process ended
+            }
         }
         return total;
     }
