@@ -15,7 +15,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +50,8 @@ public final class Metrics {
     private final AtomicInteger runningTasks = new AtomicInteger();
     private final Map<TaskMeterKey, Timer> taskDurations = new ConcurrentHashMap<>();
     private volatile boolean statesWatched;
+    private volatile boolean queuesWatched;
+    private final List<Runnable> beforeScrape = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private record TaskMeterKey(String dagId, String taskId, TaskState state) {
     }
@@ -97,7 +101,11 @@ public final class Metrics {
 
     /** Every meter in Prometheus' text exposition format (version 0.0.4); empty for {@link #none()}. */
     public String scrape() {
-        return prometheus == null ? "" : prometheus.scrape();
+        if (prometheus == null) {
+            return "";
+        }
+        beforeScrape.forEach(Runnable::run); // gauges of queues and pools seen for the first time join this scrape
+        return prometheus.scrape();
     }
 
     /** One scheduler loop took {@code nanos} (without waiting). */
@@ -164,6 +172,44 @@ public final class Metrics {
         }
     }
 
+    /**
+     * Gauges of the tries waiting for a remote worker: {@code gale_queue_depth{queue}} and
+     * {@code gale_pool_queue_depth{pool}}, read from {@code depths} (queued tries by queue and pool)
+     * when a scrape asks and at most once per {@code maxAge}. A queue or pool seen once keeps its
+     * gauge (0 when nothing waits). Registered once per process; later calls are ignored.
+     */
+    public synchronized void watchQueues(Supplier<List<QueueDepth>> depths, Duration maxAge) {
+        if (queuesWatched) {
+            return;
+        }
+        queuesWatched = true;
+        Cached<List<QueueDepth>> cache = new Cached<>(depths, maxAge, List.of());
+        Set<String> queues = ConcurrentHashMap.newKeySet();
+        Set<String> pools = ConcurrentHashMap.newKeySet();
+        // a read that finds a new queue or pool registers its gauges; scrapes read first
+        beforeScrape.add(cache::get);
+        cache.onRead(read -> {
+            for (QueueDepth d : read) {
+                if (queues.add(d.queue())) {
+                    Gauge.builder("gale.queue.depth", cache, c -> c.get().stream().filter(x -> x.queue().equals(d.queue()))
+                                    .mapToInt(QueueDepth::queued).sum())
+                            .tag("queue", d.queue()).description("Tries queued for a remote worker, by queue")
+                            .strongReference(true).register(registry);
+                }
+                if (pools.add(d.pool())) {
+                    Gauge.builder("gale.pool.queue.depth", cache, c -> c.get().stream().filter(x -> x.pool().equals(d.pool()))
+                                    .mapToInt(QueueDepth::queued).sum())
+                            .tag("pool", d.pool()).description("Tries queued for a remote worker, by the pool they take slots of")
+                            .strongReference(true).register(registry);
+                }
+            }
+        });
+    }
+
+    /** Tries queued for remote workers in {@code queue} whose task takes slots of {@code pool}. */
+    public record QueueDepth(String queue, String pool, int queued) {
+    }
+
     /** How many runs and task instances are in each state. */
     public record StateCounts(Map<DagRunState, Integer> runs, Map<TaskState, Integer> taskInstances) {
         static final StateCounts EMPTY = new StateCounts(new EnumMap<>(DagRunState.class), new EnumMap<>(TaskState.class));
@@ -189,6 +235,41 @@ public final class Metrics {
                 readAt = now;
                 try {
                     last = source.get();
+                } catch (RuntimeException e) {
+                    // the scheduler and web server report an outage; the gauges keep their last values
+                }
+            }
+            return last;
+        }
+    }
+
+    /** A value re-read when older than {@code maxAge} (the previous one while the database cannot answer), with a hook on each read. */
+    private static final class Cached<T> {
+        private final Supplier<T> source;
+        private final long maxAgeNanos;
+        private T last;
+        private long readAt;
+        private boolean read;
+        private java.util.function.Consumer<T> onRead = v -> { };
+
+        Cached(Supplier<T> source, Duration maxAge, T initial) {
+            this.source = source;
+            this.maxAgeNanos = maxAge.toNanos();
+            this.last = initial;
+        }
+
+        synchronized void onRead(java.util.function.Consumer<T> hook) {
+            this.onRead = hook;
+        }
+
+        synchronized T get() {
+            long now = System.nanoTime();
+            if (!read || now - readAt >= maxAgeNanos) {
+                read = true;
+                readAt = now;
+                try {
+                    last = source.get();
+                    onRead.accept(last);
                 } catch (RuntimeException e) {
                     // the scheduler and web server report an outage; the gauges keep their last values
                 }

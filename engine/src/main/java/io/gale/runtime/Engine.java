@@ -109,13 +109,16 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Adds the gauges of DAG runs and task instances by state to {@link #metrics()}, read from
-     * the database at most every 10 seconds when scraped.
+     * Adds the gauges of DAG runs and task instances by state, and of tries queued for remote
+     * workers by queue and pool, to {@link #metrics()}, read from the database at most every 10
+     * seconds when scraped.
      */
     public Metrics metricsWithStates() {
         Metrics m = metrics();
         Store store = store();
         m.watchStates(() -> new Metrics.StateCounts(store.runs().countByState(), store.taskInstances().countByState()),
+                Duration.ofSeconds(10));
+        m.watchQueues(() -> store.edge().queueDepths().stream().map(d -> new Metrics.QueueDepth(d.queue(), d.pool(), d.queued())).toList(),
                 Duration.ofSeconds(10));
         return m;
     }

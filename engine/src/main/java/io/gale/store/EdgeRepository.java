@@ -29,6 +29,17 @@ public interface EdgeRepository {
     record Lost(TaskKey key, int tryNumber, int maxTries, String worker, String workload) {
     }
 
+    /**
+     * A try whose scheduler died: its edge row is taken over only while its owner is still an
+     * executor of that scheduler ({@code owner} starts with {@code "SCHEDULER_ID:"}).
+     */
+    record Orphan(TaskKey key, int tryNumber, long scheduler) {
+    }
+
+    /** How many tries wait in a queue, and in which pool. */
+    record QueueDepth(String queue, String pool, int queued) {
+    }
+
     /** A worker's state. */
     enum WorkerState {
         RUNNING, LOST, STOPPED;
@@ -63,7 +74,11 @@ public interface EdgeRepository {
     /** Stores the end of a try {@code worker} holds (locking its row); false, changing nothing, when it does not hold it. */
     boolean report(String worker, TaskKey key, int tryNumber, String event);
 
-    /** Removes and returns the reports of the tries {@code owner} queued. */
+    /**
+     * Returns the reports of the tries {@code owner} queued that it has not taken yet, marking them
+     * taken; a taken report stays until its try's end is recorded ({@link #deleteEnded}), so a
+     * scheduler that adopts the tries of one killed in between takes it again.
+     */
     List<Report> takeReports(String owner);
 
     /**
@@ -77,6 +92,27 @@ public interface EdgeRepository {
      * try (cleared, or ended by another scheduler); the workload is not returned.
      */
     List<Claimed> deleteStale(String owner);
+
+    /**
+     * Makes {@code owner} the owner of the rows of {@code orphans} (queued, held by a worker or
+     * reported; a taken report is reported again, for the new owner to take) that an executor of
+     * the orphan's dead scheduler owns; returns the tries taken over.
+     * Two schedulers adopting at once take each row once.
+     */
+    List<TaskKey> adopt(Collection<Orphan> orphans, String owner);
+
+    /** The tries {@code owner} has rows for. */
+    List<Claimed> owned(String owner);
+
+    /**
+     * Deletes rows of any owner whose task instance is neither running nor restarting with that
+     * try (it ended while the row waited, e.g. as a zombie); returns how many. Such a row can never
+     * be claimed or reported.
+     */
+    int deleteEnded();
+
+    /** Queued tries (waiting for a worker) by queue and by the pool of their task instance. */
+    List<QueueDepth> queueDepths();
 
     /** Records a worker's heartbeat: its queues, concurrency, tries running and state. */
     void heartbeat(String name, List<String> queues, int concurrency, int running, WorkerState state, Instant now);

@@ -24,6 +24,7 @@ final class JooqEdge implements EdgeRepository {
     private static final String QUEUED = "queued";
     private static final String RUNNING = "running";
     private static final String REPORTED = "reported";
+    private static final String TAKEN = "taken";
 
     private final DSLContext dsl;
 
@@ -103,7 +104,7 @@ final class JooqEdge implements EdgeRepository {
 
     @Override
     public List<Report> takeReports(String owner) {
-        return dsl.deleteFrom(EDGE_JOB).where(EDGE_JOB.OWNER.eq(owner), EDGE_JOB.STATE.eq(REPORTED))
+        return dsl.update(EDGE_JOB).set(EDGE_JOB.STATE, TAKEN).where(EDGE_JOB.OWNER.eq(owner), EDGE_JOB.STATE.eq(REPORTED))
                 .returning(EDGE_JOB.DAG_ID, EDGE_JOB.RUN_ID, EDGE_JOB.TASK_ID, EDGE_JOB.TRY_NUMBER, EDGE_JOB.REPORT)
                 .fetch(r -> new Report(new TaskKey(r.getDagId(), r.getRunId(), r.getTaskId()), r.getTryNumber(), r.getReport()));
     }
@@ -124,6 +125,45 @@ final class JooqEdge implements EdgeRepository {
         return dsl.deleteFrom(EDGE_JOB).where(EDGE_JOB.OWNER.eq(owner), EDGE_JOB.STATE.eq(QUEUED), DSL.not(running()))
                 .returning(EDGE_JOB.DAG_ID, EDGE_JOB.RUN_ID, EDGE_JOB.TASK_ID, EDGE_JOB.TRY_NUMBER)
                 .fetch(r -> new Claimed(new TaskKey(r.getDagId(), r.getRunId(), r.getTaskId()), r.getTryNumber(), null));
+    }
+
+    @Override
+    public List<TaskKey> adopt(Collection<Orphan> orphans, String owner) {
+        if (orphans.isEmpty()) return List.of();
+        var v = Unnest.byTask(orphans, Orphan::key).integer("try_number", Orphan::tryNumber)
+                .text("prefix", o -> o.scheduler() + ":");
+        return dsl.update(EDGE_JOB).set(EDGE_JOB.OWNER, owner)
+                .set(EDGE_JOB.STATE, DSL.when(EDGE_JOB.STATE.eq(TAKEN), DSL.val(REPORTED)).otherwise(EDGE_JOB.STATE))
+                .from(v.table())
+                .where(EDGE_JOB.DAG_ID.eq(Unnest.field("dag_id", EDGE_JOB.DAG_ID.getDataType())),
+                        EDGE_JOB.RUN_ID.eq(Unnest.field("run_id", EDGE_JOB.RUN_ID.getDataType())),
+                        EDGE_JOB.TASK_ID.eq(Unnest.field("task_id", EDGE_JOB.TASK_ID.getDataType())),
+                        EDGE_JOB.TRY_NUMBER.eq(Unnest.field("try_number", EDGE_JOB.TRY_NUMBER.getDataType())),
+                        EDGE_JOB.OWNER.startsWith(Unnest.field("prefix", EDGE_JOB.OWNER.getDataType())))
+                .returning(EDGE_JOB.DAG_ID, EDGE_JOB.RUN_ID, EDGE_JOB.TASK_ID)
+                .fetch(r -> new TaskKey(r.getDagId(), r.getRunId(), r.getTaskId()));
+    }
+
+    @Override
+    public List<Claimed> owned(String owner) {
+        return dsl.select(EDGE_JOB.DAG_ID, EDGE_JOB.RUN_ID, EDGE_JOB.TASK_ID, EDGE_JOB.TRY_NUMBER).from(EDGE_JOB)
+                .where(EDGE_JOB.OWNER.eq(owner))
+                .fetch(r -> new Claimed(new TaskKey(r.value1(), r.value2(), r.value3()), r.value4(), null));
+    }
+
+    @Override
+    public int deleteEnded() {
+        return dsl.deleteFrom(EDGE_JOB).where(DSL.not(current())).execute();
+    }
+
+    @Override
+    public List<QueueDepth> queueDepths() {
+        return dsl.select(EDGE_JOB.QUEUE, TASK_INSTANCE.POOL, DSL.count()).from(EDGE_JOB).join(TASK_INSTANCE)
+                .on(TASK_INSTANCE.DAG_ID.eq(EDGE_JOB.DAG_ID), TASK_INSTANCE.RUN_ID.eq(EDGE_JOB.RUN_ID),
+                        TASK_INSTANCE.TASK_ID.eq(EDGE_JOB.TASK_ID))
+                .where(EDGE_JOB.STATE.eq(QUEUED))
+                .groupBy(EDGE_JOB.QUEUE, TASK_INSTANCE.POOL)
+                .fetch(r -> new QueueDepth(r.value1(), r.value2(), r.value3()));
     }
 
     @Override
