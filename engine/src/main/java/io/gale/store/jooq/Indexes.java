@@ -32,6 +32,7 @@ public class Indexes {
     public static final Index DAG_RUN_QUEUED = Internal.createIndex(DSL.name("dag_run_queued"), DagRun.DAG_RUN, new OrderField[] { DagRun.DAG_RUN.BACKFILL_ID, DagRun.DAG_RUN.DAG_ID, DagRun.DAG_RUN.ID }, false);
     public static final Index EDGE_JOB_OWNER = Internal.createIndex(DSL.name("edge_job_owner"), EdgeJob.EDGE_JOB, new OrderField[] { EdgeJob.EDGE_JOB.OWNER, EdgeJob.EDGE_JOB.STATE }, false);
     public static final Index EDGE_JOB_QUEUED = Internal.createIndex(DSL.name("edge_job_queued"), EdgeJob.EDGE_JOB, new OrderField[] { EdgeJob.EDGE_JOB.QUEUE, EdgeJob.EDGE_JOB.QUEUED_AT }, false);
+    public static final Index EDGE_JOB_TAKEN = Internal.createIndex(DSL.name("edge_job_taken"), EdgeJob.EDGE_JOB, new OrderField[] { EdgeJob.EDGE_JOB.OWNER }, false);
     public static final Index EDGE_JOB_WORKER = Internal.createIndex(DSL.name("edge_job_worker"), EdgeJob.EDGE_JOB, new OrderField[] { EdgeJob.EDGE_JOB.WORKER }, false);
     public static final Index MODEL_VERSION_ONE_PRODUCTION = Internal.createIndex(DSL.name("model_version_one_production"), ModelVersion.MODEL_VERSION, new OrderField[] { ModelVersion.MODEL_VERSION.NAME }, true);
     public static final Index TASK_INSTANCE_LIVE = Internal.createIndex(DSL.name("task_instance_live"), TaskInstance.TASK_INSTANCE, new OrderField[] { TaskInstance.TASK_INSTANCE.SCHEDULER_ID }, false);

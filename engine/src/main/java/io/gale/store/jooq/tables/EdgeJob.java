@@ -157,7 +157,7 @@ public class EdgeJob extends TableImpl<EdgeJobRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.EDGE_JOB_OWNER, Indexes.EDGE_JOB_QUEUED, Indexes.EDGE_JOB_WORKER);
+        return Arrays.asList(Indexes.EDGE_JOB_OWNER, Indexes.EDGE_JOB_QUEUED, Indexes.EDGE_JOB_TAKEN, Indexes.EDGE_JOB_WORKER);
     }
 
     @Override
@@ -168,7 +168,7 @@ public class EdgeJob extends TableImpl<EdgeJobRecord> {
     @Override
     public List<Check<EdgeJobRecord>> getChecks() {
         return Arrays.asList(
-            Internal.createCheck(this, DSL.name("edge_job_state_check"), "((state = ANY (ARRAY['queued'::text, 'running'::text, 'reported'::text])))", true)
+            Internal.createCheck(this, DSL.name("edge_job_state_check"), "((state = ANY (ARRAY['queued'::text, 'running'::text, 'reported'::text, 'taken'::text])))", true)
         );
     }
 
