@@ -611,8 +611,13 @@ public final class Scheduler implements AutoCloseable {
         }
         for (ActiveGroup g : groups) {
             Optional<SchedulableDag> dag = g.queued() == 0 ? Optional.empty() : dags.get(g.group().dagId());
-            if (dag.isPresent()) {
-                int free = Math.min(d.maxActiveRuns(g.group().backfillId(), dag.get()) - g.running(), settings.queuedRunsPerLoop());
+            int limit = dag.map(x -> d.maxActiveRuns(g.group().backfillId(), x)).orElse(0);
+            // schedulers take turns per DAG to start queued runs, and count its running runs again once it is
+            // their turn: two counting at once would each fill the same free places
+            if (limit > g.running() && tx.dags().lockForRunStarts(g.group().dagId())) {
+                int running = tx.runs().countRunning(g.group());
+                d.running.put(g.group(), running);
+                int free = Math.min(limit - running, settings.queuedRunsPerLoop());
                 if (free > 0) {
                     runs.addAll(tx.runs().lockQueued(scope, g.group().dagId(), g.group().backfillId(), free));
                 }

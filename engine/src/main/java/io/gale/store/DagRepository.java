@@ -43,6 +43,12 @@ public interface DagRepository {
     record NextRun(String dagId, Instant logicalDate, Instant intervalStart, Instant intervalEnd, Instant createAfter) {
     }
 
+    /**
+     * Takes the DAG's turn to start queued runs (its row FOR NO KEY UPDATE SKIP LOCKED, until the
+     * transaction ends); false when another scheduler has it. Runs can still be created meanwhile.
+     */
+    boolean lockForRunStarts(String dagId);
+
     /** Locks (FOR UPDATE SKIP LOCKED) unpaused, active DAGs whose next run may be created at {@code now}. */
     List<NextRun> lockDue(Instant now);
 

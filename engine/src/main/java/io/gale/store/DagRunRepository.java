@@ -58,6 +58,9 @@ public interface DagRunRepository {
     /** Locks up to {@code limit} queued runs of one DAG and backfill (null: none) in scope, oldest first. */
     List<DagRun> lockQueued(Scope scope, String dagId, Long backfillId, int limit);
 
+    /** Running runs of a group: a DAG's own runs (backfill null), or one backfill's. */
+    int countRunning(io.gale.core.RunGroup group);
+
     /** Queued and running runs of a DAG that belong to no backfill. */
     int countActive(String dagId);
 

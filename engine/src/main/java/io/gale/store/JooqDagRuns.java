@@ -138,6 +138,12 @@ final class JooqDagRuns implements DagRunRepository {
     }
 
     @Override
+    public int countRunning(io.gale.core.RunGroup group) {
+        return dsl.fetchCount(DAG_RUN, DAG_RUN.DAG_ID.eq(group.dagId()), DAG_RUN.STATE.eq(DagRunState.RUNNING),
+                group.backfillId() == null ? DAG_RUN.BACKFILL_ID.isNull() : DAG_RUN.BACKFILL_ID.eq(group.backfillId()));
+    }
+
+    @Override
     public int countActive(String dagId) {
         return dsl.fetchCount(DAG_RUN, DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.STATE.in(DagRunState.QUEUED, DagRunState.RUNNING),
                 DAG_RUN.BACKFILL_ID.isNull());

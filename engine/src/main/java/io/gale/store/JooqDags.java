@@ -68,6 +68,11 @@ final class JooqDags implements DagRepository {
     }
 
     @Override
+    public boolean lockForRunStarts(String dagId) {
+        return dsl.select(DAG.DAG_ID).from(DAG).where(DAG.DAG_ID.eq(dagId)).forNoKeyUpdate().skipLocked().fetchOptional().isPresent();
+    }
+
+    @Override
     public List<NextRun> lockDue(Instant now) {
         return dsl.selectFrom(DAG).where(DAG.IS_PAUSED.isFalse(), DAG.IS_ACTIVE.isTrue(),
                         DAG.NEXT_DAGRUN_CREATE_AFTER.le(odt(now)))
