@@ -236,6 +236,9 @@ class ChaosWorkersProcessTest {
 
             // one on_success callback per run, its line written once; a second line of the same callback only when
             // scheduler-1 was killed while delivering it (at-least-once delivery: its outbox row counts two attempts)
+            // delivery is asynchronous (the outbox): a run may succeed a moment before its callback line is written
+            Await.until(Duration.ofSeconds(60), "every run's on_success callback to be delivered", () -> runs.stream().allMatch(
+                    r -> lines("callbacks.txt").stream().anyMatch(l -> l.startsWith("callback " + r.runId() + " "))));
             int redelivered = 0;
             for (DagRun r : runs) {
                 List<String> mine = lines("callbacks.txt").stream().filter(l -> l.startsWith("callback " + r.runId() + " ")).toList();
