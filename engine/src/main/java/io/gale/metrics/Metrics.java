@@ -161,7 +161,7 @@ public final class Metrics {
             return;
         }
         statesWatched = true;
-        CachedCounts cache = new CachedCounts(counts, maxAge);
+        Cached<StateCounts> cache = new Cached<>(counts, maxAge, StateCounts.EMPTY);
         for (DagRunState s : DagRunState.values()) {
             Gauge.builder("gale.dag.runs", cache, c -> c.get().runs().getOrDefault(s, 0)).tag("state", s.id())
                     .description("DAG runs by state").strongReference(true).register(registry);
@@ -213,34 +213,6 @@ public final class Metrics {
     /** How many runs and task instances are in each state. */
     public record StateCounts(Map<DagRunState, Integer> runs, Map<TaskState, Integer> taskInstances) {
         static final StateCounts EMPTY = new StateCounts(new EnumMap<>(DagRunState.class), new EnumMap<>(TaskState.class));
-    }
-
-    /** The last counts, re-read when older than {@code maxAge}; the previous ones while the database cannot answer. */
-    private static final class CachedCounts {
-        private final Supplier<StateCounts> source;
-        private final long maxAgeNanos;
-        private StateCounts last = StateCounts.EMPTY;
-        private long readAt;
-        private boolean read;
-
-        CachedCounts(Supplier<StateCounts> source, Duration maxAge) {
-            this.source = source;
-            this.maxAgeNanos = maxAge.toNanos();
-        }
-
-        synchronized StateCounts get() {
-            long now = System.nanoTime();
-            if (!read || now - readAt >= maxAgeNanos) {
-                read = true;
-                readAt = now;
-                try {
-                    last = source.get();
-                } catch (RuntimeException e) {
-                    // the scheduler and web server report an outage; the gauges keep their last values
-                }
-            }
-            return last;
-        }
     }
 
     /** A value re-read when older than {@code maxAge} (the previous one while the database cannot answer), with a hook on each read. */
