@@ -72,6 +72,17 @@ final class BenchSupport implements AutoCloseable {
         }
     }
 
+    /** {@code count} queued manual runs of {@code dagId} named {@code prefix0, prefix1...}, a minute apart from {@code t0}. */
+    static java.util.List<io.gale.store.NewDagRun> queuedRuns(String dagId, String prefix, int count, java.time.Instant t0) {
+        java.util.List<io.gale.store.NewDagRun> out = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            java.time.Instant t = t0.plusSeconds(60L * i);
+            out.add(new io.gale.store.NewDagRun(dagId, prefix + i, io.gale.core.RunType.MANUAL, t, t, t,
+                    io.gale.core.DagRunState.QUEUED, Map.of()));
+        }
+        return out;
+    }
+
     static double percentile(double[] values, double p) {
         double[] v = values.clone();
         Arrays.sort(v);

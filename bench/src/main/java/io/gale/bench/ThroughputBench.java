@@ -2,13 +2,8 @@ package io.gale.bench;
 
 import io.gale.api.Dag;
 import io.gale.core.DagRunState;
-import io.gale.core.RunType;
 import io.gale.store.DagRunRepository.Scope;
-import io.gale.store.NewDagRun;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * No-op tasks end to end: 1,000 DAG runs x 10 tasks ({@code [RUNS [SLOTS [WARMUP_RUNS]]]}, default 1,000 runs,
@@ -29,10 +24,10 @@ public final class ThroughputBench {
         try (BenchSupport s = new BenchSupport(slots, b.build())) {
             if (warmup > 0) {
                 // a long-running scheduler has compiled its hot paths: run some first, untimed
-                s.client.store().runs().createAll(runs("warmup_", warmup, Instant.parse("2010-01-01T00:00:00Z")));
+                s.client.store().runs().createAll(BenchSupport.queuedRuns("throughput", "warmup_", warmup, Instant.parse("2010-01-01T00:00:00Z")));
                 s.runUntil(Scope.ALL, false, () -> s.client.store().runs().countActive("throughput") == 0);
             }
-            s.client.store().runs().createAll(runs("run_", runs, Instant.parse("2020-01-01T00:00:00Z")));
+            s.client.store().runs().createAll(BenchSupport.queuedRuns("throughput", "run_", runs, Instant.parse("2020-01-01T00:00:00Z")));
             double secs = s.runUntil(Scope.ALL, false,
                     () -> s.client.store().runs().countActive("throughput") == 0);
             long ok = s.client.store().runs().list("throughput").stream()
@@ -45,12 +40,4 @@ public final class ThroughputBench {
         }
     }
 
-    private static List<NewDagRun> runs(String prefix, int count, Instant t0) {
-        List<NewDagRun> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            Instant t = t0.plusSeconds(60L * i);
-            out.add(new NewDagRun("throughput", prefix + i, RunType.MANUAL, t, t, t, DagRunState.QUEUED, Map.of()));
-        }
-        return out;
-    }
 }

@@ -127,12 +127,7 @@ public final class WebApiBench {
     private static double[] mixedBesideScheduler(BenchSupport bench, HttpClient http, String base, String token, List<String> paths,
                                                  int rep) throws Exception {
         Instant t0 = Instant.parse("2020-01-01T00:00:00Z").plus(Duration.ofDays(10_000L * rep));
-        List<NewDagRun> queued = new ArrayList<>();
-        for (int i = 0; i < 4000; i++) {
-            Instant t = t0.plusSeconds(60L * i);
-            queued.add(new NewDagRun("throughput", "load_" + rep + "_" + i, RunType.MANUAL, t, t, t, DagRunState.QUEUED, Map.of()));
-        }
-        bench.client.store().runs().createAll(queued);
+        bench.client.store().runs().createAll(BenchSupport.queuedRuns("throughput", "load_" + rep + "_", 4000, t0));
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread scheduler = new Thread(() -> {
             try {

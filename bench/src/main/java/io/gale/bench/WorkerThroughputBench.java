@@ -4,7 +4,6 @@ import io.gale.client.Operations;
 import io.gale.config.GaleConfig;
 import io.gale.core.DagRunState;
 import io.gale.core.RunKey;
-import io.gale.core.RunType;
 import io.gale.core.TaskKey;
 import io.gale.store.Database;
 import io.gale.store.EdgeRepository.NewJob;
@@ -81,7 +80,7 @@ public final class WorkerThroughputBench {
                     && output(home, "scheduler-1").contains("Gale scheduler started") && output(home, "scheduler-2").contains("Gale scheduler started"));
 
             Store store = ops.store();
-            store.runs().createAll(newRuns("run_", runs, Instant.parse("2020-01-01T00:00:00Z")));
+            store.runs().createAll(BenchSupport.queuedRuns("worker_throughput", "run_", runs, Instant.parse("2020-01-01T00:00:00Z")));
             long t0 = System.nanoTime();
             await(Duration.ofHours(1), "the runs", () -> store.runs().countActive("worker_throughput") == 0);
             double secs = (System.nanoTime() - t0) / 1e9;
@@ -109,7 +108,7 @@ public final class WorkerThroughputBench {
     private static void claimCost(Path home, Store store, int claims) {
         int perRun = 10;
         List<String> tasks = List.of("start", "end", "work_0", "work_1", "work_2", "work_3", "work_4", "work_5", "work_6", "work_7");
-        List<NewDagRun> runs = newRuns("claim_", (claims + perRun - 1) / perRun, Instant.parse("2030-01-01T00:00:00Z"));
+        List<NewDagRun> runs = BenchSupport.queuedRuns("worker_throughput", "claim_", (claims + perRun - 1) / perRun, Instant.parse("2030-01-01T00:00:00Z"));
         store.runs().createAll(runs);
         Map<RunKey, List<NewTask>> missing = new LinkedHashMap<>();
         List<Start> starts = new ArrayList<>();
@@ -192,14 +191,6 @@ public final class WorkerThroughputBench {
         return total;
     }
 
-    private static List<NewDagRun> newRuns(String prefix, int count, Instant t0) {
-        List<NewDagRun> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            Instant t = t0.plusSeconds(60L * i);
-            out.add(new NewDagRun("worker_throughput", prefix + i, RunType.MANUAL, t, t, t, DagRunState.QUEUED, Map.of()));
-        }
-        return out;
-    }
 
     private static Process start(Path home, String name, Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
