@@ -397,7 +397,6 @@ public final class Scheduler implements AutoCloseable {
             return List.of();
         }
         long t0 = System.nanoTime();
-        tx.logs().putAll(events.stream().filter(e -> e.log() != null).map(e -> new io.gale.store.TaskLogRepository.Entry(e.key(), e.tryNumber(), e.log())).toList());
         List<Finish> finishes = events.stream().map(e -> new Finish(e.key(), e.tryNumber(), e.state(), e.end(),
                 e.state() == TaskState.UP_FOR_RETRY ? e.end().plus(retryDelay(tx, e.key(), e.tryNumber())) : null)).toList();
         List<TaskKey> ended = tx.taskInstances().finishTries(finishes); // only tries still running with that number
@@ -415,8 +414,16 @@ public final class Scheduler implements AutoCloseable {
         writeCallbacks(tx, events, endedKeys);
         // a try cleared while it ran (restarting) goes back to none, without the values it pushed
         Map<TaskKey, TaskState> restart = new HashMap<>();
-        tx.taskInstances().progress(others).stream().filter(p -> p.state() == TaskState.RESTARTING)
-                .forEach(p -> restart.put(p.key(), TaskState.NONE));
+        java.util.Set<TaskKey> exist = new java.util.HashSet<>(endedKeys);
+        for (Progress p : tx.taskInstances().progress(others)) {
+            exist.add(p.key());
+            if (p.state() == TaskState.RESTARTING) {
+                restart.put(p.key(), TaskState.NONE);
+            }
+        }
+        // every try keeps its log, but not one of a task instance deleted with its run meanwhile (logs have no foreign key)
+        tx.logs().putAll(events.stream().filter(e -> e.log() != null && exist.contains(e.key()))
+                .map(e -> new io.gale.store.TaskLogRepository.Entry(e.key(), e.tryNumber(), e.log())).toList());
         tx.xcoms().deleteAll(restart.keySet());
         tx.taskInstances().setStates(restart, clock.instant());
         applyNanos.add(System.nanoTime() - t0);

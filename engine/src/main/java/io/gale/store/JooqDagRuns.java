@@ -4,6 +4,7 @@ import static io.gale.store.JooqStore.instant;
 import static io.gale.store.JooqStore.odt;
 import static io.gale.store.jooq.Tables.DAG;
 import static io.gale.store.jooq.Tables.DAG_RUN;
+import static io.gale.store.jooq.Tables.TASK_INSTANCE;
 import static io.gale.store.jooq.Tables.TASK_LOG;
 import static io.gale.store.jooq.Tables.XCOM;
 
@@ -64,10 +65,14 @@ final class JooqDagRuns implements DagRunRepository {
 
     @Override
     public boolean delete(String dagId, String runId) {
-        // logs and XComs have no foreign key (V18: it cost a row lock per row written); task instances cascade
+        // task instances, logs and XComs have no foreign key to their run (V18, V19: it cost a row lock per
+        // row written); their callbacks cascade from the task instances. The run goes first: that waits for a
+        // scheduler holding it, so the statements after it also see the task instances that scheduler created
+        boolean deleted = dsl.deleteFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_ID.eq(runId)).execute() == 1;
+        dsl.deleteFrom(TASK_INSTANCE).where(TASK_INSTANCE.DAG_ID.eq(dagId), TASK_INSTANCE.RUN_ID.eq(runId)).execute();
         dsl.deleteFrom(TASK_LOG).where(TASK_LOG.DAG_ID.eq(dagId), TASK_LOG.RUN_ID.eq(runId)).execute();
         dsl.deleteFrom(XCOM).where(XCOM.DAG_ID.eq(dagId), XCOM.RUN_ID.eq(runId)).execute();
-        return dsl.deleteFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_ID.eq(runId)).execute() == 1;
+        return deleted;
     }
 
     @Override

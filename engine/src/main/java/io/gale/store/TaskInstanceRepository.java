@@ -18,7 +18,10 @@ public interface TaskInstanceRepository {
     record NewTask(String taskId, int maxTries, String operator) {
     }
 
-    /** Creates task instances of several runs at once: each run to the tasks to create; existing ones are kept. */
+    /**
+     * Creates task instances of several runs at once: each run to the tasks to create; existing ones are kept.
+     * No foreign key checks the runs (V19): the caller holds them locked in the same transaction.
+     */
     void createMissing(Map<RunKey, List<NewTask>> tasks);
 
     List<TaskInstance> forRun(String dagId, String runId);

@@ -13,7 +13,6 @@ import io.gale.store.jooq.Indexes;
 import io.gale.store.jooq.Keys;
 import io.gale.store.jooq.tables.Backfill.BackfillPath;
 import io.gale.store.jooq.tables.Dag.DagPath;
-import io.gale.store.jooq.tables.TaskInstance.TaskInstancePath;
 import io.gale.store.jooq.tables.records.DagRunRecord;
 
 import java.time.OffsetDateTime;
@@ -248,19 +247,6 @@ public class DagRun extends TableImpl<DagRunRecord> {
             _dag = new DagPath(this, Keys.DAG_RUN__DAG_RUN_DAG_ID_FKEY, null);
 
         return _dag;
-    }
-
-    private transient TaskInstancePath _taskInstance;
-
-    /**
-     * Get the implicit to-many join path to the <code>task_instance</code>
-     * table
-     */
-    public TaskInstancePath taskInstance() {
-        if (_taskInstance == null)
-            _taskInstance = new TaskInstancePath(this, null, Keys.TASK_INSTANCE__TASK_INSTANCE_DAG_ID_RUN_ID_FKEY.getInverseKey());
-
-        return _taskInstance;
     }
 
     @Override

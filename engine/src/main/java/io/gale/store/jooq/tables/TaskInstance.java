@@ -10,7 +10,6 @@ import io.gale.store.jooq.DefaultSchema;
 import io.gale.store.jooq.Indexes;
 import io.gale.store.jooq.Keys;
 import io.gale.store.jooq.tables.CallbackOutbox.CallbackOutboxPath;
-import io.gale.store.jooq.tables.DagRun.DagRunPath;
 import io.gale.store.jooq.tables.records.TaskInstanceRecord;
 
 import java.time.OffsetDateTime;
@@ -239,23 +238,6 @@ public class TaskInstance extends TableImpl<TaskInstanceRecord> {
     @Override
     public UniqueKey<TaskInstanceRecord> getPrimaryKey() {
         return Keys.TASK_INSTANCE_PKEY;
-    }
-
-    @Override
-    public List<ForeignKey<TaskInstanceRecord, ?>> getReferences() {
-        return Arrays.asList(Keys.TASK_INSTANCE__TASK_INSTANCE_DAG_ID_RUN_ID_FKEY);
-    }
-
-    private transient DagRunPath _dagRun;
-
-    /**
-     * Get the implicit join path to the <code>dag_run</code> table.
-     */
-    public DagRunPath dagRun() {
-        if (_dagRun == null)
-            _dagRun = new DagRunPath(this, Keys.TASK_INSTANCE__TASK_INSTANCE_DAG_ID_RUN_ID_FKEY, null);
-
-        return _dagRun;
     }
 
     private transient CallbackOutboxPath _callbackOutbox;
