@@ -23,10 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A {@code gale scheduler} killed with SIGKILL after a try's failure is recorded and before its
@@ -35,26 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CallbackOutboxProcessTest {
 
-    @TempDir
-    Path home;
-    GaleProcesses gale;
-
-    @BeforeEach
-    void processes() {
-        gale = new GaleProcesses(home);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        gale.stopAll();
-    }
+    @RegisterExtension
+    final GaleProcesses gale = new GaleProcesses();
 
     /**
      * A DAG with one run whose task fails; its on_failure callback appends {@code begin ...}, waits
      * (two minutes at most) for the file {@code release}, then appends {@code on_failure ...}.
      */
     private void writeDag() throws IOException {
-        Path dags = Files.createDirectories(home.resolve("dags"));
+        Path dags = Files.createDirectories(gale.home().resolve("dags"));
         ZonedDateTime start = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).minusDays(2);
         Files.writeString(dags.resolve("alarm.java"), """
                 import io.gale.api.*;
@@ -92,7 +79,7 @@ class CallbackOutboxProcessTest {
                         return dag.build();
                     }
                 }
-                """.formatted(home.resolve("callbacks.log"), start, start, home.resolve("release")));
+                """.formatted(gale.home().resolve("callbacks.log"), start, start, gale.home().resolve("release")));
     }
 
     private Process scheduler(String name) throws IOException {
@@ -102,7 +89,7 @@ class CallbackOutboxProcessTest {
 
     private List<String> lines(String kind) {
         try {
-            Path log = home.resolve("callbacks.log");
+            Path log = gale.home().resolve("callbacks.log");
             return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.startsWith(kind + " ")).toList() : List.of();
         } catch (IOException e) {
             return List.of();
@@ -118,7 +105,7 @@ class CallbackOutboxProcessTest {
     }
 
     private Database open() {
-        return Database.open(GaleConfig.from(Map.of("GALE_HOME", home.toString())));
+        return Database.open(GaleConfig.from(Map.of("GALE_HOME", gale.home().toString())));
     }
 
     private static List<Entry> rows(Store store) {
@@ -135,7 +122,7 @@ class CallbackOutboxProcessTest {
         Process first = scheduler("first");
         Await.until(Duration.ofSeconds(90), "the first scheduler to start", () -> output("first").contains("Gale scheduler started"));
         try (Database db = open()) {
-            new Operations(GaleConfig.from(Map.of("GALE_HOME", home.toString())), db, Clock.systemUTC()).setPaused("alarm", false);
+            new Operations(GaleConfig.from(Map.of("GALE_HOME", gale.home().toString())), db, Clock.systemUTC()).setPaused("alarm", false);
         }
         Await.until(Duration.ofSeconds(60), "the first scheduler to start the on_failure callback", () -> lines("begin").size() == 1);
         Entry recorded;
@@ -152,7 +139,7 @@ class CallbackOutboxProcessTest {
         first.destroyForcibly(); // SIGKILL between the recorded failure and the callback's delivery
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(lines("on_failure")).as("no callback finished before the kill").isEmpty();
-        Files.createFile(home.resolve("release"));
+        Files.createFile(gale.home().resolve("release"));
 
         scheduler("second");
         try (Database db = open()) {

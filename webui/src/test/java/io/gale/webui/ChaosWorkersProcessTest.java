@@ -28,10 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The short version of {@code bench/chaos --workers}: two {@code gale scheduler} (edge executor), a
@@ -47,30 +45,19 @@ class ChaosWorkersProcessTest {
     private static final int RUNS = 10;
     private static final int CONCURRENCY = 3;
 
-    @TempDir
-    Path home;
-    GaleProcesses gale;
-
-    @BeforeEach
-    void processes() {
-        gale = new GaleProcesses(home);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        gale.stopAll();
-    }
+    @RegisterExtension
+    final GaleProcesses gale = new GaleProcesses();
 
     /** t0 -> (t1, t2) -> t3, hourly with catch-up over 10 hours; each try appends start and end lines around a 1 s sleep. */
     private void writeDag() throws IOException {
-        Path dags = Files.createDirectories(home.resolve("dags"));
-        Path script = home.resolve("task.sh");
+        Path dags = Files.createDirectories(gale.home().resolve("dags"));
+        Path script = gale.home().resolve("task.sh");
         Files.writeString(script, """
                 #!/usr/bin/env bash
                 echo "start $1 $2 $3" >> %1$s
                 sleep 1
                 echo "end $1 $2 $3" >> %1$s
-                """.formatted(home.resolve("effects.txt")));
+                """.formatted(gale.home().resolve("effects.txt")));
         ZonedDateTime start = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS).minusHours(RUNS + 2);
         Files.writeString(dags.resolve("chaos.java"), """
                 import io.gale.api.*;
@@ -95,16 +82,16 @@ class ChaosWorkersProcessTest {
                         return dag.build();
                     }
                 }
-                """.formatted(script, start, start.plusHours(RUNS - 1), RUNS, home.resolve("callbacks.txt")));
+                """.formatted(script, start, start.plusHours(RUNS - 1), RUNS, gale.home().resolve("callbacks.txt")));
     }
 
     private GaleConfig config() {
-        return GaleConfig.from(Map.of("GALE_HOME", home.toString()));
+        return GaleConfig.from(Map.of("GALE_HOME", gale.home().toString()));
     }
 
     private List<String> lines(String file) {
         try {
-            Path p = home.resolve(file);
+            Path p = gale.home().resolve(file);
             return Files.exists(p) ? Files.readAllLines(p) : List.of();
         } catch (IOException e) {
             return List.of();

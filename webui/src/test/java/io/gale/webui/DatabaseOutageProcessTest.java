@@ -23,9 +23,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real {@code gale scheduler} process whose database goes away mid-load: the embedded
@@ -35,19 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DatabaseOutageProcessTest {
 
-    @TempDir
-    Path home;
-    GaleProcesses gale;
-
-    @BeforeEach
-    void processes() {
-        gale = new GaleProcesses(home);
-    }
+    @RegisterExtension
+    final GaleProcesses gale = new GaleProcesses();
     EmbeddedPostgres external;
 
     @AfterEach
-    void stopAll() throws Exception {
-        gale.stopAll();
+    void stopExternal() throws Exception {
+        gale.stopAll(); // before the server its scheduler uses goes
         if (external != null) {
             external.close();
         }
@@ -55,7 +48,7 @@ class DatabaseOutageProcessTest {
 
     /** {@code runs} hourly runs of a chain of {@code tasks} tasks, each appending "start"/"done" lines around a sleep. */
     private void writeDag(String dagId, int runs, int tasks, long sleepMs) throws IOException {
-        Path dags = Files.createDirectories(home.resolve("dags"));
+        Path dags = Files.createDirectories(gale.home().resolve("dags"));
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < tasks; i++) {
             body.append("        var t").append(i).append(" = dag.task(\"t").append(i).append("\", ctx -> work(ctx, ").append(sleepMs).append("))")
@@ -87,7 +80,7 @@ class DatabaseOutageProcessTest {
                 %s        return dag.build();
                     }
                 }
-                """.formatted(dagId, home.resolve("executions.log"), dagId, runs - 1, body));
+                """.formatted(dagId, gale.home().resolve("executions.log"), dagId, runs - 1, body));
     }
 
     private Process scheduler(Map<String, String> env) throws IOException {
@@ -113,7 +106,7 @@ class DatabaseOutageProcessTest {
 
     /** Lines of the side-effect file, "start|done dag/run/task try", counted. */
     private Map<String, Long> count(String what) {
-        Path log = home.resolve("executions.log");
+        Path log = gale.home().resolve("executions.log");
         try {
             if (!Files.exists(log)) return Map.of();
             return Files.readAllLines(log).stream().map(l -> l.split(" ")).filter(l -> l[0].equals(what))
@@ -167,7 +160,7 @@ class DatabaseOutageProcessTest {
     }
 
     private long postmasterPid() throws IOException {
-        return Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0).trim());
+        return Long.parseLong(Files.readAllLines(gale.home().resolve("postgres/postmaster.pid")).get(0).trim());
     }
 
     @Test
@@ -176,7 +169,7 @@ class DatabaseOutageProcessTest {
         Process scheduler = scheduler(Map.of());
         Await.until(Duration.ofSeconds(60), "tasks to be under way",
                 () -> count("done").size() >= 3 && count("start").size() > count("done").size());
-        String port = Files.readString(home.resolve("postgres.port")).trim();
+        String port = Files.readString(gale.home().resolve("postgres.port")).trim();
         long pid = postmasterPid();
 
         ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
@@ -184,7 +177,7 @@ class DatabaseOutageProcessTest {
         Await.until(Duration.ofSeconds(10), "the postmaster to die", () -> !postmaster.isAlive());
 
         // any Gale process brings the server back, on the same port (here the test, through Database.open)
-        try (Database db = Database.open(GaleConfig.from(Map.of("GALE_HOME", home.toString())))) {
+        try (Database db = Database.open(GaleConfig.from(Map.of("GALE_HOME", gale.home().toString())))) {
             assertThat(db.description()).endsWith("(port " + port + ")");
             assertThat(postmasterPid()).isNotEqualTo(pid);
             Store store = new JooqStore(db);
@@ -193,7 +186,7 @@ class DatabaseOutageProcessTest {
                     () -> !output().contains("database unreachable") || output().contains("database back after"));
             assertEachSideEffectOnce(store, "outage_dag", 18);
         }
-        assertThat(Files.readString(home.resolve("postgres.port")).trim()).isEqualTo(port);
+        assertThat(Files.readString(gale.home().resolve("postgres.port")).trim()).isEqualTo(port);
         assertSurvivedWithoutSql(scheduler);
     }
 
@@ -203,7 +196,7 @@ class DatabaseOutageProcessTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Path data = home.resolve("external-pg");
+        Path data = gale.home().resolve("external-pg");
         external = startExternal(data, port);
         try (Connection c = external.getPostgresDatabase().getConnection()) {
             c.createStatement().execute("create database gale");

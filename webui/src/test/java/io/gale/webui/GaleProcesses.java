@@ -4,27 +4,51 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * {@code gale} child processes of one test on one {@code GALE_HOME}: each started from the test's
  * JVM and classpath with a clean {@code GALE_*} environment, its output in {@code HOME/NAME.out}.
- * {@link #stopAll} ends them, and the embedded PostgreSQL that a killed one may have left running.
+ * A JUnit extension ({@code @RegisterExtension}): each test gets a fresh temporary {@link #home};
+ * after it, {@link #stopAll} ends the processes and the embedded PostgreSQL that a killed one may
+ * have left running, and the directory is deleted.
  */
-final class GaleProcesses {
+final class GaleProcesses implements BeforeEachCallback, AfterEachCallback {
 
     /** What every scheduler of these tests runs with: fast heartbeats and zombie checks, four slots. */
     static final Map<String, String> FAST_SCHEDULER = Map.of("GALE_HEARTBEAT", "1", "GALE_ZOMBIE_THRESHOLD", "5",
             "GALE_PARALLELISM", "4", "GALE_DAG_DIR_LIST_INTERVAL", "1");
 
-    private final Path home;
+    private Path home;
     private final List<Process> processes = new ArrayList<>();
 
-    GaleProcesses(Path home) {
-        this.home = home;
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        home = Files.createTempDirectory("gale-processes");
+        processes.clear();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        stopAll();
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    /** This test's {@code GALE_HOME}, where the tests also keep their DAG files and side-effect logs. */
+    Path home() {
+        return home;
     }
 
     /** {@code gale ARGS} with {@code env} over {@link #FAST_SCHEDULER}, on {@code classpath}; output in {@code HOME/NAME.out}. */
@@ -53,7 +77,10 @@ final class GaleProcesses {
         return home.resolve(name + ".out");
     }
 
-    /** Ctrl-C to each process (SIGKILL after 60 s), then a fast shutdown of an embedded server left running. */
+    /**
+     * Ctrl-C to each process (SIGKILL after 60 s), then a fast shutdown of an embedded server left running;
+     * a second call finds nothing more to do.
+     */
     void stopAll() throws Exception {
         for (Process p : processes) {
             p.destroy();

@@ -22,10 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Real {@code gale scheduler} processes on one GALE_HOME: killed with SIGKILL mid-run and
@@ -33,19 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SchedulerProcessTest {
 
-    @TempDir
-    Path home;
-    GaleProcesses gale;
-
-    @BeforeEach
-    void processes() {
-        gale = new GaleProcesses(home);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        gale.stopAll();
-    }
+    @RegisterExtension
+    final GaleProcesses gale = new GaleProcesses();
 
     /**
      * Start and end of an hourly schedule with exactly {@code runs} runs whatever the time: they
@@ -58,7 +45,7 @@ class SchedulerProcessTest {
 
     /** A DAG file whose tasks append "start"/"done" lines; hourly with {@code hours} runs of catchup. */
     private void writeDag(String dagId, int hours, int tasks, long sleepMs) throws IOException {
-        Path dags = Files.createDirectories(home.resolve("dags"));
+        Path dags = Files.createDirectories(gale.home().resolve("dags"));
         String[] window = hourlyWindow(hours);
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < tasks; i++) {
@@ -89,7 +76,7 @@ class SchedulerProcessTest {
                 %s        return dag.build();
                     }
                 }
-                """.formatted(dagId, dagId, home.resolve("executions.log"), dagId, window[0], window[1], body));
+                """.formatted(dagId, dagId, gale.home().resolve("executions.log"), dagId, window[0], window[1], body));
     }
 
     private Process scheduler(String name) throws IOException {
@@ -103,13 +90,13 @@ class SchedulerProcessTest {
     }
 
     private List<String[]> lines() throws IOException {
-        Path log = home.resolve("executions.log");
+        Path log = gale.home().resolve("executions.log");
         if (!Files.exists(log)) return List.of();
         return Files.readAllLines(log).stream().map(l -> l.split(" ")).toList();
     }
 
     private Database open() {
-        return Database.open(GaleConfig.from(Map.of("GALE_HOME", home.toString())));
+        return Database.open(GaleConfig.from(Map.of("GALE_HOME", gale.home().toString())));
     }
 
     private static boolean allSucceeded(Store store, String dagId, int runs) {
@@ -193,15 +180,15 @@ class SchedulerProcessTest {
      * as in Airflow: that is at-least-once delivery, not a survivor).
      */
     private Path writeBashDag(String dagId, int runs) throws IOException {
-        Path dags = Files.createDirectories(home.resolve("dags"));
-        Path script = home.resolve("side-effect.sh");
+        Path dags = Files.createDirectories(gale.home().resolve("dags"));
+        Path script = gale.home().resolve("side-effect.sh");
         Files.writeString(script, """
                 key="$GALE_CTX_RUN_ID $GALE_CTX_TASK_ID $GALE_CTX_TRY_NUMBER"
                 echo "start $key $(date +%%s%%3N)" >> '%s'
                 if [ -n "$3" ]; then for i in $(seq 600); do [ -e "$3" ] && break; sleep 0.2; done; fi
                 if [ "$GALE_CTX_TRY_NUMBER" = 1 ]; then sleep "$1"; else sleep "$2"; fi
                 echo "end $key $(date +%%s%%3N)" >> '%s'
-                """.formatted(home.resolve("executions.log"), home.resolve("executions.log")));
+                """.formatted(gale.home().resolve("executions.log"), gale.home().resolve("executions.log")));
         String[] window = hourlyWindow(runs);
         Files.writeString(dags.resolve(dagId + ".java"), """
                 import io.gale.api.*;
@@ -224,7 +211,7 @@ class SchedulerProcessTest {
                         return dag.build();
                     }
                 }
-                """.formatted(dagId, script, dagId, window[0], window[1], home.resolve("gate")));
+                """.formatted(dagId, script, dagId, window[0], window[1], gale.home().resolve("gate")));
         return script;
     }
 
@@ -319,7 +306,7 @@ class SchedulerProcessTest {
             }
         });
         long allGone = System.currentTimeMillis();
-        Files.createFile(home.resolve("gate"));
+        Files.createFile(gale.home().resolve("gate"));
         Map<String, List<Try>> atKill = triesByTask();
         List<String> cut = atKill.values().stream().flatMap(List::stream).filter(t -> t.end() == null).map(Try::task).toList();
         assertThat(cut).as("tries cut short by the kill").filteredOn("slow"::equals).hasSize(3);
