@@ -116,7 +116,11 @@ public interface TaskContext {
     /** A variable: the environment ({@code GALE_VAR_<KEY>}) first, then the database. */
     Optional<String> variable(String key);
 
-    /** The model registry, in the metadata database. */
+    /**
+     * The model registry, in the metadata database. On a remote worker ({@code gale worker}, which
+     * holds no database credentials) its calls go through the web server's worker API, and each is
+     * refused once the try no longer holds its task instance (a newer try took over).
+     */
     ModelRegistry models();
 
     /** Where a training task records its metrics per epoch (its training curve) for this try. */
@@ -136,6 +140,9 @@ public interface TaskContext {
      * Queues a manual run of another DAG with {@code conf}, as Airflow's TriggerDagRunOperator does;
      * the scheduler starts it (once that DAG is unpaused). When a run {@code runId} of that DAG already
      * exists it is left as it is, so a retried task triggers once. Returns the run id.
+     * Without {@code runId}, a try in the scheduler's process names the run {@code manual__<now>};
+     * on a remote worker the run id comes from the try ({@code triggered__<dag>__<run>__<task>__try<N>}),
+     * so a call the worker repeats after a lost answer does not queue a second run.
      *
      * @throws IllegalArgumentException when the DAG is unknown or the run id is invalid
      */
