@@ -66,6 +66,27 @@ class JooqStoreTest {
     }
 
     @Test
+    void createAllWritesEveryColumnAndSkipsRunsWhoseIdOrLogicalDateIsTaken() {
+        run("taken_id", 0, DagRunState.QUEUED, null);
+        run("other", 1, DagRunState.QUEUED, null);
+        Instant t5 = T0.plusSeconds(5 * 3600);
+        Instant t6 = T0.plusSeconds(6 * 3600);
+        int created = store.runs().createAll(List.of(
+                new NewDagRun("d", "taken_id", RunType.MANUAL, t5, t5, t5, DagRunState.QUEUED, Map.of(), null),
+                new NewDagRun("d", "at_a_taken_date", RunType.MANUAL, T0.plusSeconds(3600), t5, t5, DagRunState.QUEUED, Map.of(), null),
+                new NewDagRun("d", "fresh", RunType.SCHEDULED, t6, t5, t6, DagRunState.QUEUED,
+                        Map.of("rows", List.of(1, "two"), "note", "it's \"quoted\""), null)));
+        assertThat(created).as("only the run whose id and logical date are both free").isEqualTo(1);
+        DagRun fresh = find("fresh");
+        assertThat(List.of(fresh.runType(), fresh.logicalDate(), fresh.dataIntervalStart(), fresh.dataIntervalEnd(), fresh.state()))
+                .containsExactly(RunType.SCHEDULED, t6, t5, t6, DagRunState.QUEUED);
+        assertThat(fresh.conf()).isEqualTo(Map.of("rows", List.of(1, "two"), "note", "it's \"quoted\""));
+        assertThat(fresh.backfillId()).isNull();
+        assertThat(store.runs().find("d", "at_a_taken_date")).as("a run at a logical date already taken").isEmpty();
+        assertThat(find("taken_id").logicalDate()).as("the run whose id was taken is left as it was").isEqualTo(T0);
+    }
+
+    @Test
     void aRunGoingBackToQueuedLosesItsStartAndEndDatesAloneOrInABatch() {
         run("alone", 0, DagRunState.QUEUED, null);
         run("batch", 1, DagRunState.QUEUED, null);
