@@ -159,8 +159,10 @@ public final class Scheduler implements AutoCloseable {
     private final java.util.Set<RunKey> dirty = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** When the next pass looks at every running run (System.nanoTime: a polling cadence, not a time of record). */
     private volatile long nextFullPass = System.nanoTime();
-    /** Whether the next loop looks at the runs even when no event came (a run ended, or runs were created). */
-    private boolean passAgain = true;
+    /** Whether runs were created since the last pass: the next one looks for queued runs of every group. */
+    private boolean runsCame = true;
+    /** The groups a run of which ended in the last pass: the next one starts their queued runs, if any. */
+    private java.util.Set<RunGroup> freed = java.util.Set.of();
     /** How many task callbacks this scheduler delivers at once (it claims no more than it can start). */
     static final int CALLBACK_THREADS = 2;
     /** How often the callback outbox is looked at when this scheduler wrote nothing to it. */
@@ -318,7 +320,7 @@ public final class Scheduler implements AutoCloseable {
         maintain(now);
         if (settings.createRuns() && createDueRuns(now)) {
             progressed = true;
-            passAgain = true;
+            runsCame = true;
         }
         progressed |= advance(scope);
         progressed |= deliverCallbacks(clock.instant());
@@ -511,9 +513,10 @@ public final class Scheduler implements AutoCloseable {
     // ---- advancing runs -------------------------------------------------------------------
 
     private record Plan(boolean changed, List<TaskWorkload> toStart, Instant wake, List<RunKey> heldBack,
-                        Map<RunKey, DagRunState> runStates, Map<TaskKey, TaskState> states, List<TaskKey> ended) {
+                        Map<RunKey, DagRunState> runStates, Map<TaskKey, TaskState> states, java.util.Set<RunGroup> freed,
+                        List<TaskKey> ended) {
         Plan withEnded(List<TaskKey> keys) {
-            return new Plan(changed, toStart, wake, heldBack, runStates, states, keys);
+            return new Plan(changed, toStart, wake, heldBack, runStates, states, freed, keys);
         }
     }
 
@@ -531,17 +534,18 @@ public final class Scheduler implements AutoCloseable {
             only = new ArrayList<>(dirty);
             dirty.removeAll(only);
         }
-        if (!full && events.isEmpty() && groups.isEmpty() && only.isEmpty() && !passAgain) {
+        if (!full && events.isEmpty() && groups.isEmpty() && only.isEmpty() && !runsCame && freed.isEmpty()) {
             return false; // nothing to record and no run to look at: an event, a wake-up or the next full pass brings work
         }
         List<RunKey> runsToLook = only;
-        boolean queuedToo = full || passAgain; // queued runs can start only when one ended, runs came, or someone woke us
+        // queued runs can start only when one ended (in its group), runs came, or someone woke us (a full pass)
+        java.util.Set<RunGroup> toFill = full || runsCame ? null : freed;
         long t0 = System.nanoTime();
         long recording = applyNanos.sum();
         Plan plan = retrying(() -> store.transaction(tx -> {
             tx.taskInstances().setProcessGroups(groups); // before the ends: only a running try takes one
             List<TaskKey> ended = record(tx, events);
-            return plan(tx, scope, runsToLook, queuedToo).withEnded(ended);
+            return plan(tx, scope, runsToLook, toFill).withEnded(ended);
         }));
         planNanos.add(System.nanoTime() - t0 - (applyNanos.sum() - recording));
         recorded(events, plan.ended());
@@ -553,8 +557,9 @@ public final class Scheduler implements AutoCloseable {
             nextWakeup = plan.wake();
         }
         dirty.addAll(plan.heldBack());
-        // a run that ended leaves room for a queued one, which the next pass starts
-        passAgain = plan.runStates().values().stream().anyMatch(DagRunState::finished);
+        // a run that ended leaves room for a queued one of its group, which the next pass starts
+        runsCame = false;
+        freed = plan.freed();
         if (LOG.isInfoEnabled()) {
             plan.runStates().forEach((run, state) -> withIds(run.dagId(), run.runId(), null, 0,
                     () -> LOG.info("Run {} of DAG {} is {}", run.runId(), run.dagId(), state.id())));
@@ -576,13 +581,13 @@ public final class Scheduler implements AutoCloseable {
      * One loop's decisions over the runs it could lock, written in {@code tx}: queued runs that
      * start, task instances created, skipped, failed upstream or started, runs that finish.
      */
-    private Plan plan(Store tx, Scope scope, List<RunKey> only, boolean queuedToo) {
+    private Plan plan(Store tx, Scope scope, List<RunKey> only, java.util.Set<RunGroup> toFill) {
         Instant now = clock.instant();
         Decisions d = new Decisions(executor.openSlots());
-        List<DagRun> runs = lockRuns(tx, scope, only, queuedToo, d);
+        List<DagRun> runs = lockRuns(tx, scope, only, toFill, d);
         runsLooked.add(runs.size());
         if (runs.isEmpty()) {
-            return new Plan(false, List.of(), null, List.of(), Map.of(), Map.of(), List.of());
+            return new Plan(false, List.of(), null, List.of(), Map.of(), Map.of(), java.util.Set.of(), List.of());
         }
         Map<String, Integer> lockedPools = lockPools(tx, runs); // before counting: the counts then hold until commit
         TaskInstanceRepository.Active active = tx.taskInstances().active();
@@ -597,36 +602,40 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         d.write(tx, now, identity, jobId);
-        return new Plan(d.changed, d.toStart, d.wake, d.heldBack, d.runStates, d.states, List.of());
+        return new Plan(d.changed, d.toStart, d.wake, d.heldBack, d.runStates, d.states, d.freed, List.of());
     }
 
     /**
-     * The running runs in scope (or in {@code only}) and, when {@code queuedToo}, as many queued
-     * ones as their DAG's (or backfill's) max_active_runs leaves room for, locked; counts running
-     * runs per group into {@code d} (only queued runs need the counts).
+     * The running runs in scope (or in {@code only}) and as many queued ones as their DAG's (or
+     * backfill's) max_active_runs leaves room for, locked: of every group when {@code toFill} is
+     * null, else of the groups in it (those where a run ended: counting the queued runs of every
+     * group reads all of them, thousands in a backfill). Counts running runs per group into
+     * {@code d} (only queued runs need the counts).
      */
-    private List<DagRun> lockRuns(Store tx, Scope scope, List<RunKey> only, boolean queuedToo, Decisions d) {
+    private List<DagRun> lockRuns(Store tx, Scope scope, List<RunKey> only, java.util.Set<RunGroup> toFill, Decisions d) {
         List<DagRun> runs = new ArrayList<>(tx.runs().lockRunning(scope, only));
-        if (!queuedToo) {
-            return runs;
+        List<RunGroup> candidates;
+        if (toFill == null) {
+            List<ActiveGroup> groups = tx.runs().activeGroups(scope);
+            groups.forEach(g -> d.running.put(g.group(), g.running()));
+            candidates = groups.stream().filter(g -> g.queued() > 0).map(ActiveGroup::group).toList();
+        } else {
+            candidates = List.copyOf(toFill);
         }
-        List<ActiveGroup> groups = tx.runs().activeGroups(scope);
-        groups.forEach(g -> d.running.put(g.group(), g.running()));
-        if (groups.stream().anyMatch(g -> g.queued() > 0 && g.group().backfillId() != null)) {
+        if (candidates.stream().anyMatch(g -> g.backfillId() != null)) {
             java.util.Set<Long> paused = tx.backfills().pausedIds();
             tx.backfills().running().forEach(b -> d.backfillLimits.put(b.id(), paused.contains(b.id()) ? 0 : b.maxActiveRuns()));
         }
-        for (ActiveGroup g : groups) {
-            Optional<SchedulableDag> dag = g.queued() == 0 ? Optional.empty() : dags.get(g.group().dagId());
-            int limit = dag.map(x -> d.maxActiveRuns(g.group().backfillId(), x)).orElse(0);
+        for (RunGroup g : candidates) {
+            int limit = dags.get(g.dagId()).map(x -> d.maxActiveRuns(g.backfillId(), x)).orElse(0);
             // schedulers take turns per DAG to start queued runs, and count its running runs again once it is
             // their turn: two counting at once would each fill the same free places
-            if (limit > g.running() && tx.dags().lockForRunStarts(g.group().dagId())) {
-                int running = tx.runs().countRunning(g.group());
-                d.running.put(g.group(), running);
+            if (limit > d.running.getOrDefault(g, 0) && tx.dags().lockForRunStarts(g.dagId())) {
+                int running = tx.runs().countRunning(g);
+                d.running.put(g, running);
                 int free = Math.min(limit - running, settings.queuedRunsPerLoop());
                 if (free > 0) {
-                    runs.addAll(tx.runs().lockQueued(scope, g.group().dagId(), g.group().backfillId(), free));
+                    runs.addAll(tx.runs().lockQueued(scope, g.dagId(), g.backfillId(), free));
                 }
             }
         }
@@ -672,6 +681,7 @@ public final class Scheduler implements AutoCloseable {
                     .anyMatch(s -> s == TaskState.FAILED || s == TaskState.UPSTREAM_FAILED);
             d.runStates.put(runKey, failed ? DagRunState.FAILED : DagRunState.SUCCESS);
             d.running.merge(new RunGroup(run.dagId(), run.backfillId()), -1, Integer::sum);
+            d.freed.add(new RunGroup(run.dagId(), run.backfillId()));
             nextCreateCheck = Instant.MIN;
             if (run.backfillId() != null) {
                 d.finishedBackfillRuns.add(run.backfillId());
@@ -740,6 +750,8 @@ public final class Scheduler implements AutoCloseable {
         final Map<String, Integer> poolOpen = new HashMap<>();
         final Map<TaskKey, TaskState> states = new LinkedHashMap<>();
         final java.util.Set<Long> finishedBackfillRuns = new java.util.HashSet<>();
+        /** The groups a run of which ended in this pass. */
+        final java.util.Set<RunGroup> freed = new java.util.HashSet<>();
         final List<RunKey> heldBack = new ArrayList<>();
         final Map<RunKey, DagRunState> runStates = new LinkedHashMap<>();
         final Map<RunKey, List<NewTask>> newTasks = new LinkedHashMap<>();
