@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * JVM and classpath with a clean {@code GALE_*} environment, its output in {@code HOME/NAME.out}.
  * A JUnit extension ({@code @RegisterExtension}): each test gets a fresh temporary {@link #home};
  * after it, {@link #stopAll} ends the processes and the embedded PostgreSQL that a killed one may
- * have left running, and the directory is deleted.
+ * have left running, and the directory is deleted (kept, and named on stderr, when the test failed).
  */
 final class GaleProcesses implements BeforeEachCallback, AfterEachCallback {
 
@@ -39,6 +39,11 @@ final class GaleProcesses implements BeforeEachCallback, AfterEachCallback {
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
         stopAll();
+        if (context.getExecutionException().isPresent()) {
+            System.err.println("Kept " + home + " (the processes' output, DAGs and side effects) of failed test "
+                    + context.getDisplayName());
+            return;
+        }
         try (Stream<Path> files = Files.walk(home)) {
             for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);
