@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * A remote worker ({@code gale worker}), Airflow 3's edge worker: it heartbeats, claims queued
  * tries of the queues it serves over the HTTP API, runs them with the same {@link TaskRunner}
  * as the local executor (DAG code from its own dags folder), streams their log lines, and
- * reports each end with its XComs. It holds no database credentials.
+ * reports each end with its XComs. It holds no database credentials. A worker with free slots
+ * whose last claim found nothing claims with a wait: the API answers once a try is queued (a long
+ * poll), so an idle worker starts a try at once without asking again and again; it heartbeats on a
+ * thread of its own meanwhile.
  */
 public final class EdgeWorker implements AutoCloseable {
 
@@ -33,6 +36,8 @@ public final class EdgeWorker implements AutoCloseable {
     public static final int MAX_XCOM_CHARS = 512 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(EdgeWorker.class);
     private static final Object WAKE_UP = new Object();
+    /** How long stop() waits for the API to hear it stops, then for the answer to a waiting claim, before aborting it. */
+    private static final Duration STOP_ANSWER = Duration.ofSeconds(1);
     /** The most log text sent inside a report; more goes as log chunks first. */
     private static final int REPORT_TAIL = 64 * 1024;
 
@@ -40,9 +45,13 @@ public final class EdgeWorker implements AutoCloseable {
      * @param queues      the queues it serves
      * @param concurrency how many tries it runs at once
      * @param heartbeat   how often it heartbeats and sends log lines
-     * @param idlePoll    how long it waits between claims when nothing was waiting
+     * @param idlePoll    the least time between claims that find nothing (when the API answers them at once)
+     * @param claimWait   how long the API may hold a claim until work is queued (a long poll; zero: never)
      */
-    public record Settings(List<String> queues, int concurrency, Duration heartbeat, Duration idlePoll) {
+    public record Settings(List<String> queues, int concurrency, Duration heartbeat, Duration idlePoll, Duration claimWait) {
+        /** The claim wait workers ask for unless told otherwise. */
+        public static final Duration CLAIM_WAIT = Duration.ofSeconds(10);
+
         public Settings {
             queues = List.copyOf(queues);
             if (queues.isEmpty()) {
@@ -51,6 +60,14 @@ public final class EdgeWorker implements AutoCloseable {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("a worker's concurrency must be at least 1, got " + concurrency);
             }
+            if (claimWait.isNegative()) {
+                throw new IllegalArgumentException("a worker's claim wait cannot be negative, got " + claimWait);
+            }
+        }
+
+        /** Settings whose claims wait {@link #CLAIM_WAIT} for work. */
+        public Settings(List<String> queues, int concurrency, Duration heartbeat, Duration idlePoll) {
+            this(queues, concurrency, heartbeat, idlePoll, CLAIM_WAIT);
         }
     }
 
@@ -92,6 +109,7 @@ public final class EdgeWorker implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean silenced;
     private Thread loop;
+    private Thread beats;
     private final io.gale.metrics.Metrics metrics;
 
     /**
@@ -123,6 +141,9 @@ public final class EdgeWorker implements AutoCloseable {
     public EdgeWorker start() {
         api.heartbeat(settings.queues(), settings.concurrency(), 0, WorkerClient.Phase.STARTING);
         LOG.info("Worker {} registered: queues {}, concurrency {}", api.worker(), String.join(",", settings.queues()), settings.concurrency());
+        beats = new Thread(this::beat, "gale-worker-heartbeat-" + api.worker());
+        beats.setDaemon(true);
+        beats.start();
         loop = new Thread(this::loop, "gale-worker-" + api.worker());
         loop.setDaemon(true);
         loop.start();
@@ -139,34 +160,80 @@ public final class EdgeWorker implements AutoCloseable {
         return running.size();
     }
 
+    /**
+     * Heartbeats and sends log lines every heartbeat, on a thread of its own (a claim may wait
+     * longer than a heartbeat), until the worker is stopped and its tries ended or it is killed.
+     */
+    private void beat() {
+        while (!silenced) {
+            try {
+                sendLogs();
+                api.heartbeat(settings.queues(), settings.concurrency(), running.size(),
+                        stopping ? WorkerClient.Phase.STOPPING : WorkerClient.Phase.RUNNING);
+            } catch (WorkerClient.TokenRefusedException e) {
+                if (!silenced) {
+                    LOG.error("Worker {}: {}", api.worker(), e.getMessage());
+                }
+            } catch (RuntimeException e) {
+                if (!silenced && !Thread.currentThread().isInterrupted()) {
+                    LOG.warn("Worker {}: {}; trying again", api.worker(), e.getMessage());
+                }
+            }
+            try {
+                Thread.sleep(settings.heartbeat().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Claims while it has free slots: at once after a claim that found tries, else with the
+     * claim wait (the API answers once a try is queued), and never more often than the idle
+     * poll while claims find nothing at once.
+     */
     private void loop() {
-        long nextBeat = 0;
+        boolean lastEmpty = false;
         while (!stopping) {
             try {
-                if (System.nanoTime() - nextBeat >= 0) {
-                    sendLogs();
-                    api.heartbeat(settings.queues(), settings.concurrency(), running.size(), WorkerClient.Phase.RUNNING);
-                    nextBeat = System.nanoTime() + settings.heartbeat().toNanos();
-                }
+                wake.clear(); // this pass sees every try that ended so far
                 int free = settings.concurrency() - running.size();
-                List<TaskWorkload> claimed = free > 0 ? api.claim(settings.queues(), free) : List.of();
+                if (free <= 0) {
+                    lastEmpty = false;
+                    wake.poll(settings.heartbeat().toNanos(), TimeUnit.NANOSECONDS); // a try that ends wakes it
+                    continue;
+                }
+                Duration wait = lastEmpty ? settings.claimWait() : Duration.ZERO;
+                long asked = System.nanoTime();
+                List<TaskWorkload> claimed = api.claim(settings.queues(), free, wait);
                 for (TaskWorkload w : claimed) {
                     Running r = new Running(w);
                     running.put(new Try(w.key(), w.tryNumber()), r);
                     started.incrementAndGet();
                     pool.execute(() -> run(r));
                 }
-                if (claimed.isEmpty()) {
-                    wake.poll(Math.min(settings.idlePoll().toNanos(), settings.heartbeat().toNanos()), TimeUnit.NANOSECONDS);
+                lastEmpty = claimed.isEmpty();
+                if (lastEmpty && (!wait.isZero() || settings.claimWait().isZero())) {
+                    // the API answered a claim that could wait (or waits are off) with nothing: not again before the idle poll
+                    long rest = settings.idlePoll().toNanos() - (System.nanoTime() - asked);
+                    if (rest > 0) {
+                        wake.poll(rest, TimeUnit.NANOSECONDS);
+                    }
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (WorkerClient.TokenRefusedException e) {
+                if (stopping) {
+                    return;
+                }
                 if (!silenced) {
                     LOG.error("Worker {}: {}", api.worker(), e.getMessage());
                 }
                 pause();
             } catch (RuntimeException e) {
+                if (stopping) {
+                    return; // a claim aborted by stop() or kill()
+                }
                 if (!silenced) {
                     LOG.warn("Worker {}: {}; trying again", api.worker(), e.getMessage());
                 }
@@ -279,24 +346,42 @@ public final class EdgeWorker implements AutoCloseable {
         wake.add(WAKE_UP);
         pool.shutdownNow();
         if (loop != null) {
-            loop.interrupt();
+            loop.interrupt(); // aborts a waiting claim
+        }
+        if (beats != null) {
+            beats.interrupt();
         }
     }
 
     /**
-     * Stops claiming, lets running tries finish and report (up to {@code grace}), then tells the
-     * API it stopped; tries still running are interrupted and reported as they end.
+     * Stops claiming (a waiting claim is answered at once: the API is told the worker is
+     * stopping, and the call is aborted if the answer does not come promptly), lets running tries
+     * finish and report (up to {@code grace}) while heartbeating, then tells the API it stopped;
+     * tries still running are interrupted and reported as they end.
      */
     public void stop(Duration grace) throws InterruptedException {
         stopping = true;
         wake.add(WAKE_UP);
         if (loop != null) {
-            loop.join(settings.heartbeat().toMillis() + 30_000);
+            if (!silenced) {
+                try { // answers this worker's waiting claim, so that the API claims nothing more for it
+                    api.heartbeat(settings.queues(), settings.concurrency(), running.size(), WorkerClient.Phase.STOPPING, STOP_ANSWER);
+                } catch (RuntimeException e) {
+                    LOG.warn("Worker {}: could not tell the API it is stopping: {}", api.worker(), e.getMessage());
+                }
+            }
+            loop.join(STOP_ANSWER.toMillis());
+            loop.interrupt(); // an answer that did not come (another web server holds the claim, or the API is away)
+            loop.join(30_000);
         }
         pool.shutdown();
         if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             pool.shutdownNow();
             pool.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        if (beats != null) {
+            beats.interrupt();
+            beats.join(30_000);
         }
         if (!silenced) {
             try {

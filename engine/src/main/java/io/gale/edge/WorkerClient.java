@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker's side of the worker API ({@link WorkerProtocol}) over {@link HttpClient}. The token
@@ -51,8 +53,13 @@ public final class WorkerClient {
         }
     }
 
+    /** How long a call may take (a waiting claim: this beyond its wait). */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerClient.class);
+
     private final String apiUrl;
     private final String worker;
+    private volatile boolean longPolls = true;
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -73,7 +80,7 @@ public final class WorkerClient {
 
     /** A worker's state as its heartbeat says it. */
     public enum Phase {
-        STARTING, RUNNING, STOPPED;
+        STARTING, RUNNING, STOPPING, STOPPED;
 
         String id() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -82,12 +89,41 @@ public final class WorkerClient {
 
     /** Heartbeats; the first ({@link Phase#STARTING}) registers the worker. */
     public void heartbeat(List<String> queues, int concurrency, int running, Phase phase) {
-        send("POST", "heartbeat", Json.write(new WorkerProtocol.Heartbeat(queues, concurrency, running, phase.id())));
+        heartbeat(queues, concurrency, running, phase, TIMEOUT);
     }
 
-    /** Claims up to {@code max} tries of {@code queues}. */
+    /** Heartbeats, giving up after {@code timeout} (e.g. while stopping). */
+    public void heartbeat(List<String> queues, int concurrency, int running, Phase phase, Duration timeout) {
+        HttpResponse<String> r = exchange("POST", "heartbeat", Json.write(new WorkerProtocol.Heartbeat(queues, concurrency, running,
+                phase.id())), timeout);
+        if (r.statusCode() / 100 != 2) {
+            throw unexpected("POST", "heartbeat", r);
+        }
+    }
+
+    /** Claims up to {@code max} tries of {@code queues}, answered at once. */
     public List<TaskWorkload> claim(List<String> queues, int max) {
-        String body = send("POST", "claim", Json.write(new WorkerProtocol.Claim(queues, max))).body();
+        return claim(queues, max, Duration.ZERO);
+    }
+
+    /**
+     * Claims up to {@code max} tries of {@code queues}; when none is queued, the API holds the
+     * claim until one is or {@code wait} passes (a long poll; an API that does not know long
+     * polls answers at once from then on). Interrupting the calling thread aborts the call.
+     */
+    public List<TaskWorkload> claim(List<String> queues, int max, Duration wait) {
+        long waitMs = longPolls ? Math.min(wait.toMillis(), WorkerProtocol.MAX_WAIT_MS) : 0;
+        HttpResponse<String> r = exchange("POST", "claim", Json.write(new WorkerProtocol.Claim(queues, max, waitMs > 0 ? waitMs : null)),
+                Duration.ofMillis(waitMs).plus(TIMEOUT));
+        if (r.statusCode() == 400 && waitMs > 0) { // an API from before long polls refuses the unknown waitMs
+            longPolls = false;
+            LOG.info("The API at {} does not hold claims until work is queued: worker {} asks again every idle poll", apiUrl, worker);
+            return claim(queues, max, Duration.ZERO);
+        }
+        if (r.statusCode() / 100 != 2) {
+            throw unexpected("POST", "claim", r);
+        }
+        String body = r.body();
         try {
             return Json.MAPPER.readValue(body, new TypeReference<List<TaskWorkload>>() { });
         } catch (IOException e) {
@@ -201,8 +237,12 @@ public final class WorkerClient {
 
     /** Sends a call; returns any answer but 401, which throws {@link TokenRefusedException}. */
     private HttpResponse<String> exchange(String method, String path, String body) {
+        return exchange(method, path, body, TIMEOUT);
+    }
+
+    private HttpResponse<String> exchange(String method, String path, String body, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl + WorkerProtocol.BASE + "/" + q(worker) + "/" + path))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
+                .timeout(timeout).header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");

@@ -1,5 +1,6 @@
 package io.gale.edge;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.gale.api.NewModelVersion;
 import io.gale.api.PromotionPolicy;
 import io.gale.core.TaskKey;
@@ -10,8 +11,9 @@ import java.util.Map;
  * What remote workers and the API exchange (as JSON, camelCase), under
  * {@code /api/v2/gale/workers/{worker}/...} with {@code Authorization: Bearer <worker token>}:
  * {@code POST heartbeat} ({@link Heartbeat}), {@code POST claim} ({@link Claim}, answered with a
- * list of TaskWorkloads), {@code POST logs} ({@link LogChunk}), {@code POST report} (a TaskEvent;
- * 409 when the worker does not hold that try), and for running tasks {@code GET xcoms},
+ * list of TaskWorkloads, at once or, with {@code waitMs}, once work is queued), {@code POST logs}
+ * ({@link LogChunk}), {@code POST report} (a TaskEvent; 409 when the worker does not hold that
+ * try), and for running tasks {@code GET xcoms},
  * {@code GET variables/{key}} and {@code GET connections/{id}}.
  *
  * <p>Calls a running task makes on behalf of its try name the try and are refused with 409 when the
@@ -36,14 +38,24 @@ public final class WorkerProtocol {
 
     /**
      * A worker's heartbeat; {@code state} is starting (the first, which registers it and lets go
-     * of tries an earlier process of that name held), running or stopped.
+     * of tries an earlier process of that name held), running, stopping (it claims no more and
+     * lets its running tries finish; recorded as running) or stopped.
      */
     public record Heartbeat(List<String> queues, int concurrency, int running, String state) {
     }
 
-    /** Asks for up to {@code max} queued tries of {@code queues}. */
-    public record Claim(List<String> queues, int max) {
+    /**
+     * Asks for up to {@code max} queued tries of {@code queues}. With {@code waitMs} (a long poll),
+     * when none is queued the API holds the claim until one is queued or that many milliseconds
+     * pass ({@link #MAX_WAIT_MS} at most), then claims and answers; without it (as workers before
+     * long polls send it) the API answers at once. A worker has one claim at a time: its new claim
+     * or a heartbeat saying it starts, stops or is stopping answers its waiting claim (empty).
+     */
+    public record Claim(List<String> queues, int max, @JsonInclude(JsonInclude.Include.NON_NULL) Long waitMs) {
     }
+
+    /** The longest a claim waits for work, in milliseconds: a longer {@code waitMs} is cut to it. */
+    public static final long MAX_WAIT_MS = 20_000;
 
     /** One epoch of a training curve that a held try reports ({@code TaskContext.trainingMetrics()}). */
     public record Epoch(TaskKey key, int tryNumber, int epoch, Map<String, Double> metrics, double seconds) {

@@ -18,19 +18,31 @@ import org.slf4j.LoggerFactory;
 public final class ChangeListener implements AutoCloseable {
 
     static final String CHANNEL = "gale_changes";
+    /**
+     * The channel told (in the enqueueing transaction, with the queue's name) when edge jobs are
+     * queued for remote workers: the web server's waiting claims listen to it.
+     */
+    public static final String EDGE_JOBS = "gale_edge_jobs";
     static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeListener.class);
 
     private final Database db;
+    private final String channel;
     private final Runnable onChange;
     private final Thread thread;
     private volatile boolean stopped;
 
     public ChangeListener(Database db, Runnable onChange) {
+        this(db, CHANNEL, onChange);
+    }
+
+    /** Listens on {@code channel} (e.g. {@link #EDGE_JOBS}) instead of Gale's change channel. */
+    public ChangeListener(Database db, String channel, Runnable onChange) {
         this.db = db;
+        this.channel = channel;
         this.onChange = onChange;
-        thread = new Thread(this::listen, "gale-change-listener");
+        thread = new Thread(this::listen, CHANNEL.equals(channel) ? "gale-change-listener" : "gale-listener-" + channel);
         thread.setDaemon(true);
         thread.start();
     }
@@ -40,7 +52,7 @@ public final class ChangeListener implements AutoCloseable {
         boolean lost = false;
         while (!stopped) {
             try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-                st.execute("listen " + CHANNEL);
+                st.execute("listen " + channel);
                 if (lost) {
                     LOG.warn("Change notifications are back");
                     lost = false;

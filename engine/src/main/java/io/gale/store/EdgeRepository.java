@@ -58,7 +58,10 @@ public interface EdgeRepository {
                   Instant lastHeartbeat) {
     }
 
-    /** Queues tries (a try queued again replaces its old row). */
+    /**
+     * Queues tries (a try queued again replaces its old row) and, in the same transaction,
+     * notifies {@link ChangeListener#EDGE_JOBS} with each of their queues' names.
+     */
     void enqueue(Collection<NewJob> jobs, Instant now);
 
     /**

@@ -60,6 +60,17 @@ final class JooqEdge implements EdgeRepository {
         if (jobs.isEmpty()) return;
         var v = Unnest.byTask(jobs, NewJob::key).integer("try_number", NewJob::tryNumber).integer("max_tries", NewJob::maxTries)
                 .text("queue", NewJob::queue).text("owner", NewJob::owner).text("workload", NewJob::workload);
+        dsl.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            insertJobs(tx, v, now);
+            for (String queue : jobs.stream().map(NewJob::queue).distinct().toList()) {
+                // delivered when this transaction commits: waiting claims of remote workers wake and find the rows
+                tx.execute("select pg_notify(?, ?)", ChangeListener.EDGE_JOBS, queue);
+            }
+        });
+    }
+
+    private static void insertJobs(DSLContext dsl, Unnest<NewJob> v, Instant now) {
         dsl.insertInto(EDGE_JOB, EDGE_JOB.DAG_ID, EDGE_JOB.RUN_ID, EDGE_JOB.TASK_ID, EDGE_JOB.TRY_NUMBER, EDGE_JOB.MAX_TRIES,
                         EDGE_JOB.QUEUE, EDGE_JOB.OWNER, EDGE_JOB.WORKLOAD, EDGE_JOB.STATE, EDGE_JOB.QUEUED_AT)
                 .select(DSL.select(Unnest.field("dag_id", EDGE_JOB.DAG_ID.getDataType()), Unnest.field("run_id", EDGE_JOB.RUN_ID.getDataType()),

@@ -32,7 +32,9 @@ public final class ApiRoutes implements Routes {
 
     @Override
     public void addTo(Javalin app, Backend backend) {
-        for (Route r : table(backend.operations())) {
+        ClaimWaits waits = new ClaimWaits(backend.operations());
+        app.events(e -> e.serverStopping(waits::close));
+        for (Route r : table(backend.operations(), waits)) {
             app.addHttpHandler(r.method(), r.path(), r.handler(), r.permission());
         }
         for (String feature : UNSUPPORTED) {
@@ -48,6 +50,10 @@ public final class ApiRoutes implements Routes {
 
     /** Every implemented route. */
     public static List<Route> table(Operations ops) {
+        return table(ops, new ClaimWaits(ops));
+    }
+
+    private static List<Route> table(Operations ops, ClaimWaits waits) {
         DagsApi dags = new DagsApi(ops);
         RunsApi runs = new RunsApi(ops);
         BackfillsApi backfills = new BackfillsApi(ops);
@@ -114,7 +120,7 @@ public final class ApiRoutes implements Routes {
         t.add(new Route(HandlerType.PATCH, BASE + "/pools/{pool_name}", Permission.OPERATE, pools::patch));
         t.add(new Route(HandlerType.DELETE, BASE + "/pools/{pool_name}", Permission.OPERATE, pools::delete));
         // remote workers authenticate with a worker token, checked by the handlers (not a user's JWT)
-        WorkersApi workers = new WorkersApi(ops);
+        WorkersApi workers = new WorkersApi(ops, waits);
         String worker = io.gale.edge.WorkerProtocol.BASE + "/{worker}";
         t.add(new Route(HandlerType.POST, worker + "/heartbeat", Permission.PUBLIC, workers::heartbeat));
         t.add(new Route(HandlerType.POST, worker + "/claim", Permission.PUBLIC, workers::claim));

@@ -15,9 +15,11 @@ import io.gale.executor.TaskEvent;
 import io.gale.executor.TaskServices;
 import io.gale.store.EdgeRepository.Claimed;
 import io.gale.store.EdgeRepository.WorkerState;
+import io.gale.store.StoreException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.UnauthorizedResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -37,9 +39,11 @@ final class WorkersApi {
     private static final Logger LOG = LoggerFactory.getLogger(WorkersApi.class);
 
     private final Operations ops;
+    private final ClaimWaits waits;
 
-    WorkersApi(Operations ops) {
+    WorkersApi(Operations ops, ClaimWaits waits) {
         this.ops = ops;
+        this.waits = waits;
     }
 
     /** The worker named in the path, once its token is checked. */
@@ -72,15 +76,42 @@ final class WorkersApi {
         String worker = worker(ctx);
         WorkerProtocol.Heartbeat h = read(ctx, WorkerProtocol.Heartbeat.class);
         WorkerState state = "stopped".equals(h.state()) ? WorkerState.STOPPED : WorkerState.RUNNING;
+        if (!"running".equals(h.state())) { // starting, stopping or stopped: an earlier claim of this name waits in vain
+            waits.answerEmpty(worker);
+        }
         ops.workers().heartbeat(worker, h.queues() == null ? List.of() : h.queues(), h.concurrency(), h.running(), state,
                 "starting".equals(h.state()));
         json(ctx, 200, Json.write(new WorkerProtocol.Value(state.id())));
     }
 
+    /**
+     * {@code POST claim}: answered at once, or with {@code waitMs} held (asynchronously, with no
+     * database connection) until a try is queued for one of its queues or the wait ends.
+     */
     void claim(Context ctx) {
         String worker = worker(ctx);
         WorkerProtocol.Claim c = read(ctx, WorkerProtocol.Claim.class);
-        List<Claimed> claimed = ops.workers().claim(worker, c.queues() == null ? List.of() : c.queues(), c.max());
+        List<String> queues = c.queues() == null ? List.of() : c.queues();
+        if (c.waitMs() == null || c.waitMs() <= 0 || c.max() < 1 || queues.isEmpty()) {
+            waits.answerEmpty(worker); // this claim replaces one that waits
+            answer(ctx, worker, ops.workers().claim(worker, queues, c.max()));
+            return;
+        }
+        ctx.future(() -> waits.claim(worker, queues, c.max(), Duration.ofMillis(c.waitMs())).handle((claimed, error) -> {
+            if (error == null) {
+                answer(ctx, worker, claimed);
+            } else if (error.getCause() instanceof StoreException || error instanceof StoreException) {
+                LOG.warn("{} {}: {}", ctx.method(), ctx.path(), error.getMessage());
+                json(ctx, 503, Json.write(Map.of("detail", "The metadata database is unavailable: try again shortly")));
+            } else {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), error);
+                json(ctx, 500, Json.write(Map.of("detail", "Internal Server Error")));
+            }
+            return null;
+        }));
+    }
+
+    private static void answer(Context ctx, String worker, List<Claimed> claimed) {
         claimed.forEach(j -> LOG.info("Worker {} claimed try {} of {}.{} ({})", worker, j.tryNumber(), j.key().dagId(),
                 j.key().taskId(), j.key().runId()));
         json(ctx, 200, claimed.stream().map(Claimed::workload).collect(Collectors.joining(",", "[", "]")));
