@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gale.api.Dag;
-import io.gale.config.GaleConfig;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
 import io.gale.core.TaskInstance;
@@ -14,23 +13,18 @@ import io.gale.dagbag.DagBag;
 import io.gale.edge.EdgeWorker;
 import io.gale.edge.WorkerClient;
 import io.gale.executor.TaskEvent;
-import io.gale.runtime.Engine;
 import io.gale.scheduler.Scheduler;
 import io.gale.store.EdgeRepository.WorkerState;
 import io.gale.testing.Await;
-import io.gale.testing.TestDatabase;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,14 +42,8 @@ class EdgeWorkersTest {
 
     private static final CountDownLatch NEVER = new CountDownLatch(1);
 
-    private Engine engine;
-    private WebServer server;
-    private Thread scheduler;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final StringWriter schedulerErrors = new StringWriter();
-    private final List<EdgeWorker> workers = new ArrayList<>();
+    private EdgeFixture edge;
     private DagBag bag;
-    private String token;
 
     /** Training tries running now, in this JVM's workers. */
     private static final java.util.concurrent.atomic.AtomicInteger TRAINING = new java.util.concurrent.atomic.AtomicInteger();
@@ -120,35 +108,16 @@ class EdgeWorkersTest {
 
     @BeforeEach
     void start() {
-        GaleConfig config = GaleConfig.from(Map.of("GALE_HOME", home.toString(), "GALE_STANDALONE_DAG_PROCESSOR", "true",
-                "GALE_HEARTBEAT", "1", "GALE_ZOMBIE_THRESHOLD", "3", "GALE_EXECUTOR", "edge",
-                "GALE_DAGS_ARE_PAUSED_AT_CREATION", "false"));
         bag = DagBag.of(pipeline(), lossy(), locked(), big());
-        engine = new Engine(config, TestDatabase.fresh(), bag, Clock.systemUTC(), Map.of());
-        engine.operations().pools().set("solo", 1, "one at a time");
-        engine.operations().setVariable("source", "github");
-        engine.operations().syncDags(bag);
-        assertThat(engine.operations().importErrors()).isEmpty();
-        server = WebServer.start(engine.operations(), "127.0.0.1", 0, Clock.systemUTC());
-        token = engine.operations().workers().createToken("test-workers");
-        scheduler = SchedulerThread.start(engine, Scheduler.Settings.defaults().withHeartbeat(Duration.ofSeconds(1))
-                .withZombieThreshold(Duration.ofSeconds(30)), stop::get, schedulerErrors);
+        edge = new EdgeFixture(home, bag, Map.of("GALE_ZOMBIE_THRESHOLD", "3"), ops -> {
+            ops.pools().set("solo", 1, "one at a time");
+            ops.setVariable("source", "github");
+        }, Scheduler.Settings.defaults().withHeartbeat(Duration.ofSeconds(1)).withZombieThreshold(Duration.ofSeconds(30)));
     }
 
     @AfterEach
     void end() throws Exception {
-        for (EdgeWorker w : workers) {
-            w.kill();
-        }
-        stop.set(true);
-        scheduler.join(Duration.ofSeconds(60).toMillis());
-        server.close();
-        engine.close();
-        assertThat(schedulerErrors.toString()).as("scheduler errors").isEmpty();
-    }
-
-    private String url() {
-        return "http://127.0.0.1:" + server.port();
+        edge.close();
     }
 
     /** Each worker's metrics, by name (as `gale worker` serves them on GALE_METRICS_PORT). */
@@ -156,25 +125,24 @@ class EdgeWorkersTest {
 
     private EdgeWorker worker(String name, String... queues) {
         EdgeWorker w = new EdgeWorker(new EdgeWorker.Settings(List.of(queues), 2, Duration.ofMillis(300), Duration.ofMillis(100)),
-                new WorkerClient(url(), name, token), bag, home.resolve("work-" + name), Map.of(), Clock.systemUTC(),
+                edge.client(name), bag, home.resolve("work-" + name), Map.of(), Clock.systemUTC(),
                 metrics.computeIfAbsent(name, n -> io.gale.metrics.Metrics.prometheus()));
-        workers.add(w);
-        return w.start();
+        return edge.started(w);
     }
 
     private DagRun trigger(String dagId) {
-        return engine.operations().trigger(dagId, Map.of(), null, null);
+        return edge.engine.operations().trigger(dagId, Map.of(), null, null);
     }
 
     private DagRun awaitEnd(DagRun run, Duration timeout) {
         Await.until(timeout, "run " + run.runId() + " of " + run.dagId() + " to finish; tasks: "
-                + engine.store().taskInstances().forRun(run.dagId(), run.runId()), () ->
-                engine.store().runs().find(run.dagId(), run.runId()).orElseThrow().state().finished());
-        return engine.store().runs().find(run.dagId(), run.runId()).orElseThrow();
+                + edge.engine.store().taskInstances().forRun(run.dagId(), run.runId()), () ->
+                edge.engine.store().runs().find(run.dagId(), run.runId()).orElseThrow().state().finished());
+        return edge.engine.store().runs().find(run.dagId(), run.runId()).orElseThrow();
     }
 
     private String log(TaskKey key, int tryNumber) {
-        return engine.store().logs().get(key, tryNumber).orElse("");
+        return edge.engine.store().logs().get(key, tryNumber).orElse("");
     }
 
     @Test
@@ -184,7 +152,7 @@ class EdgeWorkersTest {
         DagRun run = awaitEnd(trigger("edge_pipeline"), Duration.ofSeconds(60));
 
         assertThat(run.state()).isEqualTo(DagRunState.SUCCESS);
-        List<TaskInstance> tis = engine.store().taskInstances().forRun("edge_pipeline", run.runId());
+        List<TaskInstance> tis = edge.engine.store().taskInstances().forRun("edge_pipeline", run.runId());
         assertThat(tis).hasSize(6).allSatisfy(ti -> assertThat(ti.state()).as(ti.taskId()).isEqualTo(TaskState.SUCCESS));
         for (TaskInstance ti : tis) {
             String expected = List.of("train_a", "train_b", "evaluate").contains(ti.taskId()) ? "w-gpu" : "w-cpu";
@@ -197,12 +165,12 @@ class EdgeWorkersTest {
         assertThat(metrics.get("w-cpu").scrape()).doesNotContain("task_id=\"train_a\"");
         assertThat(gpu.started()).isEqualTo(3);
         // XComs and variables went through the API both ways
-        assertThat(engine.store().xcoms().get(new TaskKey("edge_pipeline", run.runId(), "publish"), "return_value"))
+        assertThat(edge.engine.store().xcoms().get(new TaskKey("edge_pipeline", run.runId(), "publish"), "return_value"))
                 .contains("\"model_a+model_b\"");
-        assertThat(engine.store().xcoms().get(new TaskKey("edge_pipeline", run.runId(), "clean"), "return_value"))
+        assertThat(edge.engine.store().xcoms().get(new TaskKey("edge_pipeline", run.runId(), "clean"), "return_value"))
                 .contains("\"github:rows:clean\"");
         assertThat(log(new TaskKey("edge_pipeline", run.runId(), "publish"), 1)).contains("publishing model_a+model_b");
-        assertThat(engine.store().trainingMetrics().forRun("edge_pipeline", run.runId()))
+        assertThat(edge.engine.store().trainingMetrics().forRun("edge_pipeline", run.runId()))
                 .singleElement().satisfies(c -> {
                     assertThat(c.taskId()).isEqualTo("train_a");
                     assertThat(c.epochs()).singleElement().satisfies(e -> assertThat(e.metrics()).containsEntry("loss", 0.5));
@@ -212,14 +180,14 @@ class EdgeWorkersTest {
                 .sorted(Comparator.comparing(TaskInstance::startDate)).toList();
         Instant firstEnd = pooled.get(0).endDate();
         assertThat(pooled.get(1).startDate()).as("second pooled try starts after the first ended").isAfterOrEqualTo(firstEnd);
-        assertThat(engine.operations().workers().list()).extracting(w -> w.name() + ":" + w.state().id())
+        assertThat(edge.engine.operations().workers().list()).extracting(w -> w.name() + ":" + w.state().id())
                 .contains("w-cpu:running", "w-gpu:running");
 
         // an XCom over the limit fails the try with a message saying where large values go
         DagRun big = awaitEnd(trigger("edge_big"), Duration.ofSeconds(30));
         assertThat(big.state()).isEqualTo(DagRunState.FAILED);
         TaskKey huge = new TaskKey("edge_big", big.runId(), "huge");
-        assertThat(engine.store().xcoms().get(huge, "return_value")).isEmpty();
+        assertThat(edge.engine.store().xcoms().get(huge, "return_value")).isEmpty();
         assertThat(log(huge, 1)).contains("over the " + EdgeWorker.MAX_XCOM_CHARS + "-character limit").contains("artifact store");
     }
 
@@ -230,32 +198,32 @@ class EdgeWorkersTest {
         TaskKey key = new TaskKey("edge_lossy", run.runId(), "slow");
         Await.until(Duration.ofSeconds(30), "w-doomed to run try 1 and stream its first log lines", () ->
                 doomed.running() == 1 && log(key, 1).contains("Starting try 1"));
-        assertThat(engine.store().taskInstances().find(key).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+        assertThat(edge.engine.store().taskInstances().find(key).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
         doomed.kill();
         EdgeWorker rescuer = worker("w-rescuer", "lossy");
 
         DagRun done = awaitEnd(run, Duration.ofSeconds(40));
         assertThat(done.state()).isEqualTo(DagRunState.SUCCESS);
-        TaskInstance ti = engine.store().taskInstances().find(key).orElseThrow();
+        TaskInstance ti = edge.engine.store().taskInstances().find(key).orElseThrow();
         assertThat(ti.tryNumber()).isEqualTo(2);
         assertThat(rescuer.started()).isEqualTo(1);
         assertThat(log(key, 1)).contains("Worker w-doomed runs try 1").contains("was lost: its worker w-doomed stopped heartbeating");
         assertThat(log(key, 2)).contains("Worker w-rescuer runs try 2");
         Await.until(Duration.ofSeconds(10), "the on_retry callback of the lost try to run and log", () ->
                 log(key, 1).contains("on_retry ran for try 1: Try 1 was lost"));
-        assertThat(engine.operations().workers().list()).filteredOn(w -> w.name().equals("w-doomed"))
+        assertThat(edge.engine.operations().workers().list()).filteredOn(w -> w.name().equals("w-doomed"))
                 .singleElement().satisfies(w -> assertThat(w.state()).isEqualTo(WorkerState.LOST));
 
         // the lost worker comes back and reports its old try: refused, nothing changes
-        WorkerClient late = new WorkerClient(url(), "w-doomed", token);
+        WorkerClient late = edge.client("w-doomed");
         Instant now = Instant.now();
         assertThat(late.report(new TaskEvent(key, 1, TaskState.FAILED, "late", Map.of("return_value", "\"stale\""), "late line\n",
                 now, now))).isFalse();
         assertThat(late.log(key, 1, "late line\n")).isFalse();
-        TaskInstance after = engine.store().taskInstances().find(key).orElseThrow();
+        TaskInstance after = edge.engine.store().taskInstances().find(key).orElseThrow();
         assertThat(after.state()).isEqualTo(TaskState.SUCCESS);
         assertThat(after.tryNumber()).isEqualTo(2);
-        assertThat(engine.store().xcoms().get(key, "return_value")).contains("\"try 2\"");
+        assertThat(edge.engine.store().xcoms().get(key, "return_value")).contains("\"try 2\"");
         assertThat(log(key, 1)).doesNotContain("late line");
     }
 
@@ -280,16 +248,16 @@ class EdgeWorkersTest {
         DagRun run = trigger("edge_locked");
         TaskKey key = new TaskKey("edge_locked", run.runId(), "guarded");
         Await.until(Duration.ofSeconds(30), "the try to be queued for workers", () ->
-                engine.store().taskInstances().find(key).map(t -> t.state() == TaskState.RUNNING).orElse(false));
+                edge.engine.store().taskInstances().find(key).map(t -> t.state() == TaskState.RUNNING).orElse(false));
 
-        WorkerClient wrong = new WorkerClient(url(), "intruder", "gale_wt_not-a-token");
+        WorkerClient wrong = new WorkerClient(edge.url(), "intruder", "gale_wt_not-a-token");
         assertThatThrownBy(() -> wrong.claim(List.of("locked"), 5)).isInstanceOf(WorkerClient.TokenRefusedException.class)
                 .hasMessageContaining("401").hasMessageNotContaining("not-a-token");
-        String revoked = engine.operations().workers().createToken("temp");
-        WorkerClient before = new WorkerClient(url(), "temp-worker", revoked);
+        String revoked = edge.engine.operations().workers().createToken("temp");
+        WorkerClient before = new WorkerClient(edge.url(), "temp-worker", revoked);
         before.heartbeat(List.of("unrelated"), 1, 0, WorkerClient.Phase.STARTING); // the token works until revoked
-        engine.operations().workers().revokeToken("temp");
-        WorkerClient after = new WorkerClient(url(), "temp-worker", revoked);
+        edge.engine.operations().workers().revokeToken("temp");
+        WorkerClient after = new WorkerClient(edge.url(), "temp-worker", revoked);
         assertThatThrownBy(() -> after.claim(List.of("locked"), 5)).isInstanceOf(WorkerClient.TokenRefusedException.class);
         assertThatThrownBy(() -> new EdgeWorker(new EdgeWorker.Settings(List.of("locked"), 1, Duration.ofMillis(300), Duration.ofMillis(100)),
                 after, bag, home.resolve("w"), Map.of(), Clock.systemUTC()).start())
@@ -298,10 +266,10 @@ class EdgeWorkersTest {
         // a worker of a queue no task uses idles: it heartbeats and claims nothing
         EdgeWorker idle = worker("w-idle", "nobody-uses-this");
         Instant registered = Instant.now();
-        Await.until(Duration.ofSeconds(10), "w-idle to heartbeat again", () -> engine.operations().workers().list().stream()
+        Await.until(Duration.ofSeconds(10), "w-idle to heartbeat again", () -> edge.engine.operations().workers().list().stream()
                 .anyMatch(w -> w.name().equals("w-idle") && w.lastHeartbeat().isAfter(registered.plusMillis(400))));
         assertThat(idle.started()).isZero();
-        assertThat(engine.store().taskInstances().find(key).orElseThrow().state()).as("nothing claimed the guarded try")
+        assertThat(edge.engine.store().taskInstances().find(key).orElseThrow().state()).as("nothing claimed the guarded try")
                 .isEqualTo(TaskState.RUNNING);
         assertThat(log(key, 1)).isEmpty();
 

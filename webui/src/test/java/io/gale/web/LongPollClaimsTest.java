@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gale.api.Dag;
-import io.gale.config.GaleConfig;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
 import io.gale.core.TaskKey;
@@ -14,13 +13,10 @@ import io.gale.edge.EdgeWorker;
 import io.gale.edge.WorkerClient;
 import io.gale.executor.TaskEvent;
 import io.gale.executor.TaskWorkload;
-import io.gale.runtime.Engine;
 import io.gale.scheduler.Scheduler;
 import io.gale.store.ChangeListener;
 import io.gale.store.EdgeRepository.WorkerState;
 import io.gale.testing.Await;
-import io.gale.testing.TestDatabase;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -29,12 +25,10 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,14 +44,8 @@ class LongPollClaimsTest {
     @TempDir
     Path home;
 
-    private Engine engine;
-    private WebServer server;
-    private Thread scheduler;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final StringWriter schedulerErrors = new StringWriter();
-    private final List<EdgeWorker> workers = new ArrayList<>();
+    private EdgeFixture edge;
     private DagBag bag;
-    private String token;
 
     static Dag longPoll() {
         var dag = Dag.builder("long_poll");
@@ -67,36 +55,18 @@ class LongPollClaimsTest {
 
     @BeforeEach
     void start() {
-        GaleConfig config = GaleConfig.from(Map.of("GALE_HOME", home.toString(), "GALE_STANDALONE_DAG_PROCESSOR", "true",
-                "GALE_HEARTBEAT", "1", "GALE_EXECUTOR", "edge", "GALE_DAGS_ARE_PAUSED_AT_CREATION", "false"));
         bag = DagBag.of(longPoll());
-        engine = new Engine(config, TestDatabase.fresh(), bag, Clock.systemUTC(), Map.of());
-        engine.operations().syncDags(bag);
-        server = WebServer.start(engine.operations(), "127.0.0.1", 0, Clock.systemUTC());
-        token = engine.operations().workers().createToken("long-poll");
-        scheduler = SchedulerThread.start(engine, Scheduler.Settings.defaults().withHeartbeat(Duration.ofSeconds(1)), stop::get,
-                schedulerErrors);
+        edge = new EdgeFixture(home, bag, Map.of(), ops -> { }, Scheduler.Settings.defaults().withHeartbeat(Duration.ofSeconds(1)));
     }
 
     @AfterEach
     void end() throws Exception {
-        for (EdgeWorker w : workers) {
-            w.kill();
-        }
-        stop.set(true);
-        scheduler.join(Duration.ofSeconds(60).toMillis());
-        server.close();
-        engine.close();
-        assertThat(schedulerErrors.toString()).as("scheduler errors").isEmpty();
-    }
-
-    private WorkerClient client(String name) {
-        return new WorkerClient("http://127.0.0.1:" + server.port(), name, token);
+        edge.close();
     }
 
     /** Whether the web server listens for queued tries: it starts with its first waiting claim. */
     private boolean serverListens() {
-        try (Connection c = engine.operations().database().dataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = edge.engine.operations().database().dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet r = st.executeQuery("select count(*) from pg_stat_activity where datname = current_database() and query = 'listen "
                      + ChangeListener.EDGE_JOBS + "'")) {
             return r.next() && r.getInt(1) > 0;
@@ -107,9 +77,9 @@ class LongPollClaimsTest {
 
     private DagRun awaitEnd(DagRun run, Duration timeout) {
         Await.until(timeout, "run " + run.runId() + " to finish; tasks: "
-                + engine.store().taskInstances().forRun(run.dagId(), run.runId()), () ->
-                engine.store().runs().find(run.dagId(), run.runId()).orElseThrow().state().finished());
-        return engine.store().runs().find(run.dagId(), run.runId()).orElseThrow();
+                + edge.engine.store().taskInstances().forRun(run.dagId(), run.runId()), () ->
+                edge.engine.store().runs().find(run.dagId(), run.runId()).orElseThrow().state().finished());
+        return edge.engine.store().runs().find(run.dagId(), run.runId()).orElseThrow();
     }
 
     private static Duration since(long t0) {
@@ -118,14 +88,14 @@ class LongPollClaimsTest {
 
     @Test
     void aWaitingClaimIsAnsweredWithTheTryAsSoonAsItIsQueued() throws Exception {
-        WorkerClient w = client("w-wait");
+        WorkerClient w = edge.client("w-wait");
         w.heartbeat(List.of("lp"), 1, 0, WorkerClient.Phase.STARTING);
         CompletableFuture<List<TaskWorkload>> claim = CompletableFuture.supplyAsync(() -> w.claim(List.of("lp"), 1, Duration.ofSeconds(20)));
         Await.until(Duration.ofSeconds(10), "the web server to hold the claim and listen for queued tries", this::serverListens);
         assertThat(claim).as("nothing is queued: the claim waits").isNotDone();
 
         long t0 = System.nanoTime();
-        DagRun run = engine.operations().trigger("long_poll", Map.of(), null, null);
+        DagRun run = edge.engine.operations().trigger("long_poll", Map.of(), null, null);
         List<TaskWorkload> claimed = claim.get(10, TimeUnit.SECONDS); // well before its 20 s wait ends
         assertThat(since(t0)).isLessThan(Duration.ofSeconds(10));
         TaskKey key = new TaskKey("long_poll", run.runId(), "work");
@@ -142,7 +112,7 @@ class LongPollClaimsTest {
 
     @Test
     void aClaimWithNothingQueuedWaitsItsWaitAndAClaimWithoutAWaitOrWithAWrongTokenIsAnsweredAtOnce() {
-        WorkerClient w = client("w-idle");
+        WorkerClient w = edge.client("w-idle");
         w.heartbeat(List.of("lp"), 4, 0, WorkerClient.Phase.STARTING);
 
         long t0 = System.nanoTime();
@@ -153,7 +123,7 @@ class LongPollClaimsTest {
         assertThat(w.claim(List.of("lp"), 4)).as("a claim as workers before long polls send it").isEmpty();
         assertThat(since(t1)).isLessThan(Duration.ofMillis(1000));
 
-        WorkerClient intruder = new WorkerClient("http://127.0.0.1:" + server.port(), "intruder", "gale_wt_not-a-token");
+        WorkerClient intruder = new WorkerClient(edge.url(), "intruder", "gale_wt_not-a-token");
         long t2 = System.nanoTime();
         assertThatThrownBy(() -> intruder.claim(List.of("lp"), 4, Duration.ofSeconds(20)))
                 .isInstanceOf(WorkerClient.TokenRefusedException.class).hasMessageNotContaining("not-a-token");
@@ -164,27 +134,27 @@ class LongPollClaimsTest {
     void anIdleWorkerStartsATryAsSoonAsItIsQueuedAndStopsPromptlyWhileItsClaimWaits() throws Exception {
         // claims that find nothing at once would be 10 s apart (the idle poll): only a waiting claim is this quick
         EdgeWorker w = new EdgeWorker(new EdgeWorker.Settings(List.of("lp"), 2, Duration.ofMillis(300), Duration.ofSeconds(10),
-                Duration.ofSeconds(20)), client("w-long"), bag, home.resolve("work-long"), Map.of(), Clock.systemUTC());
-        workers.add(w.start());
+                Duration.ofSeconds(20)), edge.client("w-long"), bag, home.resolve("work-long"), Map.of(), Clock.systemUTC());
+        edge.started(w);
         Await.until(Duration.ofSeconds(10), "the worker's claim to wait", this::serverListens);
 
-        DagRun run = engine.operations().trigger("long_poll", Map.of(), null, null);
+        DagRun run = edge.engine.operations().trigger("long_poll", Map.of(), null, null);
         assertThat(awaitEnd(run, Duration.ofSeconds(7)).state()).isEqualTo(DagRunState.SUCCESS);
         assertThat(w.started()).isEqualTo(1);
-        assertThat(engine.store().logs().get(new TaskKey("long_poll", run.runId(), "work"), 1).orElse(""))
+        assertThat(edge.engine.store().logs().get(new TaskKey("long_poll", run.runId(), "work"), 1).orElse(""))
                 .contains("Worker w-long runs try 1");
 
         long t0 = System.nanoTime();
         w.stop(Duration.ofSeconds(5)); // its claim waits (up to 20 s) for the next try
         assertThat(since(t0)).as("stopping while a claim waits").isLessThan(Duration.ofSeconds(3));
-        assertThat(engine.operations().workers().list()).filteredOn(x -> x.name().equals("w-long")).singleElement()
+        assertThat(edge.engine.operations().workers().list()).filteredOn(x -> x.name().equals("w-long")).singleElement()
                 .satisfies(x -> assertThat(x.state()).isEqualTo(WorkerState.STOPPED));
 
         // a try queued after it stopped is not claimed for it: the next worker runs it
-        DagRun next = engine.operations().trigger("long_poll", Map.of(), null, null);
+        DagRun next = edge.engine.operations().trigger("long_poll", Map.of(), null, null);
         EdgeWorker other = new EdgeWorker(new EdgeWorker.Settings(List.of("lp"), 1, Duration.ofMillis(300), Duration.ofMillis(100)),
-                client("w-next"), bag, home.resolve("work-next"), Map.of(), Clock.systemUTC());
-        workers.add(other.start());
+                edge.client("w-next"), bag, home.resolve("work-next"), Map.of(), Clock.systemUTC());
+        edge.started(other);
         assertThat(awaitEnd(next, Duration.ofSeconds(30)).state()).isEqualTo(DagRunState.SUCCESS);
         assertThat(w.started()).isEqualTo(1);
         assertThat(other.started()).isEqualTo(1);

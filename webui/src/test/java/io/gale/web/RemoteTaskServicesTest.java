@@ -12,7 +12,6 @@ import io.gale.api.ModelVersion;
 import io.gale.api.NewModelVersion;
 import io.gale.api.PromotionPolicy;
 import io.gale.client.Workers;
-import io.gale.config.GaleConfig;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
 import io.gale.core.Json;
@@ -26,12 +25,9 @@ import io.gale.edge.WorkerProtocol;
 import io.gale.executor.TaskServices;
 import io.gale.operators.recsys.ParseArtifactOperator;
 import io.gale.operators.recsys.RegisterModelOperator;
-import io.gale.runtime.Engine;
 import io.gale.scheduler.Scheduler;
 import io.gale.testing.Await;
-import io.gale.testing.TestDatabase;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,13 +67,7 @@ class RemoteTaskServicesTest {
     /** Where {@code remote_child}'s task appends its run id: one line per run that really ran. */
     private static volatile Path childRuns;
 
-    private Engine engine;
-    private WebServer server;
-    private Thread scheduler;
-    private EdgeWorker worker;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final StringWriter schedulerErrors = new StringWriter();
-    private String token;
+    private EdgeFixture edge;
 
     /**
      * The reference pipeline's last steps on a worker: parse the artifact, register it
@@ -158,63 +147,47 @@ class RemoteTaskServicesTest {
         Path weights = Files.write(Files.createDirectories(home.resolve("model")).resolve("recvae_0.4213.safetensors"),
                 new byte[] {1, 2, 3, 4, 5});
         Files.writeString(weights.resolveSibling("recvae_0.4213.json"), "{\"format\": 1}");
-        GaleConfig config = GaleConfig.from(Map.of("GALE_HOME", home.toString(), "GALE_STANDALONE_DAG_PROCESSOR", "true",
-                "GALE_HEARTBEAT", "1", "GALE_EXECUTOR", "edge", "GALE_DAGS_ARE_PAUSED_AT_CREATION", "false"));
         DagBag bag = DagBag.of(parent(weights), child());
-        engine = new Engine(config, TestDatabase.fresh(), bag, Clock.systemUTC(), Map.of());
-        engine.operations().syncDags(bag);
-        assertThat(engine.operations().importErrors()).isEmpty();
-        server = WebServer.start(engine.operations(), "127.0.0.1", 0, Clock.systemUTC());
-        server.backend().auth().users().create("viewer", "viewer-password", Role.VIEWER);
-        token = engine.operations().workers().createToken("remote-tasks");
-        scheduler = SchedulerThread.start(engine, Scheduler.Settings.defaults().withHeartbeat(Duration.ofSeconds(1))
-                .withZombieThreshold(Duration.ofSeconds(30)), stop::get, schedulerErrors);
-        worker = new EdgeWorker(new EdgeWorker.Settings(List.of("default"), 2, Duration.ofMillis(300), Duration.ofMillis(100)),
-                new WorkerClient(url(), "w-remote", token), bag, home.resolve("work"), Map.of(), Clock.systemUTC()).start();
+        edge = new EdgeFixture(home, bag, Map.of(), ops -> { },
+                Scheduler.Settings.defaults().withHeartbeat(Duration.ofSeconds(1)).withZombieThreshold(Duration.ofSeconds(30)));
+        edge.server.backend().auth().users().create("viewer", "viewer-password", Role.VIEWER);
+        edge.started(new EdgeWorker(new EdgeWorker.Settings(List.of("default"), 2, Duration.ofMillis(300), Duration.ofMillis(100)),
+                edge.client("w-remote"), bag, home.resolve("work"), Map.of(), Clock.systemUTC()));
     }
 
     @AfterEach
     void end() throws Exception {
         release.countDown();
-        worker.kill();
-        stop.set(true);
-        scheduler.join(Duration.ofSeconds(60).toMillis());
-        server.close();
-        engine.close();
-        assertThat(schedulerErrors.toString()).as("scheduler errors").isEmpty();
-    }
-
-    private String url() {
-        return "http://127.0.0.1:" + server.port();
+        edge.close();
     }
 
     private DagRun awaitEnd(String dagId, String runId, Duration timeout) {
         Await.until(timeout, "run " + runId + " of " + dagId + " to finish; tasks: "
-                + engine.store().taskInstances().forRun(dagId, runId), () ->
-                engine.store().runs().find(dagId, runId).map(r -> r.state().finished()).orElse(false));
-        return engine.store().runs().find(dagId, runId).orElseThrow();
+                + edge.engine.store().taskInstances().forRun(dagId, runId), () ->
+                edge.engine.store().runs().find(dagId, runId).map(r -> r.state().finished()).orElse(false));
+        return edge.engine.store().runs().find(dagId, runId).orElseThrow();
     }
 
     private String xcom(TaskKey key, String xcomKey) {
-        return engine.store().xcoms().get(key, xcomKey).orElse(null);
+        return edge.engine.store().xcoms().get(key, xcomKey).orElse(null);
     }
 
     @Test
     void aTaskOnAWorkerTriggersADagOnceAndRegistersAModelAndAWorkerWithoutTheTryIsRefused() throws Exception {
-        DagRun run = engine.operations().trigger("remote_parent", Map.of(), null, null);
+        DagRun run = edge.engine.operations().trigger("remote_parent", Map.of(), null, null);
         TaskKey kick = new TaskKey("remote_parent", run.runId(), "kick");
         TaskKey hold = new TaskKey("remote_parent", run.runId(), "hold");
         assertThat(holding.await(60, TimeUnit.SECONDS)).as("the hold task to run on the worker; tasks: "
-                + engine.store().taskInstances().forRun("remote_parent", run.runId())).isTrue();
+                + edge.engine.store().taskInstances().forRun("remote_parent", run.runId())).isTrue();
 
         // kick triggered remote_child twice without a run id: one run, its id derived from the try
         String kicked = Workers.triggeredRunId(kick, 1);
         assertThat(xcom(kick, "return_value")).isEqualTo(Json.write(kicked + " " + kicked));
-        assertThat(engine.store().logs().get(kick, 1).orElse("")).contains("triggered run " + kicked + " of remote_child")
+        assertThat(edge.engine.store().logs().get(kick, 1).orElse("")).contains("triggered run " + kicked + " of remote_child")
                 .contains("run " + kicked + " of remote_child exists already: not triggered again");
 
         // the worker holding the hold try sends the same trigger twice (a retried call): one run
-        WorkerClient holder = new WorkerClient(url(), "w-remote", token);
+        WorkerClient holder = edge.client("w-remote");
         TaskServices.Triggered sent = holder.triggerDagRun(hold, 1, "remote_child", null, Map.of("version", 1));
         TaskServices.Triggered resent = holder.triggerDagRun(hold, 1, "remote_child", null, Map.of("version", 1));
         assertThat(sent).isEqualTo(new TaskServices.Triggered(Workers.triggeredRunId(hold, 1), true));
@@ -223,7 +196,7 @@ class RemoteTaskServicesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no_such_dag");
 
         // a worker that does not hold the try is refused, with a one-line 409, and changes nothing
-        WorkerClient intruder = new WorkerClient(url(), "w-intruder", token);
+        WorkerClient intruder = edge.client("w-intruder");
         assertThatThrownBy(() -> intruder.triggerDagRun(hold, 1, "remote_child", "intruded", Map.of()))
                 .isInstanceOf(WorkerClient.TryNotHeldException.class)
                 .hasMessage("worker 'w-intruder' does not hold try 1 of remote_parent.hold (" + run.runId()
@@ -243,23 +216,23 @@ class RemoteTaskServicesTest {
                 .isInstanceOf(WorkerClient.TryNotHeldException.class);
         assertThatThrownBy(() -> holder.models(kick, 1).versions("recvae")).isInstanceOf(WorkerClient.TryNotHeldException.class);
         // and a worker without a valid token gets 401
-        assertThatThrownBy(() -> new WorkerClient(url(), "w-remote", "gale_wt_wrong").triggerDagRun(hold, 1, "remote_child", null,
+        assertThatThrownBy(() -> new WorkerClient(edge.url(), "w-remote", "gale_wt_wrong").triggerDagRun(hold, 1, "remote_child", null,
                 Map.of())).isInstanceOf(WorkerClient.TokenRefusedException.class);
 
         release.countDown();
         assertThat(awaitEnd("remote_parent", run.runId(), Duration.ofSeconds(60)).state()).isEqualTo(DagRunState.SUCCESS);
         assertThat(awaitEnd("remote_child", kicked, Duration.ofSeconds(60)).state()).isEqualTo(DagRunState.SUCCESS);
         assertThat(awaitEnd("remote_child", sent.runId(), Duration.ofSeconds(60)).state()).isEqualTo(DagRunState.SUCCESS);
-        assertThat(engine.store().runs().list("remote_child")).extracting(DagRun::runId)
+        assertThat(edge.engine.store().runs().list("remote_child")).extracting(DagRun::runId)
                 .containsExactlyInAnyOrder(kicked, sent.runId());
         assertThat(Files.readAllLines(childRuns)).as("each triggered run ran once")
                 .containsExactlyInAnyOrder(kicked + " version=1", sent.runId() + " version=1");
-        assertThat(engine.store().taskInstances().forRun("remote_child", kicked)).singleElement()
+        assertThat(edge.engine.store().taskInstances().forRun("remote_child", kicked)).singleElement()
                 .satisfies(ti -> assertThat(ti.state()).isEqualTo(TaskState.SUCCESS));
 
         // the register step ran on the worker: version 1, production, visible in the REST API
         TaskKey register = new TaskKey("remote_parent", run.runId(), "register");
-        assertThat(engine.store().logs().get(register, 1).orElse("")).contains("Worker w-remote runs try 1")
+        assertThat(edge.engine.store().logs().get(register, 1).orElse("")).contains("Worker w-remote runs try 1")
                 .contains("registered recvae version 1");
         assertThat(xcom(register, "promoted")).isEqualTo("true");
         HttpResponse<String> versions = get("/api/v2/gale/models/recvae/versions", userToken());
@@ -272,7 +245,7 @@ class RemoteTaskServicesTest {
         assertThat(v1.get("score").asDouble()).isEqualTo(0.4213);
         assertThat(v1.get("run_id").asText()).isEqualTo(run.runId());
         assertThat(v1.get("artifact_uri").asText()).startsWith(home.resolve("artifacts").toUri().toString());
-        assertThat(engine.store().models().versions("recvae")).extracting(ModelVersion::version).containsExactly(1);
+        assertThat(edge.engine.store().models().versions("recvae")).extracting(ModelVersion::version).containsExactly(1);
 
         // the rest of the registry, over the wire, with the registry's own answers
         @SuppressWarnings("unchecked")
@@ -298,11 +271,11 @@ class RemoteTaskServicesTest {
     }
 
     private HttpResponse<String> post(String path, String body) {
-        return post(path, body, token);
+        return post(path, body, edge.token);
     }
 
     private HttpResponse<String> post(String path, String body, String bearer) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(edge.url() + path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
@@ -311,7 +284,7 @@ class RemoteTaskServicesTest {
     }
 
     private HttpResponse<String> get(String path, String bearer) {
-        return send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
+        return send(HttpRequest.newBuilder(URI.create(edge.url() + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + bearer).build());
     }
 
