@@ -99,6 +99,11 @@ public final class Workers {
         return store.edge().workers();
     }
 
+    /** The recorded state of worker {@code name}, if it ever heartbeated. */
+    public Optional<WorkerState> state(String name) {
+        return store.edge().workerState(name);
+    }
+
     /**
      * Records a worker's heartbeat (registering it the first time). A worker that is
      * {@code starting} runs nothing yet: tries an earlier process of that name held are let go,

@@ -131,6 +131,9 @@ public interface EdgeRepository {
 
     List<Worker> workers();
 
+    /** The recorded state of one worker, if it ever heartbeated. */
+    Optional<WorkerState> workerState(String name);
+
     /** Stores a token's hash under {@code name}, replacing a revoked one; false when a live token has that name. */
     boolean createToken(String name, String hash, Instant now);
 

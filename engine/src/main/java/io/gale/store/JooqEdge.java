@@ -208,6 +208,11 @@ final class JooqEdge implements EdgeRepository {
     }
 
     @Override
+    public Optional<WorkerState> workerState(String name) {
+        return dsl.select(EDGE_WORKER.STATE).from(EDGE_WORKER).where(EDGE_WORKER.NAME.eq(name)).fetchOptional(r -> WorkerState.of(r.value1()));
+    }
+
+    @Override
     public boolean createToken(String name, String hash, Instant now) {
         return dsl.insertInto(WORKER_TOKEN).set(WORKER_TOKEN.NAME, name).set(WORKER_TOKEN.TOKEN_HASH, hash)
                 .set(WORKER_TOKEN.CREATED_AT, odt(now))

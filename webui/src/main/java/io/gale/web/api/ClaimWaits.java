@@ -147,7 +147,7 @@ final class ClaimWaits implements AutoCloseable {
 
     /** A worker recorded as lost or stopped claims nothing while its old call waits. */
     private boolean mayClaim(String worker) {
-        return ops.workers().list().stream().filter(x -> x.name().equals(worker)).allMatch(x -> x.state() == WorkerState.RUNNING);
+        return ops.workers().state(worker).map(s -> s == WorkerState.RUNNING).orElse(true);
     }
 
     private void finish(Waiter w, List<Claimed> claimed) {

@@ -15,7 +15,6 @@ import io.gale.executor.TaskEvent;
 import io.gale.executor.TaskServices;
 import io.gale.store.EdgeRepository.Claimed;
 import io.gale.store.EdgeRepository.WorkerState;
-import io.gale.store.StoreException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.UnauthorizedResponse;
@@ -97,18 +96,9 @@ final class WorkersApi {
             answer(ctx, worker, ops.workers().claim(worker, queues, c.max()));
             return;
         }
-        ctx.future(() -> waits.claim(worker, queues, c.max(), Duration.ofMillis(c.waitMs())).handle((claimed, error) -> {
-            if (error == null) {
-                answer(ctx, worker, claimed);
-            } else if (error.getCause() instanceof StoreException || error instanceof StoreException) {
-                LOG.warn("{} {}: {}", ctx.method(), ctx.path(), error.getMessage());
-                json(ctx, 503, Json.write(Map.of("detail", "The metadata database is unavailable: try again shortly")));
-            } else {
-                LOG.error("{} {} failed", ctx.method(), ctx.path(), error);
-                json(ctx, 500, Json.write(Map.of("detail", "Internal Server Error")));
-            }
-            return null;
-        }));
+        // a claim that fails goes to the server's exception handlers, as a synchronous one does (503 for the database)
+        ctx.future(() -> waits.claim(worker, queues, c.max(), Duration.ofMillis(c.waitMs()))
+                .thenAccept(claimed -> answer(ctx, worker, claimed)));
     }
 
     private static void answer(Context ctx, String worker, List<Claimed> claimed) {
