@@ -3,7 +3,6 @@ package io.gale.webui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gale.client.Operations;
-import io.gale.config.GaleConfig;
 import io.gale.core.DagRun;
 import io.gale.store.CallbackOutboxRepository.Entry;
 import io.gale.store.CallbackOutboxRepository.Status;
@@ -88,24 +87,11 @@ class CallbackOutboxProcessTest {
     }
 
     private List<String> lines(String kind) {
-        try {
-            Path log = gale.home().resolve("callbacks.log");
-            return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.startsWith(kind + " ")).toList() : List.of();
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
-
-    private String output(String name) {
-        try {
-            return Files.readString(gale.output(name));
-        } catch (IOException e) {
-            return "";
-        }
+        return gale.lines("callbacks.log").stream().filter(l -> l.startsWith(kind + " ")).toList();
     }
 
     private Database open() {
-        return Database.open(GaleConfig.from(Map.of("GALE_HOME", gale.home().toString())));
+        return Database.open(gale.config());
     }
 
     private static List<Entry> rows(Store store) {
@@ -120,9 +106,9 @@ class CallbackOutboxProcessTest {
     void aSchedulerKilledBeforeDeliveringACallbackLeavesItToTheNextWhichDeliversItOnce() throws Exception {
         writeDag();
         Process first = scheduler("first");
-        Await.until(Duration.ofSeconds(90), "the first scheduler to start", () -> output("first").contains("Gale scheduler started"));
+        Await.until(Duration.ofSeconds(90), "the first scheduler to start", () -> gale.output("first").contains("Gale scheduler started"));
         try (Database db = open()) {
-            new Operations(GaleConfig.from(Map.of("GALE_HOME", gale.home().toString())), db, Clock.systemUTC()).setPaused("alarm", false);
+            new Operations(gale.config(), db, Clock.systemUTC()).setPaused("alarm", false);
         }
         Await.until(Duration.ofSeconds(60), "the first scheduler to start the on_failure callback", () -> lines("begin").size() == 1);
         Entry recorded;

@@ -3,7 +3,6 @@ package io.gale.webui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gale.client.Operations;
-import io.gale.config.GaleConfig;
 import io.gale.core.DagRun;
 import io.gale.core.DagRunState;
 import io.gale.core.TaskKey;
@@ -85,26 +84,6 @@ class ChaosWorkersProcessTest {
                 """.formatted(script, start, start.plusHours(RUNS - 1), RUNS, gale.home().resolve("callbacks.txt")));
     }
 
-    private GaleConfig config() {
-        return GaleConfig.from(Map.of("GALE_HOME", gale.home().toString()));
-    }
-
-    private List<String> lines(String file) {
-        try {
-            Path p = gale.home().resolve(file);
-            return Files.exists(p) ? Files.readAllLines(p) : List.of();
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
-
-    private String output(String name) {
-        try {
-            return Files.readString(gale.output(name));
-        } catch (IOException e) {
-            return "";
-        }
-    }
 
     /** A try from the side-effect file: run, task and try number. */
     private record Try(String runId, String taskId, int number) {
@@ -113,7 +92,7 @@ class ChaosWorkersProcessTest {
     /** Tries with a start line and, in {@code ended}, those with an end line too. */
     private Map<Try, Integer> count(String kind) {
         Map<Try, Integer> out = new HashMap<>();
-        for (String line : lines("effects.txt")) {
+        for (String line : gale.lines("effects.txt")) {
             String[] f = line.split(" ");
             if (f.length == 4 && f[0].equals(kind)) {
                 out.merge(new Try(f[1], f[2], Integer.parseInt(f[3])), 1, Integer::sum);
@@ -149,8 +128,8 @@ class ChaosWorkersProcessTest {
         }
         Map<String, String> edge = Map.of("GALE_EXECUTOR", "edge");
         String token;
-        try (Database db = Database.open(config())) {
-            Operations ops = new Operations(config(), db, Clock.systemUTC());
+        try (Database db = Database.open(gale.config())) {
+            Operations ops = new Operations(gale.config(), db, Clock.systemUTC());
             ops.processDags();
             assertThat(ops.importErrors()).isEmpty();
             ops.setPaused("chaos", false);
@@ -160,21 +139,21 @@ class ChaosWorkersProcessTest {
                 "--hostname", "127.0.0.1");
         Process scheduler = gale.scheduler("scheduler-1", edge);
         gale.scheduler("scheduler-2", edge); // its partner, which adopts the first one's tries when it dies
-        Await.until(Duration.ofSeconds(60), "the web server to listen on " + port + "; its output:\n" + output("web"),
-                () -> output("web").contains("Gale web server"));
+        Await.until(Duration.ofSeconds(60), "the web server to listen on " + port + "; its output:\n" + gale.output("web"),
+                () -> gale.output("web").contains("Gale web server"));
         Process doomed = worker("a", token, port);
         worker("b", token, port);
 
-        try (Database db = Database.open(config())) {
+        try (Database db = Database.open(gale.config())) {
             Store store = new JooqStore(db);
-            Await.until(Duration.ofSeconds(60), "worker a to run a try (started, not ended); its output:\n" + output("a")
-                    + "\nscheduler:\n" + output("scheduler-1"), () -> !runningOn(store, "a").isEmpty());
+            Await.until(Duration.ofSeconds(60), "worker a to run a try (started, not ended); its output:\n" + gale.output("a")
+                    + "\nscheduler:\n" + gale.output("scheduler-1"), () -> !runningOn(store, "a").isEmpty());
             doomed.destroyForcibly(); // SIGKILL mid-try: its Bash tries die with it
             assertThat(doomed.waitFor(30, TimeUnit.SECONDS)).isTrue();
             Set<Try> killed = runningOn(store, "a"); // a try that completed just before the kill is not among these
             worker("a", token, port); // restarted under its name: its old tries end at once and are retried
 
-            Await.until(Duration.ofSeconds(60), "scheduler-1 to have tries out on the workers; its output:\n" + output("scheduler-1"),
+            Await.until(Duration.ofSeconds(60), "scheduler-1 to have tries out on the workers; its output:\n" + gale.output("scheduler-1"),
                     () -> store.runs().list("chaos").stream().filter(r -> r.state() == DagRunState.SUCCESS).count() >= 2
                             && store.schedulerJobs().running().stream().filter(j -> j.process().pid() == scheduler.pid())
                             .anyMatch(j -> !store.taskInstances().zombies(java.time.Instant.EPOCH, List.of(j.id())).isEmpty()));
@@ -182,14 +161,14 @@ class ChaosWorkersProcessTest {
             assertThat(scheduler.waitFor(30, TimeUnit.SECONDS)).isTrue();
             gale.scheduler("scheduler-1b", edge); // restarted
 
-            Await.until(Duration.ofSeconds(90), "all " + RUNS + " runs to finish; scheduler-2's output:\n" + output("scheduler-2"),
+            Await.until(Duration.ofSeconds(90), "all " + RUNS + " runs to finish; scheduler-2's output:\n" + gale.output("scheduler-2"),
                     () -> {
                         List<DagRun> runs = store.runs().list("chaos");
                         return runs.size() == RUNS && runs.stream().allMatch(r -> r.state().finished());
                     });
             List<DagRun> runs = store.runs().list("chaos");
             assertThat(runs).extracting(DagRun::state).as("no run lost").containsOnly(DagRunState.SUCCESS);
-            assertThat(output("scheduler-2") + output("scheduler-1b")).as("scheduler-1's tries out when it was killed")
+            assertThat(gale.output("scheduler-2") + gale.output("scheduler-1b")).as("scheduler-1's tries out when it was killed")
                     .contains("Adopted");
 
             Map<Try, Integer> starts = count("start");
@@ -225,10 +204,10 @@ class ChaosWorkersProcessTest {
             // scheduler-1 was killed while delivering it (at-least-once delivery: its outbox row counts two attempts)
             // delivery is asynchronous (the outbox): a run may succeed a moment before its callback line is written
             Await.until(Duration.ofSeconds(60), "every run's on_success callback to be delivered", () -> runs.stream().allMatch(
-                    r -> lines("callbacks.txt").stream().anyMatch(l -> l.startsWith("callback " + r.runId() + " "))));
+                    r -> gale.lines("callbacks.txt").stream().anyMatch(l -> l.startsWith("callback " + r.runId() + " "))));
             int redelivered = 0;
             for (DagRun r : runs) {
-                List<String> mine = lines("callbacks.txt").stream().filter(l -> l.startsWith("callback " + r.runId() + " ")).toList();
+                List<String> mine = gale.lines("callbacks.txt").stream().filter(l -> l.startsWith("callback " + r.runId() + " ")).toList();
                 assertThat(mine).as("the on_success callback of " + r.runId() + ": not lost, and one callback").isNotEmpty()
                         .allMatch(l -> l.equals(mine.get(0)));
                 if (mine.size() > 1) {
@@ -240,7 +219,7 @@ class ChaosWorkersProcessTest {
                 }
             }
             assertThat(redelivered).as("callbacks delivered again after the scheduler kill").isLessThanOrEqualTo(2);
-            assertThat(lines("callbacks.txt")).hasSize(RUNS + redelivered);
+            assertThat(gale.lines("callbacks.txt")).hasSize(RUNS + redelivered);
         }
     }
 }

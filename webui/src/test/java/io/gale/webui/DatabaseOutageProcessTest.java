@@ -2,7 +2,6 @@ package io.gale.webui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gale.config.GaleConfig;
 import io.gale.core.DagRun;
 import io.gale.core.TaskInstance;
 import io.gale.store.Database;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,13 +94,6 @@ class DatabaseOutageProcessTest {
                 .collect(Collectors.joining(java.io.File.pathSeparator));
     }
 
-    private String output() {
-        try {
-            return Files.readString(gale.output("scheduler"));
-        } catch (IOException e) {
-            return "";
-        }
-    }
 
     /** Lines of the side-effect file, "start|done dag/run/task try", counted. */
     private Map<String, Long> count(String what) {
@@ -139,7 +130,7 @@ class DatabaseOutageProcessTest {
 
     private void assertOutageLoggedOnceEachWayWithoutSql(Process scheduler) {
         assertThat(scheduler.isAlive()).as("the scheduler process is still running").isTrue();
-        String out = output();
+        String out = gale.output("scheduler");
         assertThat(out).containsOnlyOnce("database unreachable, retrying in").containsOnlyOnce("database back after")
                 .doesNotContain("SQL [").doesNotContain("\"task_instance\"").doesNotContain("Exception").doesNotContain("Error:");
         assertThat(out.indexOf("database back after")).isGreaterThan(out.indexOf("database unreachable"));
@@ -152,7 +143,7 @@ class DatabaseOutageProcessTest {
      */
     private void assertSurvivedWithoutSql(Process scheduler) {
         assertThat(scheduler.isAlive()).as("the scheduler process is still running").isTrue();
-        String out = output();
+        String out = gale.output("scheduler");
         assertThat(out).doesNotContain("SQL [").doesNotContain("\"task_instance\"").doesNotContain("Exception").doesNotContain("Error:");
         if (out.contains("database unreachable")) {
             assertOutageLoggedOnceEachWayWithoutSql(scheduler);
@@ -177,13 +168,13 @@ class DatabaseOutageProcessTest {
         Await.until(Duration.ofSeconds(10), "the postmaster to die", () -> !postmaster.isAlive());
 
         // any Gale process brings the server back, on the same port (here the test, through Database.open)
-        try (Database db = Database.open(GaleConfig.from(Map.of("GALE_HOME", gale.home().toString())))) {
+        try (Database db = Database.open(gale.config())) {
             assertThat(db.description()).endsWith("(port " + port + ")");
             assertThat(postmasterPid()).isNotEqualTo(pid);
             Store store = new JooqStore(db);
             Await.until(Duration.ofSeconds(60), "every run to succeed", () -> allSucceeded(store, "outage_dag", 6));
             Await.until(Duration.ofSeconds(10), "the scheduler to log its return, if it logged the outage",
-                    () -> !output().contains("database unreachable") || output().contains("database back after"));
+                    () -> !gale.output("scheduler").contains("database unreachable") || gale.output("scheduler").contains("database back after"));
             assertEachSideEffectOnce(store, "outage_dag", 18);
         }
         assertThat(Files.readString(gale.home().resolve("postgres.port")).trim()).isEqualTo(port);
@@ -211,16 +202,16 @@ class DatabaseOutageProcessTest {
         external.close(); // pg_ctl stop -m fast: clients are disconnected
         external = null;
         long stopped = System.nanoTime();
-        Await.until(Duration.ofSeconds(30), "the scheduler to notice", () -> output().contains("database unreachable"));
+        Await.until(Duration.ofSeconds(30), "the scheduler to notice", () -> gale.output("scheduler").contains("database unreachable"));
         Await.until(Duration.ofSeconds(15), "a 10 s outage", () -> System.nanoTime() - stopped >= TimeUnit.SECONDS.toNanos(10));
-        assertThat(output()).doesNotContain("database back");
+        assertThat(gale.output("scheduler")).doesNotContain("database back");
         external = startExternal(data, port);
 
         try (Database db = Database.external(url, "postgres", null)) {
             Store store = new JooqStore(db);
             Await.until(Duration.ofSeconds(60), "every run to succeed",
                     () -> allSucceeded(store, "outage_dag", 6) && allSucceeded(store, "long_dag", 1));
-            Await.until(Duration.ofSeconds(10), "the scheduler to log its return", () -> output().contains("database back after"));
+            Await.until(Duration.ofSeconds(10), "the scheduler to log its return", () -> gale.output("scheduler").contains("database back after"));
             assertEachSideEffectOnce(store, "outage_dag", 18);
             assertEachSideEffectOnce(store, "long_dag", 1);
             // the long try outlived the zombie threshold (5 s) without heartbeats, and was not taken over
@@ -229,7 +220,7 @@ class DatabaseOutageProcessTest {
         assertOutageLoggedOnceEachWayWithoutSql(scheduler);
         // a service logs what it does, one line each (issue 8, section 6)
         String run = "scheduled__2026-01-01T00:00:00+00:00";
-        assertThat(output()).containsOnlyOnce("DAG found: long_dag (")
+        assertThat(gale.output("scheduler")).containsOnlyOnce("DAG found: long_dag (")
                 .containsOnlyOnce("Task long_dag.t0 (" + run + ") started try 1 of 3")
                 .containsOnlyOnce("Task long_dag.t0 (" + run + ") ended try 1: success")
                 .containsOnlyOnce("Run " + run + " of DAG long_dag is success");

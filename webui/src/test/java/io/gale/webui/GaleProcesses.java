@@ -1,5 +1,6 @@
 package io.gale.webui;
 
+import io.gale.config.GaleConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ final class GaleProcesses implements BeforeEachCallback, AfterEachCallback {
         all.put("GALE_HOME", home.toString());
         all.putAll(env);
         pb.environment().putAll(all);
-        Process p = pb.redirectErrorStream(true).redirectOutput(output(name).toFile()).start();
+        Process p = pb.redirectErrorStream(true).redirectOutput(outputFile(name).toFile()).start();
         processes.add(p);
         return p;
     }
@@ -77,8 +78,31 @@ final class GaleProcesses implements BeforeEachCallback, AfterEachCallback {
         return start(name, System.getProperty("java.class.path"), env, "scheduler");
     }
 
-    /** Where the process {@code name} writes its output. */
-    Path output(String name) {
+    /** What the process {@code name} has written so far (nothing before it has). */
+    String output(String name) {
+        try {
+            return Files.readString(outputFile(name));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The lines of {@code file} in {@link #home} (a side-effect log), none while it does not exist. */
+    List<String> lines(String file) {
+        try {
+            Path p = home.resolve(file);
+            return Files.exists(p) ? Files.readAllLines(p) : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** The configuration of a Gale process on this test's home, e.g. to open its database from the test. */
+    GaleConfig config() {
+        return GaleConfig.from(Map.of("GALE_HOME", home.toString()));
+    }
+
+    private Path outputFile(String name) {
         return home.resolve(name + ".out");
     }
 

@@ -2,7 +2,6 @@ package io.gale.webui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gale.config.GaleConfig;
 import io.gale.core.DagRun;
 import io.gale.core.TaskInstance;
 import io.gale.store.Database;
@@ -96,7 +95,7 @@ class SchedulerProcessTest {
     }
 
     private Database open() {
-        return Database.open(GaleConfig.from(Map.of("GALE_HOME", gale.home().toString())));
+        return Database.open(gale.config());
     }
 
     private static boolean allSucceeded(Store store, String dagId, int runs) {
